@@ -1,0 +1,24 @@
+/**
+ * @outpace/core: Outpace's domain (zod schemas with inferred types), the
+ * list-building pipeline and the ports adapters implement.
+ */
+export * from './errors.js';
+export * from './ids.js';
+export * from './ports/clock.js';
+export * from './ports/file-source.js';
+export * from './ports/job-queue.js';
+export * from './ports/location-resolver.js';
+export * from './ports/logger.js';
+export * from './ports/stores.js';
+export * from './schemas/common.js';
+export * from './schemas/contact.js';
+export * from './schemas/contact-list.js';
+export * from './schemas/device.js';
+export * from './schemas/import-job.js';
+export * from './schemas/label.js';
+export * from './schemas/list-rule.js';
+export * from './schemas/location.js';
+export * from './schemas/mapping.js';
+export * from './schemas/outbound.js';
+export * from './schemas/suppression.js';
+export * from './schemas/tenant.js';
