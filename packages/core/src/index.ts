@@ -10,6 +10,7 @@ export * from './ports/job-queue.js';
 export * from './ports/location-resolver.js';
 export * from './ports/logger.js';
 export * from './ports/stores.js';
+export * from './ports/telephony.js';
 export * from './schemas/common.js';
 export * from './schemas/contact.js';
 export * from './schemas/contact-list.js';
