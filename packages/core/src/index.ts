@@ -25,3 +25,8 @@ export * from './schemas/mapping.js';
 export * from './schemas/outbound.js';
 export * from './schemas/suppression.js';
 export * from './schemas/tenant.js';
+export * from './rules/describe.js';
+export * from './rules/evaluate.js';
+export * from './rules/order.js';
+export * from './rules/validate.js';
+export * from './rules/values.js';
