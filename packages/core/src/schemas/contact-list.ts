@@ -25,6 +25,15 @@ export const ContactListSchema = NewContactListSchema.extend({
 });
 export type ContactList = z.infer<typeof ContactListSchema>;
 
-/** Editable properties of a contact list. */
-export const ContactListPatchSchema = NewContactListSchema.partial();
+/**
+ * Editable properties of a contact list. Only the keys present change: no
+ * defaults are applied, so `{ name }` leaves the description alone.
+ */
+export const ContactListPatchSchema = z.object({
+  name: NewContactListSchema.shape.name.optional(),
+  description: NewContactListSchema.shape.description.unwrap().optional(),
+  callerId: NewContactListSchema.shape.callerId,
+  labelSchemaId: NewContactListSchema.shape.labelSchemaId,
+  useCustomTimeZones: NewContactListSchema.shape.useCustomTimeZones.unwrap().optional(),
+});
 export type ContactListPatch = z.infer<typeof ContactListPatchSchema>;

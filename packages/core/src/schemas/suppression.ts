@@ -37,8 +37,17 @@ export const SuppressionListSchema = NewSuppressionListSchema.extend({
 });
 export type SuppressionList = z.infer<typeof SuppressionListSchema>;
 
-/** Editable properties of a suppression list (its type cannot change). */
-export const SuppressionListPatchSchema = NewSuppressionListSchema.omit({ type: true }).partial();
+/**
+ * Editable properties of a suppression list (its type cannot change). Only
+ * the keys present change: no defaults are applied.
+ */
+export const SuppressionListPatchSchema = z.object({
+  name: NewSuppressionListSchema.shape.name.optional(),
+  description: NewSuppressionListSchema.shape.description.unwrap().optional(),
+  channels: NewSuppressionListSchema.shape.channels.unwrap().optional(),
+  required: NewSuppressionListSchema.shape.required.unwrap().optional(),
+  expirationDays: NewSuppressionListSchema.shape.expirationDays.unwrap().optional(),
+});
 export type SuppressionListPatch = z.infer<typeof SuppressionListPatchSchema>;
 
 /**
