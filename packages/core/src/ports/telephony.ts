@@ -46,6 +46,12 @@ export interface TelephonyCapabilities {
   readonly amd: boolean;
   readonly bridge: boolean;
   readonly playMessage: boolean;
+  /**
+   * The adapter enforces the abandon guard itself: an answered live call that is neither bridged nor playing the
+   * abandon message when its guard expires gets the message from the adapter (the dialer should still ask sooner).
+   * Absent means false.
+   */
+  readonly abandonGuard?: boolean;
 }
 
 /**
