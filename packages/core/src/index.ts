@@ -30,3 +30,5 @@ export * from './rules/evaluate.js';
 export * from './rules/order.js';
 export * from './rules/validate.js';
 export * from './rules/values.js';
+export * from './phone/normalize-email.js';
+export * from './phone/normalize-phone.js';
