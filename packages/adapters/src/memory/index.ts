@@ -1,1 +1,6 @@
-export {};
+/**
+ * @outpace/adapters/memory: the in-memory reference implementation of
+ * Outpace's store ports.
+ */
+export type { MemoryStoreOptions } from './store.js';
+export { createMemoryStore } from './store.js';

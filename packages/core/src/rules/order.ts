@@ -14,6 +14,8 @@ export interface SortPosition {
 export interface ContactOrder {
   /** True when the selection orders by something; otherwise contacts stay in id order. */
   readonly ordered: boolean;
+  /** Number of sort keys (the length of `keys(contact)`). */
+  readonly width: number;
   /** The sort keys of a contact. */
   keys(contact: SelectableContact): string[];
   /** Compares two positions: by each key in its direction, then by id ascending. */
@@ -44,6 +46,7 @@ export function compileOrder(selection: SelectionInput): ContactOrder {
   const signs = orderBy.map((o) => (o.direction === 'desc' ? -1 : 1));
   return {
     ordered: orderBy.length > 0,
+    width: orderBy.length,
     keys: (contact) => readers.map((read) => foldValue(read(contact))),
     compare(a, b) {
       for (let i = 0; i < signs.length; i++) {

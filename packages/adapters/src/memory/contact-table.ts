@@ -1,0 +1,31 @@
+import type { Contact, NewContact } from '@outpace/core';
+
+/**
+ * The contacts of one list, as the memory store keeps them. Reads return
+ * fresh objects the caller may change; ClientIDs are unique within a table
+ * (the store enforces it before calling `put`).
+ */
+export interface ContactTable {
+  readonly size: number;
+  get(id: string): Contact | undefined;
+  /** The id of the contact with this ClientID, if any. */
+  idOfClientId(clientId: string): string | undefined;
+  /** Contacts in id order, strictly after `afterId` when given. */
+  scan(afterId?: string): Iterable<Contact>;
+  /** Inserts the contact, or replaces the one with the same id. */
+  put(contact: Contact): void;
+  delete(id: string): boolean;
+  clear(): void;
+}
+
+/**
+ * Staged contacts of an import session for one list, in write order. Staged
+ * ClientIDs are unique (the session checks before `add`).
+ */
+export interface ContactStaging {
+  readonly size: number;
+  hasClientId(clientId: string): boolean;
+  add(contact: NewContact): void;
+  /** Every staged contact in write order. */
+  entries(): Iterable<NewContact>;
+}

@@ -1,0 +1,67 @@
+import type { Contact, NewContact } from '@outpace/core';
+import type { ContactStaging, ContactTable } from './contact-table.js';
+
+/** The plain-object {@link ContactTable}: simple, and about 1 KB per contact. */
+export function createObjectContactTable(): ContactTable {
+  const byId = new Map<string, Contact>();
+  const byClientId = new Map<string, string>();
+  let sorted: string[] | undefined;
+  return {
+    get size() {
+      return byId.size;
+    },
+    get(id) {
+      const contact = byId.get(id);
+      return contact === undefined ? undefined : structuredClone(contact);
+    },
+    idOfClientId(clientId) {
+      return byClientId.get(clientId);
+    },
+    *scan(afterId) {
+      sorted ??= [...byId.keys()].sort();
+      const ids = sorted;
+      for (const id of ids) {
+        if (afterId !== undefined && id <= afterId) continue;
+        const contact = byId.get(id);
+        if (contact !== undefined) yield structuredClone(contact);
+      }
+    },
+    put(contact) {
+      const previous = byId.get(contact.id);
+      if (previous?.clientId !== undefined) byClientId.delete(previous.clientId);
+      if (previous === undefined) sorted = undefined;
+      byId.set(contact.id, structuredClone(contact));
+      if (contact.clientId !== undefined) byClientId.set(contact.clientId, contact.id);
+    },
+    delete(id) {
+      const previous = byId.get(id);
+      if (previous === undefined) return false;
+      if (previous.clientId !== undefined) byClientId.delete(previous.clientId);
+      byId.delete(id);
+      sorted = undefined;
+      return true;
+    },
+    clear() {
+      byId.clear();
+      byClientId.clear();
+      sorted = undefined;
+    },
+  };
+}
+
+/** The plain-object {@link ContactStaging}. */
+export function createObjectStaging(): ContactStaging {
+  const staged: NewContact[] = [];
+  const clientIds = new Set<string>();
+  return {
+    get size() {
+      return staged.length;
+    },
+    hasClientId: (clientId) => clientIds.has(clientId),
+    add(contact) {
+      staged.push(structuredClone(contact));
+      if (contact.clientId !== undefined) clientIds.add(contact.clientId);
+    },
+    entries: () => staged,
+  };
+}

@@ -1,0 +1,119 @@
+import type { Clock, OutpaceStore, StoreCapabilities, TenantStores } from '@outpace/core';
+import {
+  IdSchema,
+  NewDataMappingSchema,
+  NewLabelSchemaSchema,
+  NewListRuleSchema,
+  NewSpecFileSchema,
+  systemClock,
+} from '@outpace/core';
+import { z } from 'zod';
+import { createMemoryContacts } from './contacts.js';
+import { createMemoryCrud } from './crud.js';
+import { createMemoryImportJobs } from './import-jobs.js';
+import { createMemoryLists } from './lists.js';
+import { createObjectContactTable, createObjectStaging } from './object-table.js';
+import { createMemorySuppression } from './suppression.js';
+import type { ContactStorage, TenantState } from './tenant-state.js';
+import { createTenantState } from './tenant-state.js';
+import { createMemoryTenants } from './tenants.js';
+import { parseInput } from './validate.js';
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Source of `createdAt`/`updatedAt`, suppression expiry and ids. @default systemClock */
+  clock?: Clock;
+  /** Adapter name reported by `store.name`. @default 'memory' */
+  name?: string;
+}
+
+const OptionsSchema = z.object({
+  clock: z
+    .custom<Clock>((c) => typeof (c as Clock | undefined)?.now === 'function', 'clock needs a now() method')
+    .optional(),
+  name: z.string().min(1).max(64).optional(),
+});
+
+const capabilities: StoreCapabilities = Object.freeze({ nativeSelection: false, shared: false, durable: false });
+
+/**
+ * Creates the in-memory store: the reference implementation of every store
+ * port, for tests, demos and single-process embedding. Data lives in this
+ * process only. Each tenant's data is kept in its own state object, and
+ * nothing reachable from `forTenant(a)` refers to another tenant's.
+ *
+ * @example
+ * import { createMemoryStore } from '@outpace/adapters/memory';
+ *
+ * const store = createMemoryStore();
+ * const tenant = await store.tenants.create({ name: 'Acme' });
+ * const { lists, contacts } = store.forTenant(tenant.id);
+ * const list = await lists.create({ name: 'Spring campaign' });
+ * await contacts.add(list.id, { clientId: 'C1', devices: [{ index: 1, type: 'mobile', value: '+12125550123' }] }, 'APPEND_ONLY');
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStore {
+  const parsed = parseInput(OptionsSchema, options, 'Memory store options');
+  const clock = parsed.clock ?? systemClock;
+  const storage: ContactStorage = { createTable: createObjectContactTable, createStaging: createObjectStaging };
+  const states = new Map<string, TenantState>();
+  const views = new Map<string, TenantStores>();
+  let closed = false;
+
+  const view = (state: TenantState): TenantStores =>
+    Object.freeze({
+      tenantId: state.tenantId,
+      lists: createMemoryLists(state, storage, clock),
+      contacts: createMemoryContacts(state, storage, clock),
+      suppression: createMemorySuppression(state, clock),
+      importJobs: createMemoryImportJobs(state, clock),
+      listRules: createMemoryCrud({
+        items: state.listRules,
+        schema: NewListRuleSchema,
+        prefix: 'rul',
+        noun: 'List rule',
+        clock,
+      }),
+      labels: createMemoryCrud({
+        items: state.labels,
+        schema: NewLabelSchemaSchema,
+        prefix: 'lbl',
+        noun: 'Labeling schema',
+        clock,
+      }),
+      dataMappings: createMemoryCrud({
+        items: state.dataMappings,
+        schema: NewDataMappingSchema,
+        prefix: 'map',
+        noun: 'Data mapping',
+        clock,
+      }),
+      specFiles: createMemoryCrud({
+        items: state.specFiles,
+        schema: NewSpecFileSchema,
+        prefix: 'spc',
+        noun: 'Spec file',
+        clock,
+      }),
+    });
+
+  return {
+    name: parsed.name ?? 'memory',
+    capabilities,
+    tenants: createMemoryTenants(clock),
+    forTenant(tenantId) {
+      const id = parseInput(IdSchema, tenantId, 'Tenant id');
+      let stores = views.get(id);
+      if (stores === undefined) {
+        const state = createTenantState(id);
+        states.set(id, state);
+        stores = view(state);
+        views.set(id, stores);
+      }
+      return stores;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+    },
+  };
+}
