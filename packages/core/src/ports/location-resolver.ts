@@ -1,4 +1,4 @@
-import type { LocationCandidate } from '../schemas/location.js';
+import type { LocationCandidate, LocationSource } from '../schemas/location.js';
 
 /** The parts of a normalised phone number that location data is keyed on. */
 export interface PhoneLocationKey {
@@ -41,6 +41,28 @@ export interface ResolvedLocation {
   timeZones: string[];
   /** Versions of the data sets consulted, for audit. */
   dataVersions: Readonly<Record<string, string>>;
+  /**
+   * Inputs that located nothing, and why (a toll-free number, an unknown area
+   * code, an unrecognised postal code), so an audit log shows what was
+   * ignored. Absent or empty when every input gave a candidate.
+   */
+  notes?: readonly LocationNote[] | undefined;
+}
+
+/** Why one input of a {@link LocationQuery} gave no candidate. */
+export interface LocationNote {
+  /** The source that was consulted (`phone-area-code`, `postal-code`, …). */
+  source: LocationSource;
+  /**
+   * `non-geographic` (toll-free, premium, personal, VoIP… where the country
+   * has several zones), `unknown-area-code`, `invalid-number`,
+   * `country-has-several-zones`, `no-zone-data`, `unrecognised-postal-code`,
+   * `unknown-postal-code`, `no-zone-for-postal-code` (military ZIPs),
+   * `unknown-region` (a state without a country that no table knows).
+   */
+  reason: string;
+  /** The key that was looked up, e.g. `NPA 800 (TOLL_FREE)`, `ZIP 09012`. */
+  detail: string;
 }
 
 /**
