@@ -1,1 +1,1 @@
-export {};
+export * from './location/index.js';
