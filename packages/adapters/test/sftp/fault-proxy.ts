@@ -17,6 +17,8 @@ export interface FaultProxyOptions {
   dropFirst?: number;
   /** Cut a connection (both sides) once this many bytes went from the server to the client. */
   cutAfterBytes?: number;
+  /** Cut a connection once this many bytes went from the client to the server (uploads). */
+  cutAfterUploadBytes?: number;
   /** Stop forwarding server bytes (keeping the sockets open) after this many. */
   stallAfterBytes?: number;
 }
@@ -58,7 +60,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     });
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
-    client.pipe(upstream);
+    const { cutAfterUploadBytes } = config;
+    let uploaded = 0;
+    client.on('data', (chunk: Buffer) => {
+      uploaded += chunk.length;
+      if (cutAfterUploadBytes !== undefined && uploaded >= cutAfterUploadBytes) {
+        faults++;
+        upstream.destroy();
+        client.destroy();
+        return;
+      }
+      if (!upstream.write(chunk)) {
+        client.pause();
+        upstream.once('drain', () => client.resume());
+      }
+    });
     let forwarded = 0;
     let stalled = false;
     upstream.on('data', (chunk: Buffer) => {

@@ -112,12 +112,18 @@ describeWithService(sshdAvailability(), 'SFTP file source against a real OpenSSH
     it.each<[FileNameRule, string[]]>([
       [{ operation: 'startsWith', pattern: 'contacts_' }, ['contacts_2026-01-01.csv', 'contacts_2026-01-02.CSV']],
       [{ operation: 'startsWith', pattern: 'CONTACTS_', caseSensitive: true }, []],
-      [{ operation: 'endsWith', pattern: '.csv' }, ['contacts_2026-01-01.csv', 'contacts_2026-01-02.CSV', 'linked.csv']],
+      [
+        { operation: 'endsWith', pattern: '.csv' },
+        ['contacts_2026-01-01.csv', 'contacts_2026-01-02.CSV', 'linked.csv'],
+      ],
       [{ operation: 'endsWith', pattern: '.csv', caseSensitive: true }, ['contacts_2026-01-01.csv', 'linked.csv']],
       [{ operation: 'contains', pattern: '_LIST' }, ['dnc_list.txt']],
       [{ operation: 'equals', pattern: 'readme' }, ['README']],
       [{ operation: 'equals', pattern: 'readme', caseSensitive: true }, []],
-      [{ operation: 'glob', pattern: 'contacts_2026-01-0?.csv' }, ['contacts_2026-01-01.csv', 'contacts_2026-01-02.CSV']],
+      [
+        { operation: 'glob', pattern: 'contacts_2026-01-0?.csv' },
+        ['contacts_2026-01-01.csv', 'contacts_2026-01-02.CSV'],
+      ],
       [{ operation: 'glob', pattern: '*.gz' }, ['report.csv.gz']],
       [{ operation: 'glob', pattern: 'r*' }, ['README', 'report.csv.gz']],
     ])('filters with %j', async (rule, expected) => {
@@ -218,7 +224,10 @@ describeWithService(sshdAvailability(), 'SFTP file source against a real OpenSSH
     });
 
     it('fails with ADAPTER_SFTP_NOT_FOUND when moving a missing file', async () => {
-      await expectCode(source.move(sshd.path('rw/in/nope.csv'), sshd.path('rw/archive/nope.csv')), 'ADAPTER_SFTP_NOT_FOUND');
+      await expectCode(
+        source.move(sshd.path('rw/in/nope.csv'), sshd.path('rw/archive/nope.csv')),
+        'ADAPTER_SFTP_NOT_FOUND',
+      );
     });
 
     it('deletes a file, and reports a missing one', async () => {
