@@ -26,7 +26,7 @@ async function writeCsv(path: string, rows: number): Promise<string> {
   for (let i = 0; i < rows; i++) {
     const line = `C${i},+1555${String(i % 10_000_000).padStart(7, '0')},First${i % 977},Last${i % 1_013},${10_000 + (i % 89_999)}\n`;
     hash.update(line);
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return hash.digest('hex');

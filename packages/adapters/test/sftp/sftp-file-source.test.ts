@@ -48,8 +48,9 @@ describeWithService(sshdAvailability(), 'SFTP file source against a real OpenSSH
   const sources: SftpFileSource[] = [];
   const fastRetry = { retries: 2, minDelayMs: 10, maxDelayMs: 40 };
 
-  const open = (overrides: Partial<SftpFileSourceOptions> = {}): SftpFileSource => {
-    const source = createSftpFileSource({
+  /** Opens a source on the test sshd; an override set to undefined removes that option. */
+  const open = (overrides: { [K in keyof SftpFileSourceOptions]?: SftpFileSourceOptions[K] | undefined } = {}) => {
+    const merged: Record<string, unknown> = {
       host: sshd.host,
       port: sshd.port,
       username: sshd.username,
@@ -57,7 +58,9 @@ describeWithService(sshdAvailability(), 'SFTP file source against a real OpenSSH
       hostFingerprint: sshd.hostFingerprint,
       retry: fastRetry,
       ...overrides,
-    });
+    };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    const source = createSftpFileSource(merged as unknown as SftpFileSourceOptions);
     sources.push(source);
     return source;
   };
