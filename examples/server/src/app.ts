@@ -1,9 +1,100 @@
-import { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { authenticate } from './auth/middleware.js';
+import type { ServerDeps } from './deps.js';
+import type { AppEnv } from './http/env.js';
+import { ApiError, errorResponse } from './http/errors.js';
+import { createRouter } from './http/openapi.js';
+import { authRoutes } from './routes/auth.js';
+import { auditRoutes, settingsRoutes, tenantRoutes } from './routes/tenants.js';
+import { apiKeyRoutes, userRoutes } from './routes/users.js';
 import { versions } from './versions.js';
 
-/** Builds the reference server's Hono application. */
-export function createApp(): Hono {
-  const app = new Hono();
+const require = createRequire(import.meta.url);
+const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+const SWAGGER_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js']);
+
+/**
+ * Builds the reference server's Hono application over its dependencies. The
+ * API lives under /api/v1 (OpenAPI at /api/v1/openapi.json, reference page at
+ * /docs); a host platform can mount it with `app.route()`.
+ */
+export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) ?? randomUUID());
+    await next();
+    c.header('X-Request-Id', c.get('requestId'));
+  });
+  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
+  app.use('/api/*', async (c, next) => {
+    // Uploads have their own (larger) limit and are streamed; everything else is JSON.
+    const isUpload = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
+    return bodyLimit({
+      maxSize: isUpload ? deps.http.maxUploadBytes : deps.http.maxJsonBytes,
+      onError: () => {
+        throw new ApiError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${isUpload ? deps.http.maxUploadBytes : deps.http.maxJsonBytes} bytes.`,
+        );
+      },
+    })(c, next);
+  });
+  app.use('/api/*', authenticate());
+  app.onError((err, c) => {
+    if (!(err instanceof ApiError)) deps.logger.error('request failed', { err: String(err), path: c.req.path });
+    return errorResponse(c, err);
+  });
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)));
+
   app.get('/api/v1/health', (c) => c.json({ status: 'ok', versions }));
+  app.route('/api/v1/auth', authRoutes(deps));
+  app.route('/api/v1/tenants', tenantRoutes());
+  app.route('/api/v1/settings', settingsRoutes());
+  app.route('/api/v1/users', userRoutes());
+  app.route('/api/v1/api-keys', apiKeyRoutes());
+  app.route('/api/v1/audit', auditRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'outpace_session',
+  });
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Outpace API',
+      version: versions.server,
+      description: 'Outbound campaigns: lists, compliance, dialing.',
+    },
+    security: [{ apiKey: [] }, { session: [] }],
+  });
+  app.get('/docs', (c) =>
+    c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outpace API reference</title>
+<link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`),
+  );
+  app.get('/docs/init.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    return c.body(
+      "window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true });",
+    );
+  });
+  app.get('/vendor/swagger-ui/:file', async (c) => {
+    const file = c.req.param('file');
+    if (!SWAGGER_FILES.has(file)) throw new ApiError(404, 'NOT_FOUND', `No asset ${file}.`);
+    c.header('Content-Type', file.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(await readFile(path.join(swaggerDir, file)));
+  });
   return app;
 }

@@ -1,12 +1,39 @@
+import { hostname } from 'node:os';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { createServerDeps } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
 
-const port = Number(process.env.PORT ?? 3000);
-const app = createApp();
-const server = serve({ fetch: app.fetch, port }, (info) => {
-  console.log(`Outpace server listening on http://localhost:${info.port}`);
-});
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const nodeId = config.OUTPACE_NODE_ID ?? `${hostname()}-${process.pid}`;
+  const { deps, close } = await createServerDeps(config, { nodeId });
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    console.log(`Outpace ${nodeId} listening on http://localhost:${info.port} (API reference: /docs)`);
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining…`);
+    server.close(async () => {
+      await close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(1), 30_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
+
+await main();

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
+import { createHarness } from './support/harness.js';
 
 describe('GET /api/v1/health', () => {
   it('reports ok with the package versions', async () => {
-    const res = await createApp().request('/api/v1/health');
+    const { app } = await createHarness();
+    const res = await app.request('/api/v1/health');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; versions: Record<string, string> };
     expect(body.status).toBe('ok');

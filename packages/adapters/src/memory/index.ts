@@ -4,3 +4,5 @@
  */
 export type { MemoryStoreOptions } from './store.js';
 export { createMemoryStore } from './store.js';
+export type { MemoryIdentity } from './identity.js';
+export { createMemoryIdentity } from './identity.js';

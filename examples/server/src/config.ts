@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting of the reference server, read and validated once from the
+ * environment. A bad value stops the start with a message naming it.
+ */
+export const ConfigSchema = z.object({
+  /** HTTP port. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Host/interface to listen on. */
+  HOST: z.string().default('0.0.0.0'),
+  /** Folder for the SQLite database, generated secrets and artifacts. */
+  OUTPACE_DATA_DIR: z.string().min(1).default('./data'),
+  /** `postgres://…` switches storage to PostgreSQL; unset uses SQLite in the data folder. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'Use a postgres:// URL, or leave DATABASE_URL unset for SQLite.')
+    .optional(),
+  /** Base64 (32 bytes) key that encrypts SFTP credentials at rest. Generated into the data folder when unset. */
+  OUTPACE_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'OUTPACE_SECRET_KEY must be 32 bytes, base64-encoded.')
+    .optional(),
+  /** Email of the first administrator (created on first start). */
+  OUTPACE_ADMIN_EMAIL: z.email().default('admin@outpace.local'),
+  /** Password of the first administrator; printed once when generated. */
+  OUTPACE_ADMIN_PASSWORD: z.string().min(12, 'OUTPACE_ADMIN_PASSWORD must have at least 12 characters.').optional(),
+  /** Create the demo tenant, list and simulated campaign on first start. */
+  OUTPACE_DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** This node's name in leases and logs; defaults to host name + pid. */
+  OUTPACE_NODE_ID: z.string().min(1).max(128).optional(),
+  /** Largest accepted JSON body, in bytes. */
+  OUTPACE_MAX_JSON_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Largest accepted upload, in bytes. */
+  OUTPACE_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024 * 1024),
+  /** Log level. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Marks cookies `Secure`; set when served over HTTPS. */
+  OUTPACE_SECURE_COOKIES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+export type ServerConfig = z.infer<typeof ConfigSchema> & {
+  /** The encryption key, from the environment or the data folder. */
+  secretKey: Buffer;
+};
+
+/** Thrown when the environment holds a bad setting. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the configuration. Creates the data folder and, when
+ * no key is given, a generated secret key file inside it (mode 0600).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      const value = env[name];
+      const shown = value === undefined ? 'unset' : /KEY|PASSWORD|URL/.test(name) ? '(hidden)' : JSON.stringify(value);
+      return `  ${name} = ${shown}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  const dataDir = path.resolve(config.OUTPACE_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  let secretKey: Buffer;
+  if (config.OUTPACE_SECRET_KEY !== undefined) {
+    secretKey = Buffer.from(config.OUTPACE_SECRET_KEY, 'base64');
+  } else {
+    const keyFile = path.join(dataDir, 'secret.key');
+    if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+    secretKey = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
+    if (secretKey.length !== 32) throw new ConfigError(`${keyFile} does not hold a 32-byte base64 key.`);
+  }
+  return { ...config, OUTPACE_DATA_DIR: dataDir, secretKey };
+}
