@@ -1,1 +1,153 @@
-export {};
+/**
+ * `@outpace/adapters/sqlite`: the SQLite store (better-sqlite3 12, an optional
+ * peer dependency loaded on first use). One file (or `:memory:`) holds every
+ * tenant's lists, contacts, suppression lists, import jobs, rules, labels,
+ * mappings and spec files. Single-process: `capabilities.shared` is false.
+ */
+import type { Clock, Logger } from '@outpace/core';
+import { noopLogger, OutpaceError, systemClock } from '@outpace/core';
+import type { Kysely } from 'kysely';
+
+// biome-ignore lint/suspicious/noExplicitAny: a user's Kysely instance is typed with their own tables.
+type AnyKysely = Kysely<any>;
+
+import { Kysely as KyselyClass, SqliteDialect, sql } from 'kysely';
+import { z } from 'zod';
+import { parseInput } from '../sql/context.js';
+import type { Database } from '../sql/schema.js';
+import type { SqlStore } from '../sql/store.js';
+import { createSqlStore } from '../sql/store.js';
+import { createSqliteDialect, registerSqliteFunctions, SQLITE_FUNCTIONS } from './dialect.js';
+import type { SqliteDatabase } from './driver.js';
+import { loadBetterSqlite3 } from './driver.js';
+
+export type { SqlStore } from '../sql/store.js';
+export { registerSqliteFunctions } from './dialect.js';
+export type { SqliteDatabase } from './driver.js';
+
+/** Options of {@link createSqliteStore}. Give exactly one of `filename`, `database` or `kysely`. */
+export interface SqliteStoreOptions {
+  /**
+   * Database file to open (created when missing), or `':memory:'`. The store
+   * owns this connection: it sets WAL journaling, `synchronous = NORMAL` and a
+   * busy timeout, and closes it on `close()`.
+   */
+  filename?: string;
+  /**
+   * Your own better-sqlite3 connection. The store registers its SQL functions
+   * on it, leaves its pragmas alone and never closes it.
+   */
+  database?: SqliteDatabase;
+  /**
+   * Your own kysely instance over SQLite. Register the store's SQL functions on
+   * its connection first ({@link registerSqliteFunctions}); the store never
+   * destroys it. Bulk imports go through kysely (slower than with `filename`
+   * or `database`).
+   */
+  kysely?: AnyKysely;
+  /** Whether data survives a restart, for `capabilities.durable` when you pass `kysely`. @default true */
+  durable?: boolean;
+  /** Source of timestamps and ids. @default systemClock */
+  clock?: Clock;
+  /** Run pending migrations on first use; otherwise call `store.migrate()` yourself. @default true */
+  migrate?: boolean;
+  /** An import that wrote nothing for this long is abandoned and its staged rows are swept. @default 21_600_000 (6 h) */
+  staleImportMs?: number;
+  /** How long a write waits for another process's lock, in ms (connections the store opens). @default 5_000 */
+  busyTimeoutMs?: number;
+  /** Where the store reports problems. @default noopLogger */
+  logger?: Logger;
+}
+
+const OptionsSchema = z
+  .object({
+    filename: z.string().min(1).optional(),
+    database: z
+      .custom<SqliteDatabase>(
+        (d) => typeof (d as SqliteDatabase | undefined)?.prepare === 'function',
+        'database must be a better-sqlite3 Database',
+      )
+      .optional(),
+    kysely: z.custom<AnyKysely>((k) => k instanceof KyselyClass, 'kysely must be a Kysely instance').optional(),
+    durable: z.boolean().default(true),
+    clock: z.custom<Clock>((c) => typeof (c as Clock | undefined)?.now === 'function', 'clock needs now()').optional(),
+    migrate: z.boolean().default(true),
+    staleImportMs: z.number().int().positive().default(21_600_000),
+    busyTimeoutMs: z.number().int().nonnegative().default(5_000),
+    logger: z.custom<Logger>((l) => typeof (l as Logger | undefined)?.warn === 'function').optional(),
+  })
+  .refine((o) => [o.filename, o.database, o.kysely].filter((v) => v !== undefined).length === 1, {
+    message: 'Give exactly one of filename, database or kysely.',
+  });
+
+/**
+ * Creates the SQLite store. Nothing is opened until the first call; the
+ * migrations run then (unless `migrate: false`).
+ *
+ * @example
+ * import { createSqliteStore } from '@outpace/adapters/sqlite';
+ *
+ * const store = createSqliteStore({ filename: 'outpace.db' });
+ * const tenant = await store.tenants.create({ name: 'Acme' });
+ * const { lists, contacts } = store.forTenant(tenant.id);
+ * const list = await lists.create({ name: 'Spring campaign' });
+ * await contacts.add(list.id, { clientId: 'C1', devices: [{ index: 1, type: 'mobile', value: '+12125550123' }] }, 'APPEND_ONLY');
+ * console.log(await contacts.count(list.id, { conditionSets: [{ conditions: [{ field: 'device', type: 'areaCode', operator: 'equal', value: '212' }] }] }));
+ * await store.close();
+ */
+export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
+  const parsed = parseInput(OptionsSchema, options, 'SQLite store options');
+  const logger = parsed.logger ?? noopLogger;
+  const durable =
+    parsed.filename !== undefined
+      ? parsed.filename !== ':memory:'
+      : parsed.database !== undefined
+        ? !parsed.database.memory
+        : parsed.durable;
+  let raw: SqliteDatabase | undefined;
+  let owned = false;
+  const dialect = createSqliteDialect({ durable, raw: () => raw });
+  const userKysely = parsed.kysely as Kysely<Database> | undefined;
+
+  return createSqlStore({
+    dialect: {
+      ...dialect,
+      async prepare(db) {
+        try {
+          await sql`select ${sql.raw(SQLITE_FUNCTIONS.lower)}('A'), ${sql.raw(SQLITE_FUNCTIONS.number)}('1')`.execute(
+            db,
+          );
+        } catch (cause) {
+          throw new OutpaceError(
+            'ADAPTER_SQLITE_FUNCTIONS_MISSING',
+            'The SQLite connection lacks the functions selection rules need; call registerSqliteFunctions(database) on it before creating the kysely instance, or pass filename or database instead of kysely.',
+            { cause },
+          );
+        }
+      },
+    },
+    clock: parsed.clock ?? systemClock,
+    autoMigrate: parsed.migrate,
+    staleImportMs: parsed.staleImportMs,
+    async connect() {
+      if (userKysely !== undefined) return userKysely;
+      let database = parsed.database;
+      if (database === undefined) {
+        const Database = await loadBetterSqlite3();
+        database = new Database(parsed.filename as string, { timeout: parsed.busyTimeoutMs });
+        owned = true;
+        if (durable) database.pragma('journal_mode = WAL');
+        database.pragma('synchronous = NORMAL');
+        logger.debug('sqlite store opened', { filename: parsed.filename });
+      }
+      registerSqliteFunctions(database);
+      raw = database;
+      return new KyselyClass<Database>({ dialect: new SqliteDialect({ database: database as never }) });
+    },
+    async release(db) {
+      raw = undefined;
+      // kysely's destroy() closes the connection: only for one the store opened.
+      if (owned && db !== undefined) await db.destroy();
+    },
+  });
+}

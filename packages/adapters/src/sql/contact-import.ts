@@ -1,0 +1,327 @@
+import type {
+  ContactImportOptions,
+  ContactImportSession,
+  ContactList,
+  ImportCommitResult,
+  NewContact,
+  StageRejection,
+} from '@outpace/core';
+import { createId, IdSchema, MAX_DEVICES, OutpaceError, UploadModeSchema } from '@outpace/core';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { ALL_CONTACT_COLUMNS, contactColumns, encodeContact } from './contact-rows.js';
+import type { SqlContext } from './context.js';
+import { parseInput } from './context.js';
+import type { SqlExecutor } from './dialect.js';
+import { readNumber } from './dialect.js';
+import { findListRow, insertList, listNotFound, makeList, toContactList } from './lists.js';
+import {
+  adoptSegment,
+  markGarbage,
+  newSegmentId,
+  purgeSegment,
+  registerStaging,
+  sweepSegments,
+  touchSegment,
+} from './segments.js';
+
+const OptionsSchema = z.object({ mode: UploadModeSchema, listId: IdSchema.optional() });
+
+/** Conflict target of the per-list ClientID index: a staged ClientID seen in an earlier batch is skipped. */
+const CLIENT_ID_CONFLICT = '(tenant_id, data_id, client_id) where client_id is not null';
+/** ClientIDs looked up per statement. */
+const LOOKUP_CHUNK = 500;
+
+interface Target {
+  /** The segment this session writes the list's contacts into. */
+  segment: string;
+  /** Set for lists made by `createList`; they appear at commit. */
+  created?: ContactList;
+  /** Contacts staged so far. */
+  staged: number;
+}
+
+/** Columns a replacing contact takes from its staged row (all but keys and creation time). */
+const REPLACED_COLUMNS = ALL_CONTACT_COLUMNS.map((c) => c.name).filter(
+  (name) => !['tenant_id', 'data_id', 'id', 'client_id', 'created_at', 'updated_at'].includes(name),
+);
+
+/**
+ * Opens an import session (see `ContactImportSession` in core for the
+ * contract). Each target list gets a fresh segment that only this session
+ * writes; contacts go straight into the contacts table there, invisible to
+ * readers, who only follow a list's live segment. `commit` then makes them
+ * visible in one transaction: a new list is inserted pointing at its segment,
+ * FLUSH_APPEND swaps the list's segment (the old one is purged afterwards),
+ * and the APPEND modes merge the staged rows into the live segment.
+ */
+export async function beginSqlContactImport(
+  ctx: SqlContext,
+  tenantId: string,
+  options: ContactImportOptions,
+): Promise<ContactImportSession> {
+  const { mode, listId } = parseInput(OptionsSchema, options, 'Import options');
+  if (mode === 'CREATE' && listId !== undefined) {
+    throw new OutpaceError(
+      'LIST_UPLOAD_MODE_INVALID',
+      `Mode CREATE makes new lists with session.createList and takes no listId (got "${listId}"); use APPEND_ONLY, APPEND_AND_UPDATE or FLUSH_APPEND to load into an existing list.`,
+    );
+  }
+  if (mode !== 'CREATE' && listId === undefined) {
+    throw new OutpaceError('LIST_UPLOAD_MODE_INVALID', `Mode ${mode} needs the listId of the list to load into.`);
+  }
+  const { dialect, clock } = ctx;
+  const db = await ctx.db();
+  const contacts = ctx.table('outpace_contacts');
+  const lists = ctx.table('outpace_contact_lists');
+  await sweepSegments(ctx, tenantId);
+  const targets = new Map<string, Target>();
+  if (listId !== undefined) {
+    if ((await findListRow(db, ctx, tenantId, listId)) === undefined) throw listNotFound(listId);
+    const segment = newSegmentId(ctx);
+    await registerStaging(db, ctx, tenantId, segment, 'contacts');
+    targets.set(listId, { segment, staged: 0 });
+  }
+  let status: 'open' | 'committing' | 'committed' | 'aborted' | 'failed' = 'open';
+  const requireOpen = () => {
+    if (status !== 'open') {
+      throw new OutpaceError('LIST_IMPORT_CLOSED', `This import session is already ${status}; begin a new import.`);
+    }
+  };
+
+  /** ClientIDs among `clientIds` that the list already holds. */
+  const existingClientIds = async (targetId: string, clientIds: string[]): Promise<Set<string>> => {
+    const found = new Set<string>();
+    if (clientIds.length === 0) return found;
+    const row = await findListRow(db, ctx, tenantId, targetId);
+    if (row === undefined) throw listNotFound(targetId);
+    for (let i = 0; i < clientIds.length; i += LOOKUP_CHUNK) {
+      const chunk = clientIds.slice(i, i + LOOKUP_CHUNK);
+      const result = await sql<{
+        client_id: string;
+      }>`select client_id from ${contacts} where tenant_id = ${tenantId} and data_id = ${row.data_id} and client_id in (${sql.join(chunk)})`.execute(
+        db,
+      );
+      for (const r of result.rows) found.add(r.client_id);
+    }
+    return found;
+  };
+
+  /** Ids among `ids` present in the segment (to tell which rows the ClientID index skipped). */
+  const presentIds = async (trx: SqlExecutor, segment: string, ids: string[]): Promise<Set<string>> => {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      const result = await sql<{
+        id: string;
+      }>`select id from ${contacts} where tenant_id = ${tenantId} and data_id = ${segment} and id in (${sql.join(chunk)})`.execute(
+        trx,
+      );
+      for (const r of result.rows) found.add(r.id);
+    }
+    return found;
+  };
+
+  const duplicate = (index: number, clientId: string): StageRejection => ({
+    index,
+    code: 'CLIENT_ID_DUPLICATE',
+    message: `ClientID "${clientId}" appears earlier in this import; the first row wins, so this one was rejected.`,
+  });
+
+  const mergeInto = async (trx: SqlExecutor, target: Target, live: string, now: number) => {
+    let updated = 0;
+    if (mode === 'APPEND_AND_UPDATE') {
+      const set = REPLACED_COLUMNS.map((name) => sql`${sql.raw(name)} = s.${sql.raw(name)}`);
+      const result =
+        await sql`update ${contacts} as t set ${sql.join(set)}, updated_at = ${now} from ${contacts} as s where t.tenant_id = ${tenantId} and t.data_id = ${live} and s.tenant_id = ${tenantId} and s.data_id = ${target.segment} and s.client_id = t.client_id`.execute(
+          trx,
+        );
+      updated = Number(result.numAffectedRows ?? 0);
+    }
+    // Staged ClientIDs the list holds: replaced above (APPEND_AND_UPDATE) or,
+    // for APPEND_ONLY, added by someone else since they were staged; either
+    // way the staged row goes, so the list never holds a ClientID twice.
+    await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${target.segment} and client_id is not null and exists (select 1 from ${contacts} as t where t.tenant_id = ${tenantId} and t.data_id = ${live} and t.client_id = ${contacts}.client_id)`.execute(
+      trx,
+    );
+    const moved =
+      await sql`update ${contacts} set data_id = ${live} where tenant_id = ${tenantId} and data_id = ${target.segment}`.execute(
+        trx,
+      );
+    return { inserted: Number(moved.numAffectedRows ?? 0), updated };
+  };
+
+  const apply = async (trx: SqlExecutor): Promise<{ result: ImportCommitResult; garbage: string[] }> => {
+    const now = clock.now();
+    const garbage: string[] = [];
+    const result: ImportCommitResult = { inserted: 0, updated: 0, deleted: 0, lists: [] };
+    for (const [targetId, target] of targets) {
+      if (target.created !== undefined) {
+        const list = { ...target.created, size: target.staged, updatedAt: now };
+        await insertList(trx, ctx, tenantId, list, target.segment);
+        await adoptSegment(trx, tenantId, target.segment);
+        result.inserted += target.staged;
+        result.lists.push(list);
+        continue;
+      }
+      const row = await findListRow(trx, ctx, tenantId, targetId, true);
+      if (row === undefined) {
+        throw new OutpaceError(
+          'LIST_NOT_FOUND',
+          `Contact list "${targetId}" was deleted during the import; nothing was stored.`,
+        );
+      }
+      const size = readNumber(row.size);
+      let newSize: number;
+      if (mode === 'FLUSH_APPEND') {
+        await sql`update ${lists} set data_id = ${target.segment}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
+          trx,
+        );
+        await adoptSegment(trx, tenantId, target.segment);
+        await markGarbage(trx, ctx, tenantId, row.data_id, 'contacts');
+        garbage.push(row.data_id);
+        result.deleted += size;
+        result.inserted += target.staged;
+        newSize = target.staged;
+      } else {
+        const merged = await mergeInto(trx, target, row.data_id, now);
+        newSize = size + merged.inserted;
+        await sql`update ${lists} set size = ${newSize}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
+          trx,
+        );
+        await adoptSegment(trx, tenantId, target.segment);
+        result.inserted += merged.inserted;
+        result.updated += merged.updated;
+      }
+      result.lists.push({ ...toContactList(row), size: newSize, updatedAt: now });
+    }
+    return { result, garbage };
+  };
+
+  return {
+    mode,
+    async createList(input) {
+      requireOpen();
+      const { list, dataId } = makeList(ctx, input);
+      await registerStaging(db, ctx, tenantId, dataId, 'contacts');
+      targets.set(list.id, { segment: dataId, created: list, staged: 0 });
+      return { ...list };
+    },
+
+    async write(targetId, batch) {
+      requireOpen();
+      const target = targets.get(targetId);
+      if (target === undefined) {
+        if ((await findListRow(db, ctx, tenantId, targetId)) === undefined) throw listNotFound(targetId);
+        throw new OutpaceError(
+          'LIST_UPLOAD_MODE_INVALID',
+          `List "${targetId}" is not part of this import; write to the session's listId or to lists made with createList.`,
+        );
+      }
+      const rejections: StageRejection[] = [];
+      const firstInBatch = new Map<string, number>();
+      const candidates: number[] = [];
+      let slots = 0;
+      batch.forEach((contact, index) => {
+        const devices = contact.devices?.length ?? 0;
+        if (!Array.isArray(contact.devices) || devices > MAX_DEVICES) {
+          throw new OutpaceError(
+            'VALIDATION_FAILED',
+            `Contact ${index} of the batch has ${devices} devices; a contact holds 0 to ${MAX_DEVICES}. Nothing of this batch was staged.`,
+          );
+        }
+        const { clientId } = contact;
+        if (clientId !== undefined) {
+          if (firstInBatch.has(clientId)) {
+            rejections.push(duplicate(index, clientId));
+            return;
+          }
+          firstInBatch.set(clientId, index);
+        }
+        if (devices > slots) slots = devices;
+        candidates.push(index);
+      });
+      let accepted = candidates;
+      if (mode === 'APPEND_ONLY') {
+        const clientIds = candidates.map((i) => batch[i]?.clientId).filter((c): c is string => c !== undefined);
+        const existing = await existingClientIds(targetId, clientIds);
+        if (existing.size > 0) {
+          accepted = [];
+          for (const index of candidates) {
+            const clientId = batch[index]?.clientId;
+            if (clientId !== undefined && existing.has(clientId)) {
+              rejections.push({
+                index,
+                code: 'CLIENT_ID_EXISTS',
+                message: `APPEND_ONLY: ClientID "${clientId}" is already in list "${targetId}"; use APPEND_AND_UPDATE to replace it.`,
+              });
+            } else {
+              accepted.push(index);
+            }
+          }
+        }
+      }
+      if (accepted.length > 0) {
+        const now = clock.now();
+        const ids: string[] = new Array(accepted.length);
+        const rows: unknown[][] = new Array(accepted.length);
+        for (let i = 0; i < accepted.length; i++) {
+          const id = createId('con', clock);
+          const row: unknown[] = [];
+          encodeContact(
+            dialect,
+            { tenantId, dataId: target.segment, id, createdAt: now, updatedAt: now },
+            batch[accepted[i] as number] as NewContact,
+            slots,
+            row,
+          );
+          ids[i] = id;
+          rows[i] = row;
+        }
+        await db.transaction().execute(async (trx) => {
+          await dialect.stagingTransaction?.(trx);
+          const inserted = await dialect.insertRows(trx, 'outpace_contacts', contactColumns(slots), rows, {
+            onConflict: CLIENT_ID_CONFLICT,
+          });
+          target.staged += inserted;
+          if (inserted < rows.length) {
+            // Some ClientIDs were staged by an earlier batch: find which rows were skipped.
+            const present = await presentIds(trx, target.segment, ids);
+            accepted.forEach((index, i) => {
+              if (!present.has(ids[i] as string)) rejections.push(duplicate(index, String(batch[index]?.clientId)));
+            });
+          }
+          await touchSegment(trx, ctx, tenantId, target.segment);
+        });
+      }
+      return rejections.sort((a, b) => a.index - b.index);
+    },
+
+    async commit() {
+      requireOpen();
+      status = 'committing';
+      let outcome: Awaited<ReturnType<typeof apply>>;
+      try {
+        outcome = await db.transaction().execute(apply);
+      } catch (error) {
+        status = 'failed';
+        throw error;
+      }
+      status = 'committed';
+      targets.clear();
+      for (const segment of outcome.garbage) await purgeSegment(ctx, tenantId, segment, 'contacts');
+      return outcome.result;
+    },
+
+    async abort() {
+      if (status !== 'open' && status !== 'failed') return;
+      status = 'aborted';
+      const segments = [...targets.values()].map((t) => t.segment);
+      targets.clear();
+      await db.transaction().execute(async (trx) => {
+        for (const segment of segments) await markGarbage(trx, ctx, tenantId, segment, 'contacts');
+      });
+      for (const segment of segments) await purgeSegment(ctx, tenantId, segment, 'contacts');
+    },
+  };
+}

@@ -1,0 +1,296 @@
+import type { Contact, ContactStore, NewContact, Selection } from '@outpace/core';
+import { createId, foldValue, IdSchema, NewContactSchema, OutpaceError, PageQuerySchema } from '@outpace/core';
+import type { RawBuilder } from 'kysely';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { beginSqlContactImport } from './contact-import.js';
+import { ALL_CONTACT_COLUMNS, contactRow, decodeContact } from './contact-rows.js';
+import type { SqlContext } from './context.js';
+import { parseInput, readPageQuery, stripUndefined, toPage } from './context.js';
+import type { SqlExecutor } from './dialect.js';
+import { readNumber } from './dialect.js';
+import { findListRow, listNotFound } from './lists.js';
+import { DEVICE_SLOTS, slotColumn } from './schema.js';
+import { compileSqlSelection, likeLiteral } from './selection.js';
+
+const ContactQuerySchema = PageQuerySchema.extend({ selection: z.unknown().optional() });
+const ContactSearchSchema = z
+  .object({
+    clientId: z.string().min(1).max(64).optional(),
+    device: z.string().min(1).max(128).optional(),
+    name: z.string().trim().min(1).max(64).optional(),
+    limit: z.number().int().min(1).max(1000).default(50),
+  })
+  .refine((q) => q.clientId !== undefined || q.device !== undefined || q.name !== undefined, {
+    message: 'Give a clientId, a device or a name to search for.',
+  });
+const AddModeSchema = z.enum(['APPEND_ONLY', 'APPEND_AND_UPDATE']);
+const StreamOptionsSchema = z.object({
+  selection: z.unknown().optional(),
+  batchSize: z.number().int().min(1).max(10_000).default(500),
+});
+const ContactIdsSchema = z.array(IdSchema);
+
+/** Ids deleted per statement (well under every engine's parameter limit). */
+const DELETE_CHUNK = 500;
+
+type Row = Record<string, unknown>;
+
+/** `CLIENT_ID_EXISTS` for a ClientID already held by another contact of the list. */
+function clientIdExists(clientId: string, listId: string, holder: string): OutpaceError {
+  return new OutpaceError(
+    'CLIENT_ID_EXISTS',
+    `ClientID "${clientId}" is already in list "${listId}" (contact ${holder}); use APPEND_AND_UPDATE to replace it or choose another ClientID.`,
+  );
+}
+
+/** Writes one contact row (every slot column). */
+export async function insertContact(db: SqlExecutor, ctx: SqlContext, row: unknown[]): Promise<void> {
+  await ctx.dialect.insertRows(db, 'outpace_contacts', ALL_CONTACT_COLUMNS, [row]);
+}
+
+/** The contacts of one tenant's lists. */
+export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactStore {
+  const { dialect, clock } = ctx;
+  const contacts = ctx.table('outpace_contacts');
+  const lists = ctx.table('outpace_contact_lists');
+
+  const dataIdOf = async (db: SqlExecutor, listId: string): Promise<string> => {
+    const row = await findListRow(db, ctx, tenantId, listId);
+    if (row === undefined) throw listNotFound(listId);
+    return row.data_id;
+  };
+
+  const selectOne = async (listId: string, column: 'id' | 'client_id', value: string) => {
+    const db = await ctx.db();
+    const row = await findListRow(db, ctx, tenantId, listId);
+    if (row === undefined) return undefined;
+    const found =
+      await sql<Row>`select c.* from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${row.data_id} and c.${sql.raw(column)} = ${value}`.execute(
+        db,
+      );
+    const hit = found.rows[0];
+    return hit === undefined ? undefined : decodeContact(hit, listId);
+  };
+
+  /** Replaces (same id) or inserts a contact inside a transaction. */
+  const writeContact = async (
+    trx: SqlExecutor,
+    dataId: string,
+    contact: NewContact,
+    id: string,
+    createdAt: number,
+    replace: boolean,
+  ): Promise<Contact> => {
+    const now = clock.now();
+    if (replace) {
+      await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${dataId} and id = ${id}`.execute(
+        trx,
+      );
+    }
+    await insertContact(trx, ctx, contactRow(dialect, { tenantId, dataId, id, createdAt, updatedAt: now }, contact));
+    return { ...structuredClone(contact), id, listId: '', createdAt, updatedAt: now };
+  };
+
+  const touchList = async (trx: SqlExecutor, listId: string, sizeDelta: number) => {
+    await sql`update ${lists} set size = size + ${sizeDelta}, updated_at = ${clock.now()} where tenant_id = ${tenantId} and id = ${listId}`.execute(
+      trx,
+    );
+  };
+
+  const filtered = (dataId: string, selection: RawBuilder<boolean>) =>
+    sql`c.tenant_id = ${tenantId} and c.data_id = ${dataId} and ${selection}`;
+
+  return {
+    get: (listId, contactId) => selectOne(listId, 'id', contactId),
+    getByClientId: (listId, clientId) => selectOne(listId, 'client_id', clientId),
+
+    async list(listId, query) {
+      const { selection, ...paging } = parseInput(ContactQuerySchema, stripUndefined(query ?? {}), 'Contact query');
+      const compiled = compileSqlSelection(selection as Selection | undefined, dialect);
+      const width = compiled.orderBy.length;
+      const { limit, after } = readPageQuery(paging, width + 1);
+      const db = await ctx.db();
+      const dataId = await dataIdOf(db, listId);
+      if (width === 0) {
+        const afterId = after === undefined ? sql`` : sql` and c.id > ${String(after[0])}`;
+        const result =
+          await sql<Row>`select c.* from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${limit + 1}`.execute(
+            db,
+          );
+        return toPage(
+          result.rows.map((r) => decodeContact(r, listId)),
+          limit,
+          (c) => [c.id],
+        );
+      }
+      const keys = compiled.orderBy.map((o, i) => sql`${o.key} as ${sql.raw(`outpace_k${i}`)}`);
+      const order = compiled.orderBy.map((o) => sql`${o.key} ${sql.raw(o.direction)}`);
+      let keyset: RawBuilder<unknown> = sql``;
+      if (after !== undefined) {
+        // Lexicographic "after" over (key1 … keyN, id) with each key in its direction.
+        const branches: RawBuilder<unknown>[] = [];
+        for (let i = 0; i <= width; i++) {
+          const equal = compiled.orderBy.slice(0, i).map((o, j) => sql`${o.key} = ${String(after[j])}`);
+          const last =
+            i === width
+              ? sql`c.id > ${String(after[width])}`
+              : sql`${compiled.orderBy[i]!.key} ${sql.raw(compiled.orderBy[i]!.direction === 'asc' ? '>' : '<')} ${String(after[i])}`;
+          branches.push(sql`(${sql.join([...equal, last], sql` and `)})`);
+        }
+        keyset = sql` and (${sql.join(branches, sql` or `)})`;
+      }
+      const result =
+        await sql<Row>`select c.*, ${sql.join(keys)} from ${contacts} c where ${filtered(dataId, compiled.where)}${keyset} order by ${sql.join(order)}, c.id limit ${limit + 1}`.execute(
+          db,
+        );
+      const page = toPage(result.rows, limit, (r) => [
+        ...compiled.orderBy.map((_, i) => String(r[`outpace_k${i}`] ?? '')),
+        String(r.id),
+      ]);
+      return { items: page.items.map((r) => decodeContact(r, listId)), nextCursor: page.nextCursor };
+    },
+
+    async count(listId, selection) {
+      const compiled = compileSqlSelection(selection, dialect);
+      const db = await ctx.db();
+      const dataId = await dataIdOf(db, listId);
+      const result = await sql<{
+        n: unknown;
+      }>`select count(*) as n from ${contacts} c where ${filtered(dataId, compiled.where)}`.execute(db);
+      return readNumber(result.rows[0]?.n ?? 0);
+    },
+
+    stream(listId, options) {
+      const { selection, batchSize } = parseInput(StreamOptionsSchema, stripUndefined(options ?? {}), 'Stream options');
+      const compiled = compileSqlSelection(selection as Selection | undefined, dialect);
+      return (async function* () {
+        let after: string | undefined;
+        for (;;) {
+          const db = await ctx.db();
+          // The list is looked up per batch, so a list deleted mid-stream ends it with LIST_NOT_FOUND.
+          const dataId = await dataIdOf(db, listId);
+          const afterId = after === undefined ? sql`` : sql` and c.id > ${after}`;
+          const result =
+            await sql<Row>`select c.* from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${batchSize}`.execute(
+              db,
+            );
+          for (const row of result.rows) yield decodeContact(row, listId);
+          if (result.rows.length < batchSize) return;
+          after = String(result.rows.at(-1)?.id);
+        }
+      })();
+    },
+
+    async add(listId, input, mode) {
+      const addMode = parseInput(AddModeSchema, mode, 'Upload mode');
+      const contact: NewContact = parseInput(NewContactSchema, input, 'Contact');
+      const db = await ctx.db();
+      return db.transaction().execute(async (trx) => {
+        const list = await findListRow(trx, ctx, tenantId, listId, true);
+        if (list === undefined) throw listNotFound(listId);
+        let existing: Row | undefined;
+        if (contact.clientId !== undefined) {
+          const found =
+            await sql<Row>`select id, created_at from ${contacts} where tenant_id = ${tenantId} and data_id = ${list.data_id} and client_id = ${contact.clientId}`.execute(
+              trx,
+            );
+          existing = found.rows[0];
+        }
+        if (existing !== undefined && contact.clientId !== undefined) {
+          if (addMode === 'APPEND_ONLY') throw clientIdExists(contact.clientId, listId, String(existing.id));
+          const stored = await writeContact(
+            trx,
+            list.data_id,
+            contact,
+            String(existing.id),
+            readNumber(existing.created_at),
+            true,
+          );
+          await touchList(trx, listId, 0);
+          return { contact: { ...stored, listId }, created: false };
+        }
+        const stored = await writeContact(trx, list.data_id, contact, createId('con', clock), clock.now(), false);
+        await touchList(trx, listId, 1);
+        return { contact: { ...stored, listId }, created: true };
+      });
+    },
+
+    async update(listId, contactId, input) {
+      const contact: NewContact = parseInput(NewContactSchema, input, 'Contact');
+      const db = await ctx.db();
+      return db.transaction().execute(async (trx) => {
+        const list = await findListRow(trx, ctx, tenantId, listId, true);
+        if (list === undefined) throw listNotFound(listId);
+        const found =
+          await sql<Row>`select id, created_at from ${contacts} where tenant_id = ${tenantId} and data_id = ${list.data_id} and id = ${contactId}`.execute(
+            trx,
+          );
+        const existing = found.rows[0];
+        if (existing === undefined) {
+          throw new OutpaceError('NOT_FOUND', `Contact "${contactId}" is not in list "${listId}"; check both ids.`);
+        }
+        if (contact.clientId !== undefined) {
+          const holder =
+            await sql<Row>`select id from ${contacts} where tenant_id = ${tenantId} and data_id = ${list.data_id} and client_id = ${contact.clientId} and id <> ${contactId}`.execute(
+              trx,
+            );
+          const other = holder.rows[0];
+          if (other !== undefined) throw clientIdExists(contact.clientId, listId, String(other.id));
+        }
+        const stored = await writeContact(trx, list.data_id, contact, contactId, readNumber(existing.created_at), true);
+        await touchList(trx, listId, 0);
+        return { ...stored, listId };
+      });
+    },
+
+    async remove(listId, contactIds) {
+      const ids = parseInput(ContactIdsSchema, contactIds, 'Contact ids');
+      const unique = [...new Set(ids)];
+      const db = await ctx.db();
+      return db.transaction().execute(async (trx) => {
+        const list = await findListRow(trx, ctx, tenantId, listId, true);
+        if (list === undefined) throw listNotFound(listId);
+        let removed = 0;
+        for (let i = 0; i < unique.length; i += DELETE_CHUNK) {
+          const chunk = unique.slice(i, i + DELETE_CHUNK);
+          const result =
+            await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${list.data_id} and id in (${sql.join(chunk)})`.execute(
+              trx,
+            );
+          removed += Number(result.numAffectedRows ?? 0);
+        }
+        if (removed > 0) await touchList(trx, listId, -removed);
+        return removed;
+      });
+    },
+
+    async search(query) {
+      const { clientId, device, name, limit } = parseInput(ContactSearchSchema, query, 'Contact search');
+      const conditions: RawBuilder<unknown>[] = [sql`c.tenant_id = ${tenantId}`];
+      if (clientId !== undefined) conditions.push(sql`c.client_id = ${clientId}`);
+      if (device !== undefined) {
+        const slots = [];
+        for (let slot = 1; slot <= DEVICE_SLOTS; slot++)
+          slots.push(sql`c.${sql.raw(slotColumn(slot, 'value'))} = ${device}`);
+        conditions.push(sql`(${sql.join(slots, sql` or `)})`);
+      }
+      if (name !== undefined) {
+        const prefix = `${likeLiteral(foldValue(name))}%`;
+        const starts = (column: string) =>
+          sql`(${dialect.binary(dialect.fold(sql`coalesce(${sql.raw(`c.${column}`)}, '')`))} like ${prefix} escape ${'\\'})`;
+        conditions.push(sql`(${starts('first_name')} or ${starts('last_name')})`);
+      }
+      const db = await ctx.db();
+      const result =
+        await sql<Row>`select c.*, l.id as outpace_list_id from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id where ${sql.join(conditions, sql` and `)} order by l.id, c.id limit ${limit}`.execute(
+          db,
+        );
+      return result.rows.map((r) => decodeContact(r, String(r.outpace_list_id)));
+    },
+
+    beginImport(options) {
+      return beginSqlContactImport(ctx, tenantId, options);
+    },
+  };
+}

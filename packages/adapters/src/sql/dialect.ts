@@ -1,0 +1,126 @@
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * What a SQL engine can do. Shared store code branches on these flags, never
+ * on the engine's name.
+ */
+export interface SqlCapabilities {
+  /** Several processes may open the same database at once (multi-node). */
+  readonly shared: boolean;
+  /** Data survives a restart (false for SQLite `:memory:`). */
+  readonly durable: boolean;
+  /** `SELECT … FOR UPDATE` locks rows inside a transaction. */
+  readonly rowLocks: boolean;
+  /** Tables live in a named schema (PostgreSQL `schema` option). */
+  readonly schemas: boolean;
+}
+
+/** Column types used by the migrations, spelled for one engine. */
+export interface SqlTypes {
+  /** Ids and other keys compared by code point (`text collate "C"` on PostgreSQL). */
+  readonly key: string;
+  readonly text: string;
+  /** Instants in milliseconds and counters. */
+  readonly bigint: string;
+  readonly int: string;
+  readonly bool: string;
+  /** A JSON document. */
+  readonly json: string;
+}
+
+/** A column of a bulk insert: its name and engine type (used by array-parameter inserts). */
+export interface BulkColumn {
+  readonly name: string;
+  /** One of the keys of {@link SqlTypes}. */
+  readonly type: keyof SqlTypes;
+}
+
+/** Options of {@link SqlDialect.insertRows}. */
+export interface BulkInsertOptions {
+  /** Conflict target whose conflicting rows are skipped (`on conflict <target> do nothing`). */
+  onConflict?: string;
+}
+
+/** Executes statements on one connection or transaction. */
+export type SqlExecutor = Kysely<Database> | Transaction<Database>;
+
+/**
+ * One SQL engine as the shared store sees it: capability flags, column types,
+ * the expression builders selection rules compile to, and the bulk insert.
+ * Selection semantics are defined in `@outpace/core` (`docs/list-rules.md`);
+ * each builder here must reproduce the JavaScript definition exactly.
+ */
+export interface SqlDialect {
+  /** Engine name, for `store.name` and messages only. */
+  readonly name: string;
+  readonly capabilities: SqlCapabilities;
+  readonly types: SqlTypes;
+  /** Quoted, qualified table name as SQL text (`"schema"."table"` or `"table"`). */
+  qualified(table: string): string;
+  /** JavaScript `value.trim()` (Unicode white space). Never null for a non-null input. */
+  trim(value: RawBuilder<unknown>): RawBuilder<string>;
+  /** JavaScript `value.toLowerCase()`. */
+  lower(value: RawBuilder<unknown>): RawBuilder<string>;
+  /** JavaScript `value.trim().toLowerCase()`, comparable by code point with `=`, `IN`, `LIKE`, `<`. */
+  fold(value: RawBuilder<unknown>): RawBuilder<string>;
+  /**
+   * The number a numeric condition reads (`parseNumeric` in core: the trimmed
+   * value when it matches `NUMERIC_PATTERN`, as JavaScript `Number` reads it),
+   * or NULL.
+   */
+  number(value: RawBuilder<unknown>): RawBuilder<number | null>;
+  /** A numeric parameter comparable with {@link number}. */
+  numberParam(value: number): RawBuilder<number>;
+  /** `haystack` contains `needle` (both folded). */
+  contains(haystack: RawBuilder<unknown>, needle: string): RawBuilder<boolean>;
+  /** The string value of `key` in a JSON object column, or NULL. */
+  jsonText(column: RawBuilder<unknown>, key: string): RawBuilder<string | null>;
+  /** Orders text by code point. */
+  binary(value: RawBuilder<unknown>): RawBuilder<string>;
+  /** A boolean as the engine stores it. */
+  bool(value: boolean): boolean | number;
+  /** A JSON value as the engine stores it. */
+  json(value: unknown): unknown;
+  /**
+   * Inserts many rows into `table` as fast as the engine allows, in the
+   * executor's transaction (if any). `rows` hold values in `columns` order.
+   * With `onConflict` (a conflict target such as `(a, b) where b is not null`)
+   * rows that conflict are skipped. Resolves to the number of rows inserted.
+   */
+  insertRows(
+    db: SqlExecutor,
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: readonly unknown[][],
+    options?: BulkInsertOptions,
+  ): Promise<number>;
+  /** Extra work after the migrations ran (engine settings, functions). */
+  prepare?(db: Kysely<Database>): Promise<void>;
+  /**
+   * Settings for a transaction that only writes an import's invisible staging
+   * rows, whose loss in a crash costs nothing (PostgreSQL turns off
+   * `synchronous_commit` for it).
+   */
+  stagingTransaction?(trx: Transaction<Database>): Promise<void>;
+}
+
+/** Reads a boolean stored as 0/1, `true`/`false` or `'t'`/`'f'`. */
+export function readBool(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || value === 't' || value === '1';
+}
+
+/** Reads a millisecond instant or counter stored as a number, bigint or numeric string. */
+export function readNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+/** Reads an optional instant (NULL → undefined). */
+export function readOptionalNumber(value: unknown): number | undefined {
+  return value === null || value === undefined ? undefined : readNumber(value);
+}
+
+/** Reads a JSON column returned as text (SQLite) or already parsed (PostgreSQL jsonb). */
+export function readJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,336 @@
+import { OutpaceError } from '@outpace/core';
+import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import type { SqlDialect } from './dialect.js';
+import { DEVICE_SLOTS, slotColumn } from './schema.js';
+
+/** Name of the table recording which migrations ran (kysely's bookkeeping). */
+export const MIGRATION_TABLE = 'outpace_migration';
+/** Name of kysely's migration lock table. */
+export const MIGRATION_LOCK_TABLE = 'outpace_migration_lock';
+
+type Statement = (dialect: SqlDialect) => string;
+
+/**
+ * The migrations, in order. A shipped migration never changes: a new table or
+ * column is a new entry (attempt history, campaigns and records will arrive
+ * this way). Names sort in run order.
+ */
+const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Statement[]]> = [
+  ['0001_tenants_lists_contacts', [tenantsTable, listsTable, segmentsTable, contactsTable, ...contactIndexes()]],
+  ['0002_suppression', [suppressionListsTable, suppressionEntriesTable, suppressionValueIndex]],
+  ['0003_import_jobs', [importJobsTable, importJobListsTable, importReportsTable]],
+  [
+    '0004_named_objects',
+    ['outpace_list_rules', 'outpace_label_schemas', 'outpace_data_mappings', 'outpace_spec_files'].map(objectTable),
+  ],
+];
+
+/** Names of every migration this version of Outpace knows, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
+
+/** The in-code migration provider for one engine. */
+export function migrationProvider(dialect: SqlDialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const migrations: Record<string, Migration> = {};
+      for (const [name, statements] of MIGRATIONS) {
+        migrations[name] = {
+          async up(db) {
+            for (const statement of statements) await sql.raw(statement(dialect)).execute(db);
+          },
+        };
+      }
+      return migrations;
+    },
+  };
+}
+
+/** Options of {@link runMigrations}. */
+export interface RunMigrationsOptions {
+  /** PostgreSQL schema holding the tables (and kysely's bookkeeping tables). */
+  schema?: string;
+  /** Stop after this migration instead of running all (tests of in-place upgrades). */
+  to?: string;
+}
+
+/**
+ * Runs the pending migrations (kysely `Migrator` with the in-code provider).
+ * Safe to call from several processes at once: kysely takes the engine's
+ * migration lock. Throws `ADAPTER_MIGRATION_FAILED` naming the migration that
+ * failed; kysely runs each in a transaction where the engine allows, so a
+ * failed migration leaves the database as it was before it.
+ */
+export async function runMigrations(
+  db: Kysely<unknown>,
+  dialect: SqlDialect,
+  options: RunMigrationsOptions = {},
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
+  });
+  const result: MigrationResultSet =
+    options.to === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(options.to);
+  if (result.error !== undefined) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    const cause = result.error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new OutpaceError(
+      'ADAPTER_MIGRATION_FAILED',
+      failed === undefined
+        ? `The ${dialect.name} store could not run its migrations: ${reason}. Check that the database user may create tables${options.schema === undefined ? '' : ` in schema "${options.schema}"`}.`
+        : `Migration "${failed}" of the ${dialect.name} store failed: ${reason}. The database keeps the state before that migration; fix the cause and open the store again.`,
+      { cause, details: failed === undefined ? {} : { migration: failed } },
+    );
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function createTable(dialect: SqlDialect, name: string, columns: readonly string[], primaryKey: string): string {
+  return `create table ${ref(dialect, name)} (\n  ${columns.join(',\n  ')},\n  primary key (${primaryKey})\n)`;
+}
+
+function ref(dialect: SqlDialect, table: string): string {
+  return dialect.qualified(table);
+}
+
+function tenantsTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_tenants',
+    [`id ${t.key} not null`, `name ${t.text} not null`, `settings ${t.json} not null`, ...stamps(d)],
+    'id',
+  );
+}
+
+function stamps(d: SqlDialect): string[] {
+  return [`created_at ${d.types.bigint} not null`, `updated_at ${d.types.bigint} not null`];
+}
+
+function listsTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_contact_lists',
+    [
+      `tenant_id ${t.key} not null`,
+      `id ${t.key} not null`,
+      `name ${t.text} not null`,
+      `description ${t.text} not null`,
+      `caller_id ${t.text}`,
+      `label_schema_id ${t.key}`,
+      `use_custom_time_zones ${t.bool} not null`,
+      `data_id ${t.key} not null`,
+      `size ${t.bigint} not null`,
+      ...stamps(d),
+    ],
+    'tenant_id, id',
+  );
+}
+
+function segmentsTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_segments',
+    [
+      `tenant_id ${t.key} not null`,
+      `id ${t.key} not null`,
+      `kind ${t.text} not null`,
+      `state ${t.text} not null`,
+      `touched_at ${t.bigint} not null`,
+    ],
+    'tenant_id, id',
+  );
+}
+
+function contactsTable(d: SqlDialect): string {
+  const t = d.types;
+  const slots: string[] = [];
+  for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
+    slots.push(`${slotColumn(slot, 'index')} ${t.int}`);
+    for (const field of [
+      'value',
+      'area_code',
+      'exchange',
+      'calling_code',
+      'country_iso',
+      'region',
+      'time_zone',
+    ] as const) {
+      slots.push(`${slotColumn(slot, field)} ${t.text}`);
+    }
+  }
+  return createTable(
+    d,
+    'outpace_contacts',
+    [
+      `tenant_id ${t.key} not null`,
+      `data_id ${t.key} not null`,
+      `id ${t.key} not null`,
+      `client_id ${t.key}`,
+      `first_name ${t.text}`,
+      `last_name ${t.text}`,
+      `company ${t.text}`,
+      `postal_code ${t.text}`,
+      `state ${t.text}`,
+      `country ${t.text}`,
+      `time_zone ${t.text}`,
+      `original_record ${t.text}`,
+      `others ${t.json} not null`,
+      `loc_country ${t.text}`,
+      `loc_region ${t.text}`,
+      `loc_time_zone ${t.text}`,
+      `loc_source ${t.text}`,
+      `device_extras ${t.json} not null`,
+      ...stamps(d),
+      ...slots,
+    ],
+    'tenant_id, data_id, id',
+  );
+}
+
+function contactIndexes(): Statement[] {
+  const statements: Statement[] = [
+    (d) =>
+      `create unique index outpace_contacts_client_id on ${ref(d, 'outpace_contacts')} (tenant_id, data_id, client_id) where client_id is not null`,
+  ];
+  // One partial index per device slot: only slots holding a device get entries,
+  // and a search ORs the ten (SQLite's OR optimisation, PostgreSQL's BitmapOr).
+  for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
+    const column = slotColumn(slot, 'value');
+    statements.push(
+      (d) =>
+        `create index outpace_contacts_${column} on ${ref(d, 'outpace_contacts')} (tenant_id, ${column}) where ${column} is not null`,
+    );
+  }
+  return statements;
+}
+
+function suppressionListsTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_suppression_lists',
+    [
+      `tenant_id ${t.key} not null`,
+      `id ${t.key} not null`,
+      `name ${t.text} not null`,
+      `description ${t.text} not null`,
+      `type ${t.text} not null`,
+      `channels ${t.json} not null`,
+      `required ${t.bool} not null`,
+      `expiration_days ${t.bigint} not null`,
+      `data_id ${t.key} not null`,
+      `size ${t.bigint} not null`,
+      `loaded_at ${t.bigint} not null`,
+      ...stamps(d),
+    ],
+    'tenant_id, id',
+  );
+}
+
+function suppressionEntriesTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_suppression_entries',
+    [
+      `tenant_id ${t.key} not null`,
+      `data_id ${t.key} not null`,
+      `value ${t.key} not null`,
+      `from_at ${t.bigint}`,
+      `till_at ${t.bigint}`,
+      `created_at ${t.bigint} not null`,
+    ],
+    'tenant_id, data_id, value',
+  );
+}
+
+function suppressionValueIndex(d: SqlDialect): string {
+  return `create index outpace_suppression_entries_value on ${ref(d, 'outpace_suppression_entries')} (tenant_id, value)`;
+}
+
+function importJobsTable(d: SqlDialect): string {
+  const t = d.types;
+  const counters = [
+    'total_lines',
+    'processed_lines',
+    'accepted_lines',
+    'rejected_lines',
+    'inserted_records',
+    'updated_records',
+    'deleted_records',
+    'warning_lines',
+  ].map((c) => `${c} ${t.bigint} not null`);
+  return createTable(
+    d,
+    'outpace_import_jobs',
+    [
+      `tenant_id ${t.key} not null`,
+      `id ${t.key} not null`,
+      `kind ${t.text} not null`,
+      `state ${t.text} not null`,
+      `upload_mode ${t.text} not null`,
+      `list_ids ${t.json} not null`,
+      `file_name ${t.text} not null`,
+      ...counters,
+      `created_at ${t.bigint} not null`,
+      `started_at ${t.bigint}`,
+      `finished_at ${t.bigint}`,
+      `error ${t.json}`,
+    ],
+    'tenant_id, id',
+  );
+}
+
+function importJobListsTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_import_job_lists',
+    [`tenant_id ${t.key} not null`, `list_id ${t.key} not null`, `job_id ${t.key} not null`],
+    'tenant_id, list_id, job_id',
+  );
+}
+
+function importReportsTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_import_reports',
+    [
+      `tenant_id ${t.key} not null`,
+      `job_id ${t.key} not null`,
+      `seq ${t.bigint} not null`,
+      `line ${t.bigint} not null`,
+      `rejected ${t.bool} not null`,
+      `raw ${t.text}`,
+      `issues ${t.json} not null`,
+    ],
+    'tenant_id, job_id, seq',
+  );
+}
+
+function objectTable(name: string): Statement {
+  return (d) => {
+    const t = d.types;
+    return createTable(
+      d,
+      name,
+      [
+        `tenant_id ${t.key} not null`,
+        `id ${t.key} not null`,
+        `name ${t.text} not null`,
+        `body ${t.json} not null`,
+        ...stamps(d),
+      ],
+      'tenant_id, id',
+    );
+  };
+}

@@ -1,0 +1,139 @@
+import { parseNumeric } from '@outpace/core';
+import type { RawBuilder } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import type { BulkColumn, BulkInsertOptions, SqlDialect, SqlExecutor } from '../sql/dialect.js';
+import { ASCII_WHITESPACE, JS_WHITESPACE } from '../sql/whitespace.js';
+import type { SqliteDatabase } from './driver.js';
+
+/** SQLite binds at most this many parameters per statement (SQLITE_MAX_VARIABLE_NUMBER). */
+export const SQLITE_MAX_PARAMETERS = 32_766;
+/** Rows per multi-row INSERT: big enough to amortise the statement, small enough for the stack of `run(...args)`. */
+const ROWS_PER_STATEMENT = 200;
+
+const WHITESPACE = `char(${JS_WHITESPACE.join(', ')})`;
+const ASCII_SPACES = `char(${ASCII_WHITESPACE.join(', ')})`;
+
+/** Names of the SQL functions the SQLite store registers on its connection. */
+export const SQLITE_FUNCTIONS = { lower: 'outpace_lower', number: 'outpace_number' } as const;
+
+/**
+ * Registers the two SQL functions the SQLite store needs on a better-sqlite3
+ * connection: `outpace_lower` (JavaScript `toLowerCase`, used for non-ASCII
+ * text only) and `outpace_number` (core's `parseNumeric`, used for numbers of
+ * more than 15 characters, which SQLite's own CAST rounds differently from
+ * JavaScript). Call it yourself when you give the store your own `Kysely`
+ * instance.
+ *
+ * @example
+ * const database = new Database('outpace.db');
+ * registerSqliteFunctions(database);
+ * const store = createSqliteStore({ kysely: new Kysely({ dialect: new SqliteDialect({ database }) }) });
+ */
+export function registerSqliteFunctions(database: SqliteDatabase): void {
+  database.function(SQLITE_FUNCTIONS.lower, { deterministic: true }, (value: unknown) =>
+    value === null ? null : String(value).toLowerCase(),
+  );
+  database.function(SQLITE_FUNCTIONS.number, { deterministic: true }, (value: unknown) =>
+    value === null ? null : (parseNumeric(String(value)) ?? null),
+  );
+}
+
+/** Options of {@link createSqliteDialect}. */
+export interface SqliteDialectOptions {
+  durable: boolean;
+  /** The raw connection when the store holds it: bulk inserts then bind arguments directly. */
+  raw?: () => SqliteDatabase | undefined;
+}
+
+/**
+ * The SQLite engine: integers for instants and booleans, JSON as text,
+ * multi-row INSERTs under the bound-parameter limit.
+ */
+export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
+  const rawOf = options.raw ?? (() => undefined);
+  // The values are plain text; ASCII text (the common case) folds with the
+  // built-ins, anything else with JavaScript's own `toLowerCase`.
+  const isAscii = (v: RawBuilder<unknown>) => sql`(length(${v}) = length(cast(${v} as blob)))`;
+  const trim = (v: RawBuilder<unknown>) => sql<string>`trim(${v}, ${sql.raw(WHITESPACE)})`;
+  const lower = (v: RawBuilder<unknown>) =>
+    sql<string>`(case when ${isAscii(v)} then lower(${v}) else ${sql.raw(SQLITE_FUNCTIONS.lower)}(${v}) end)`;
+  const statements = new Map<string, { run(...args: unknown[]): unknown }>();
+
+  return {
+    name: 'sqlite',
+    capabilities: Object.freeze({ shared: false, durable: options.durable, rowLocks: false, schemas: false }),
+    types: Object.freeze({
+      key: 'text',
+      text: 'text',
+      bigint: 'integer',
+      int: 'integer',
+      bool: 'integer',
+      json: 'text',
+    }),
+    qualified: (table) => `"${table}"`,
+    trim,
+    lower,
+    fold(v) {
+      return sql<string>`(case when ${isAscii(v)} then lower(trim(${v}, ${sql.raw(ASCII_SPACES)})) else ${sql.raw(SQLITE_FUNCTIONS.lower)}(${trim(v)}) end)`;
+    },
+    number(v) {
+      const t = trim(v);
+      const unsigned = sql`(case when substr(${t}, 1, 1) in ('+', '-') then substr(${t}, 2) else ${t} end)`;
+      // NUMERIC_PATTERN without REGEXP: digits and at most one dot, at least one digit.
+      const numeric = sql`(${unsigned} not glob '*[^0-9.]*' and ${unsigned} not glob '*.*.*' and ${unsigned} glob '*[0-9]*')`;
+      // Up to 15 characters SQLite's CAST rounds exactly like Number(); longer ones go to JavaScript.
+      return sql<
+        number | null
+      >`(case when ${numeric} then (case when length(${t}) <= 15 then cast(${t} as real) else ${sql.raw(SQLITE_FUNCTIONS.number)}(${t}) end) end)`;
+    },
+    numberParam: (value) => sql<number>`${value}`,
+    contains: (haystack, needle) => sql<boolean>`(instr(${haystack}, ${needle}) > 0)`,
+    jsonText: (column, key) => sql<string | null>`(${column} ->> ${`$.${key}`})`,
+    binary: (v) => sql<string>`${v}`,
+    bool: (value) => (value ? 1 : 0),
+    json: (value) => JSON.stringify(value),
+    async insertRows(
+      db: SqlExecutor,
+      table: string,
+      columns: readonly BulkColumn[],
+      rows: readonly unknown[][],
+      options: BulkInsertOptions = {},
+    ) {
+      if (rows.length === 0) return 0;
+      let inserted = 0;
+      const conflict = options.onConflict === undefined ? '' : ` on conflict ${options.onConflict} do nothing`;
+      const width = columns.length;
+      const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / width)));
+      const names = columns.map((c) => `"${c.name}"`).join(', ');
+      const tuple = `(${new Array(width).fill('?').join(', ')})`;
+      const text = (count: number) =>
+        `insert into "${table}" (${names}) values ${new Array(count).fill(tuple).join(', ')}${conflict}`;
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const count = Math.min(perStatement, rows.length - start);
+        const params: unknown[] = new Array(count * width);
+        let p = 0;
+        for (let r = start; r < start + count; r++) {
+          const row = rows[r] as unknown[];
+          for (let c = 0; c < width; c++) params[p++] = row[c];
+        }
+        const raw = rawOf();
+        if (raw !== undefined && db.isTransaction) {
+          // The store's own connection: a cached statement bound with spread
+          // arguments, several times faster than kysely's array binding. Only
+          // inside a kysely transaction, which holds the connection for us.
+          const key = `${table}\u0000${names}\u0000${count}\u0000${conflict}`;
+          let statement = statements.get(key);
+          if (statement === undefined || !raw.open) {
+            statement = raw.prepare(text(count));
+            statements.set(key, statement);
+          }
+          inserted += (statement.run(...params) as { changes: number }).changes;
+        } else {
+          const result = await db.executeQuery(CompiledQuery.raw(text(count), params));
+          inserted += Number(result.numAffectedRows ?? 0);
+        }
+      }
+      return inserted;
+    },
+  };
+}
