@@ -30,7 +30,11 @@ interface DhInstance {
   setHoliday(rule: string, opts: { name: { en: string }; type: string }): boolean;
   getStates(country: string, lang?: string): Record<string, string> | undefined;
 }
-type DhConstructor = new (country?: string, state?: string, opts?: { languages?: string[] }) => DhInstance;
+type DhConstructor = new (
+  country?: string,
+  state?: string | { languages?: string[] },
+  opts?: { languages?: string[] },
+) => DhInstance;
 
 /**
  * Holidays the project adds to a calendar because the reference's telemarketing
