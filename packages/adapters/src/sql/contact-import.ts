@@ -145,7 +145,7 @@ export async function beginSqlContactImport(
       trx,
     );
     const moved =
-      await sql`update ${contacts} set data_id = ${live} where tenant_id = ${tenantId} and data_id = ${target.segment}`.execute(
+      await sql`update ${contacts} set data_id = ${live}, created_at = ${now}, updated_at = ${now} where tenant_id = ${tenantId} and data_id = ${target.segment}`.execute(
         trx,
       );
     return { inserted: Number(moved.numAffectedRows ?? 0), updated };
@@ -158,7 +158,7 @@ export async function beginSqlContactImport(
     for (const [targetId, target] of targets) {
       if (target.created !== undefined) {
         const list = { ...target.created, size: target.staged, updatedAt: now };
-        await insertList(trx, ctx, tenantId, list, target.segment);
+        await insertList(trx, ctx, tenantId, list, target.segment, now);
         await adoptSegment(trx, tenantId, target.segment);
         result.inserted += target.staged;
         result.lists.push(list);
@@ -174,7 +174,7 @@ export async function beginSqlContactImport(
       const size = readNumber(row.size);
       let newSize: number;
       if (mode === 'FLUSH_APPEND') {
-        await sql`update ${lists} set data_id = ${target.segment}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
+        await sql`update ${lists} set data_id = ${target.segment}, data_loaded_at = ${now}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
           trx,
         );
         await adoptSegment(trx, tenantId, target.segment);
@@ -242,7 +242,8 @@ export async function beginSqlContactImport(
         candidates.push(index);
       });
       let accepted = candidates;
-      if (mode === 'APPEND_ONLY') {
+      // Lists made in this session are empty until it commits.
+      if (mode === 'APPEND_ONLY' && target.created === undefined) {
         const clientIds = candidates.map((i) => batch[i]?.clientId).filter((c): c is string => c !== undefined);
         const existing = await existingClientIds(targetId, clientIds);
         if (existing.size > 0) {
@@ -262,7 +263,6 @@ export async function beginSqlContactImport(
         }
       }
       if (accepted.length > 0) {
-        const now = clock.now();
         const ids: string[] = new Array(accepted.length);
         const rows: unknown[][] = new Array(accepted.length);
         for (let i = 0; i < accepted.length; i++) {
@@ -270,7 +270,7 @@ export async function beginSqlContactImport(
           const row: unknown[] = [];
           encodeContact(
             dialect,
-            { tenantId, dataId: target.segment, id, createdAt: now, updatedAt: now },
+            { tenantId, dataId: target.segment, id, createdAt: null, updatedAt: null },
             batch[accepted[i] as number] as NewContact,
             slots,
             row,

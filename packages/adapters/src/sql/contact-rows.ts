@@ -70,13 +70,17 @@ function extrasOf(device: Device): DeviceExtras {
   return extras;
 }
 
-/** Identity and timestamps of a row being written. */
+/**
+ * Identity and timestamps of a row being written. Imports stage rows with null
+ * timestamps: they take the commit time (the list's `data_loaded_at`, or the
+ * merge time) without rewriting them.
+ */
 export interface RowKeys {
   tenantId: string;
   dataId: string;
   id: string;
-  createdAt: number;
-  updatedAt: number;
+  createdAt: number | null;
+  updatedAt: number | null;
 }
 
 /**
@@ -151,8 +155,12 @@ function assign<T extends object, K extends keyof T>(target: T, key: K, value: T
   if (value !== undefined) target[key] = value;
 }
 
-/** Decodes a row of `outpace_contacts` (selected with every column) into a contact of `listId`. */
-export function decodeContact(row: Row, listId: string): Contact {
+/**
+ * Decodes a row of `outpace_contacts` (selected with every column) into a
+ * contact of `listId`; `loadedAt` (the list's `data_loaded_at`) stands in for
+ * the timestamps of contacts imported with the list's segment.
+ */
+export function decodeContact(row: Row, listId: string, loadedAt: unknown): Contact {
   const extras = readJson<DeviceExtras[]>(row.device_extras) ?? [];
   const devices: Device[] = [];
   for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
@@ -187,8 +195,8 @@ export function decodeContact(row: Row, listId: string): Contact {
     others: readJson<Record<string, string>>(row.others) ?? {},
     devices,
     location,
-    createdAt: readNumber(row.created_at),
-    updatedAt: readNumber(row.updated_at),
+    createdAt: readNumber(row.created_at ?? loadedAt),
+    updatedAt: readNumber(row.updated_at ?? loadedAt),
   };
   assign(contact, 'clientId', text(row, 'client_id'));
   assign(contact, 'firstName', text(row, 'first_name'));

@@ -55,10 +55,10 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
   const contacts = ctx.table('outpace_contacts');
   const lists = ctx.table('outpace_contact_lists');
 
-  const dataIdOf = async (db: SqlExecutor, listId: string): Promise<string> => {
+  const requireList = async (db: SqlExecutor, listId: string) => {
     const row = await findListRow(db, ctx, tenantId, listId);
     if (row === undefined) throw listNotFound(listId);
-    return row.data_id;
+    return row;
   };
 
   const selectOne = async (listId: string, column: 'id' | 'client_id', value: string) => {
@@ -70,7 +70,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
         db,
       );
     const hit = found.rows[0];
-    return hit === undefined ? undefined : decodeContact(hit, listId);
+    return hit === undefined ? undefined : decodeContact(hit, listId, row.data_loaded_at);
   };
 
   /** Replaces (same id) or inserts a contact inside a transaction. */
@@ -111,7 +111,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       const width = compiled.orderBy.length;
       const { limit, after } = readPageQuery(paging, width + 1);
       const db = await ctx.db();
-      const dataId = await dataIdOf(db, listId);
+      const { data_id: dataId, data_loaded_at: loadedAt } = await requireList(db, listId);
       if (width === 0) {
         const afterId = after === undefined ? sql`` : sql` and c.id > ${String(after[0])}`;
         const result =
@@ -119,7 +119,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
             db,
           );
         return toPage(
-          result.rows.map((r) => decodeContact(r, listId)),
+          result.rows.map((r) => decodeContact(r, listId, loadedAt)),
           limit,
           (c) => [c.id],
         );
@@ -148,13 +148,13 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
         ...compiled.orderBy.map((_, i) => String(r[`outpace_k${i}`] ?? '')),
         String(r.id),
       ]);
-      return { items: page.items.map((r) => decodeContact(r, listId)), nextCursor: page.nextCursor };
+      return { items: page.items.map((r) => decodeContact(r, listId, loadedAt)), nextCursor: page.nextCursor };
     },
 
     async count(listId, selection) {
       const compiled = compileSqlSelection(selection, dialect);
       const db = await ctx.db();
-      const dataId = await dataIdOf(db, listId);
+      const { data_id: dataId } = await requireList(db, listId);
       const result = await sql<{
         n: unknown;
       }>`select count(*) as n from ${contacts} c where ${filtered(dataId, compiled.where)}`.execute(db);
@@ -169,13 +169,13 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
         for (;;) {
           const db = await ctx.db();
           // The list is looked up per batch, so a list deleted mid-stream ends it with LIST_NOT_FOUND.
-          const dataId = await dataIdOf(db, listId);
+          const { data_id: dataId, data_loaded_at: loadedAt } = await requireList(db, listId);
           const afterId = after === undefined ? sql`` : sql` and c.id > ${after}`;
           const result =
             await sql<Row>`select c.* from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${batchSize}`.execute(
               db,
             );
-          for (const row of result.rows) yield decodeContact(row, listId);
+          for (const row of result.rows) yield decodeContact(row, listId, loadedAt);
           if (result.rows.length < batchSize) return;
           after = String(result.rows.at(-1)?.id);
         }
@@ -204,7 +204,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
             list.data_id,
             contact,
             String(existing.id),
-            readNumber(existing.created_at),
+            readNumber(existing.created_at ?? list.data_loaded_at),
             true,
           );
           await touchList(trx, listId, 0);
@@ -238,7 +238,8 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
           const other = holder.rows[0];
           if (other !== undefined) throw clientIdExists(contact.clientId, listId, String(other.id));
         }
-        const stored = await writeContact(trx, list.data_id, contact, contactId, readNumber(existing.created_at), true);
+        const createdAt = readNumber(existing.created_at ?? list.data_loaded_at);
+        const stored = await writeContact(trx, list.data_id, contact, contactId, createdAt, true);
         await touchList(trx, listId, 0);
         return { ...stored, listId };
       });
@@ -283,10 +284,10 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       }
       const db = await ctx.db();
       const result =
-        await sql<Row>`select c.*, l.id as outpace_list_id from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id where ${sql.join(conditions, sql` and `)} order by l.id, c.id limit ${limit}`.execute(
+        await sql<Row>`select c.*, l.id as outpace_list_id, l.data_loaded_at as outpace_loaded_at from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id where ${sql.join(conditions, sql` and `)} order by l.id, c.id limit ${limit}`.execute(
           db,
         );
-      return result.rows.map((r) => decodeContact(r, String(r.outpace_list_id)));
+      return result.rows.map((r) => decodeContact(r, String(r.outpace_list_id), r.outpace_loaded_at));
     },
 
     beginImport(options) {

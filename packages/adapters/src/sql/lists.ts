@@ -52,6 +52,7 @@ export async function insertList(
   tenantId: string,
   list: ContactList,
   dataId: string,
+  loadedAt: number = list.createdAt,
 ) {
   await db
     .insertInto('outpace_contact_lists')
@@ -64,6 +65,7 @@ export async function insertList(
       label_schema_id: list.labelSchemaId ?? null,
       use_custom_time_zones: ctx.dialect.bool(list.useCustomTimeZones),
       data_id: dataId,
+      data_loaded_at: loadedAt,
       size: list.size,
       created_at: list.createdAt,
       updated_at: list.updatedAt,

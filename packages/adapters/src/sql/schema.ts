@@ -53,6 +53,8 @@ export interface ContactListRow {
   use_custom_time_zones: Bool;
   /** The segment holding the list's contacts (swapped by FLUSH_APPEND imports). */
   data_id: string;
+  /** When `data_id` became the list's data: the creation time of contacts imported with it. */
+  data_loaded_at: Num;
   size: Num;
   created_at: Num;
   updated_at: Num;
@@ -94,8 +96,9 @@ export interface ContactRow extends SlotColumns {
   loc_source: string | null;
   /** Device fields without a column (type, raw, extension, …), one object per slot. */
   device_extras: unknown;
-  created_at: Num;
-  updated_at: Num;
+  /** NULL for contacts imported with the segment: they take the list's `data_loaded_at`. */
+  created_at: Num | null;
+  updated_at: Num | null;
 }
 
 export interface SuppressionListRow {
@@ -108,6 +111,7 @@ export interface SuppressionListRow {
   required: Bool;
   expiration_days: Num;
   data_id: string;
+  data_loaded_at: Num;
   size: Num;
   loaded_at: Num;
   created_at: Num;
@@ -120,7 +124,8 @@ export interface SuppressionEntryRow {
   value: string;
   from_at: Num | null;
   till_at: Num | null;
-  created_at: Num;
+  /** NULL for entries imported with the segment: they take the list's `data_loaded_at`. */
+  created_at: Num | null;
 }
 
 export interface ImportJobRow {

@@ -102,7 +102,7 @@ export async function beginSqlSuppressionImport(
           updatedAt: now,
           ...(expiresAt === undefined ? {} : { expiresAt }),
         };
-        await insertSuppressionList(trx, ctx, tenantId, list, target.segment);
+        await insertSuppressionList(trx, ctx, tenantId, list, target.segment, now);
         await adoptSegment(trx, tenantId, target.segment);
         inserted += target.staged;
         committed.push(list);
@@ -120,7 +120,7 @@ export async function beginSqlSuppressionImport(
         deleted += readNumber(row.size);
         size = target.staged;
         inserted += target.staged;
-        await sql`update ${lists} set data_id = ${target.segment}, size = ${size}, loaded_at = ${now}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
+        await sql`update ${lists} set data_id = ${target.segment}, data_loaded_at = ${now}, size = ${size}, loaded_at = ${now}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
           trx,
         );
         await markGarbage(trx, ctx, tenantId, row.data_id, 'suppression');
@@ -181,12 +181,12 @@ export async function beginSqlSuppressionImport(
       return db.transaction().execute(async (trx) => {
         await dialect.stagingTransaction?.(trx);
         const taken = await presentValues(trx, ctx, tenantId, target.segment, values);
-        if (mode === 'APPEND_ONLY') {
+        // Lists made in this session are empty until it commits.
+        if (mode === 'APPEND_ONLY' && target.created === undefined) {
           const row = await findSuppressionRow(trx, ctx, tenantId, targetId);
           if (row === undefined) throw suppressionListNotFound(targetId);
           for (const v of await presentValues(trx, ctx, tenantId, row.data_id, values)) taken.add(v);
         }
-        const now = clock.now();
         const rejections: SuppressionStageRejection[] = [];
         const rows: unknown[][] = [];
         parsed.forEach((entry, index) => {
@@ -195,7 +195,7 @@ export async function beginSqlSuppressionImport(
             return;
           }
           taken.add(entry.value);
-          rows.push([tenantId, target.segment, entry.value, entry.from ?? null, entry.till ?? null, now]);
+          rows.push([tenantId, target.segment, entry.value, entry.from ?? null, entry.till ?? null, null]);
         });
         target.staged += await dialect.insertRows(trx, 'outpace_suppression_entries', ENTRY_COLUMNS, rows);
         await touchSegment(trx, ctx, tenantId, target.segment);

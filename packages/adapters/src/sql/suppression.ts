@@ -92,8 +92,13 @@ export function toSuppressionList(row: SuppressionListRow): SuppressionList {
   };
 }
 
-function toEntry(row: Pick<SuppressionEntryRow, 'value' | 'from_at' | 'till_at' | 'created_at'>, listId: string) {
-  const entry: SuppressionEntry = { value: row.value, listId, createdAt: readNumber(row.created_at) };
+/** Decodes an entry; `loadedAt` (the list's `data_loaded_at`) dates entries imported with the list's segment. */
+function toEntry(
+  row: Pick<SuppressionEntryRow, 'value' | 'from_at' | 'till_at' | 'created_at'>,
+  listId: string,
+  loadedAt: unknown,
+) {
+  const entry: SuppressionEntry = { value: row.value, listId, createdAt: readNumber(row.created_at ?? loadedAt) };
   const from = readOptionalNumber(row.from_at);
   const till = readOptionalNumber(row.till_at);
   if (from !== undefined) entry.from = from;
@@ -125,6 +130,7 @@ export async function insertSuppressionList(
   tenantId: string,
   list: SuppressionList,
   dataId: string,
+  loadedAt: number = list.createdAt,
 ): Promise<void> {
   await db
     .insertInto('outpace_suppression_lists')
@@ -138,6 +144,7 @@ export async function insertSuppressionList(
       required: ctx.dialect.bool(list.required),
       expiration_days: list.expirationDays,
       data_id: dataId,
+      data_loaded_at: loadedAt,
       size: list.size,
       loaded_at: list.loadedAt,
       created_at: list.createdAt,
@@ -355,7 +362,7 @@ export function createSqlSuppression(ctx: SqlContext, tenantId: string): Suppres
           db,
         );
       return toPage(
-        result.rows.map((r) => toEntry(r, listId)),
+        result.rows.map((r) => toEntry(r, listId, row.data_loaded_at)),
         limit,
         (e) => [e.value],
       );
@@ -371,7 +378,7 @@ export function createSqlSuppression(ctx: SqlContext, tenantId: string): Suppres
             await sql<SuppressionEntryRow>`select value, from_at, till_at, created_at from ${entriesTable} where tenant_id = ${tenantId} and data_id = ${row.data_id}${afterValue} order by ${dialect.binary(sql`value`)} limit ${STREAM_BATCH}`.execute(
               db,
             );
-          for (const r of result.rows) yield toEntry(r, listId);
+          for (const r of result.rows) yield toEntry(r, listId, row.data_loaded_at);
           if (result.rows.length < STREAM_BATCH) return;
           after = result.rows.at(-1)?.value;
         }
