@@ -360,6 +360,30 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
     return connecting;
   }
 
+  // A call placed while the event stream is down would run unseen (and Asterisk hangs up channels that try to
+  // enter an application with no stream), so originate waits briefly for the stream and otherwise refuses.
+  async function streamUp(): Promise<void> {
+    await connect();
+    if (ari.connected) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(
+          new OutpaceError(
+            'ADAPTER_TELEPHONY_UNAVAILABLE',
+            `The ARI event stream to ${o.url} is down (reconnecting); no call was placed. Retry later.`,
+          ),
+        );
+      }, o.requestTimeoutMs);
+      const off = ari.onConnection((event) => {
+        if (event.state !== 'open') return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
   function live(callId: string, what: string): CallState {
     const call = calls.get(callId);
     if (!call) {
@@ -386,7 +410,7 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
           `Call "${request.callId}" is already live; use a new callId.`,
         );
       }
-      await connect();
+      await streamUp();
       const call = calls.add(request);
       try {
         await ari.originate({
