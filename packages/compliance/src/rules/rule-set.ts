@@ -31,8 +31,9 @@ export const RuleSetSchema = z
   .object({
     formatVersion: z.literal(RULE_FORMAT_VERSION),
     id: IdSchema,
-    version: z.string().min(1).max(64),
-    name: z.string().min(1).max(200),
+    /** A composed set's version lists its members' (`us-federal@2026.11.1+us-states@2026.11.1`). */
+    version: z.string().min(1).max(1000),
+    name: z.string().min(1).max(1000),
     description: z.string().max(4000).optional(),
     rules: z.array(RuleSchema),
   })
