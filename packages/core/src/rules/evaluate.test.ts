@@ -126,6 +126,11 @@ describe('compileSelection: string conditions', () => {
     );
     expect(matches({ field: 'firstName', operator: 'notLike', value: 'b%' }, c)).toBe(true);
     expect(matches({ field: 'company', operator: 'like', value: '(.*)' }, contact({ company: '(.*)' }))).toBe(true);
+    // A hyphen or slash is an ordinary character, as in SQL LIKE.
+    expect(
+      matches({ field: 'postalCode', operator: 'like', value: '10001-%' }, contact({ postalCode: '10001-1234' })),
+    ).toBe(true);
+    expect(matches({ field: 'company', operator: 'like', value: 'a/b' }, contact({ company: 'A/B' }))).toBe(true);
   });
 
   it('tests membership with in / notIn', () => {

@@ -48,7 +48,8 @@ export function likeToRegExp(pattern: string): RegExp {
 }
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  // Only syntax characters: with the `u` flag, escaping anything else (`\-`) is a SyntaxError.
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**
