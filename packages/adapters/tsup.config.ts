@@ -7,6 +7,7 @@ export default defineConfig({
     'postgres/index': 'src/postgres/index.ts',
     'sftp/index': 'src/sftp/index.ts',
     'queue/index': 'src/queue/index.ts',
+    'pg-boss/index': 'src/queue/pg-boss/index.ts',
     'local/index': 'src/local/index.ts',
   },
   format: ['esm'],
