@@ -19,8 +19,8 @@ import {
   unmountAll,
 } from './harness/asterisk.js';
 import { collect } from './harness/events.js';
-import { carrierRejects, FIXTURES, numberFor } from './harness/paths.js';
-import { have, type Peer, run, sleep, startPeer } from './harness/peers.js';
+import { carrierRejects, FIXTURES, numberFor, PORTS } from './harness/paths.js';
+import { have, type Peer, run, sleep, startCarrier, startPeer } from './harness/peers.js';
 import { createRecorder } from './harness/recorder.js';
 import { gateTier } from './harness/tier.js';
 import { analyse } from './harness/wav.js';
@@ -94,9 +94,7 @@ describe.runIf(gateTier('asterisk', reason))('Asterisk tier: the ARI connector a
 
   beforeAll(async () => {
     installConfig();
-    carrier = startPeer('kamailio', 'kamailio', ['-DD', '-E', '-f', join(FIXTURES, 'kamailio/kamailio.cfg')], {
-      seconds: 600,
-    });
+    carrier = startCarrier(PORTS.carrier, 600);
     asterisk = await startAsterisk(600);
     const client = createAriClient({
       ...ARI,
@@ -165,6 +163,7 @@ describe.runIf(gateTier('asterisk', reason))('Asterisk tier: the ARI connector a
       { callId: 'noanswer', to: numberFor(25072), result: 'NoAnswer', q850: 19, rang: true },
       { callId: 'sit404', to: numberFor(25073), result: 'SitVacant', q850: 1, rang: true },
       { callId: 'early480', to: numberFor(25074), result: 'NoAnswer', q850: 19, rang: true },
+      // kamailio relays the phone's 503 as 500 (RFC 3261 §16.7); Asterisk maps 500 to cause 38.
       { callId: 'early503', to: numberFor(25075), result: 'SitNoCircuit', q850: 38, rang: true },
       { callId: 'early603', to: numberFor(25076), result: 'Busy', q850: 21, rang: true },
       { callId: 'carrier486', to: carrierRejects(486), result: 'Busy', q850: 17, rang: false },

@@ -1,4 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES } from './paths.js';
 
 /** A process started under `timeout`, whose exit code the test collects. */
 export interface Peer {
@@ -58,3 +62,16 @@ export async function have(command: string): Promise<boolean> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts kamailio as the fake carrier on 127.0.0.1:`port` (fixtures/telephony/kamailio/kamailio.cfg with its port
+ * replaced, so tiers running in parallel do not collide).
+ */
+export function startCarrier(port: number, seconds: number): Peer {
+  const dir = mkdtempSync(join(tmpdir(), 'outpace-kamailio-'));
+  const cfg = readFileSync(join(FIXTURES, 'kamailio', 'kamailio.cfg'), 'utf8').replaceAll('25065', String(port));
+  writeFileSync(join(dir, 'kamailio.cfg'), cfg);
+  return startPeer('kamailio', 'kamailio', ['-DD', '-E', '-f', join(dir, 'kamailio.cfg'), '-P', join(dir, 'pid')], {
+    seconds,
+  });
+}
