@@ -32,3 +32,8 @@ export * from './rules/validate.js';
 export * from './rules/values.js';
 export * from './phone/normalize-email.js';
 export * from './phone/normalize-phone.js';
+export * from './lists/import-contacts.js';
+export * from './lists/import-options.js';
+export * from './lists/keywords.js';
+export * from './lists/mapping.js';
+export * from './lists/spec-file.js';
