@@ -1,0 +1,157 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { createComplianceEngine, type HistoryEntry, presets, type RuleSetInput } from '../../src/index.js';
+import { dial, engineFor, freshCampaign } from './support.js';
+
+const FROM = Date.parse('2025-01-01T00:00:00Z');
+const TO = Date.parse('2031-01-01T00:00:00Z');
+const instant = fc.integer({ min: FROM, max: TO });
+
+/** Numbers spread over the NANP zones, including no-DST, half-hour and multi-zone ones. */
+const PHONES = [
+  '+12125550123', // New York
+  '+13055550123', // Florida (20:00)
+  '+18504320123', // Florida, Central exchange
+  '+14482220123', // Florida overlay, two zones
+  '+12145550123', // Texas
+  '+13125550123', // Chicago
+  '+13035550123', // Denver
+  '+16025550123', // Phoenix, no DST
+  '+19288710123', // Navajo Nation: Denver + Phoenix
+  '+12135550123', // Los Angeles
+  '+19075550123', // Alaska: Anchorage + Adak
+  '+18085550123', // Honolulu
+  '+17875550123', // Puerto Rico
+  '+14015550123', // Rhode Island
+  '+18015550123', // Utah
+  '+16015550123', // Mississippi
+  '+14165550123', // Toronto
+  '+13065550123', // Regina, no DST
+  '+17095550123', // St John's (half hour) + Halifax
+  '+16045550123', // Vancouver
+];
+
+const engine = engineFor([presets.usFederal, presets.usStates, presets.canada]);
+
+/** The federal or CRTC window, and the strictest state window the oracle knows, at `t` in `zone`. */
+function oracleAllows(t: number, zone: string, jurisdiction: string): boolean {
+  const local = DateTime.fromMillis(t, { zone });
+  const minute = local.hour * 60 + local.minute;
+  const weekend = local.weekday >= 6;
+  if (jurisdiction.startsWith('CA')) return weekend ? minute >= 600 && minute < 1080 : minute >= 540 && minute < 1290;
+  if (minute < 480 || minute >= 1260) return false;
+  if (jurisdiction === 'US-FL' && minute >= 1200) return false;
+  if (jurisdiction === 'US-TX' && minute < (local.weekday === 7 ? 720 : 540)) return false;
+  return true;
+}
+
+describe('properties over random instants and zones', () => {
+  it('check never allows outside a window, in any candidate zone', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...PHONES), instant, (phone, t) => {
+        const d = engine.check(dial(phone, t));
+        if (!d.allowed) return;
+        for (const zone of d.location.zones) {
+          for (const j of d.location.jurisdictions)
+            expect(oracleAllows(t, zone, j), `${phone} ${new Date(t).toISOString()} ${zone} ${j}`).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an attempt at nextAllowedAt passes, and nothing earlier does', () => {
+    const subjects = fc.constantFrom('solar', 'roofing');
+    const entry = (t: number) =>
+      fc
+        .record({
+          hoursAgo: fc.integer({ min: 0, max: 100 }),
+          callResult: fc.constantFrom('NoAnswer', 'Answer', 'Busy', 'Abandoned' as const),
+          subjectKey: subjects,
+        })
+        .map(
+          (e): HistoryEntry => ({ at: t - e.hoursAgo * 3_600_000, callResult: e.callResult, subjectKey: e.subjectKey }),
+        );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PHONES),
+        instant.chain((t) => fc.tuple(fc.constant(t), fc.array(entry(t), { maxLength: 6 }), subjects)),
+        (phone, [t, history, subjectKey]) => {
+          const attempt = dial(phone, t, { history, campaign: freshCampaign(t + 400 * 86_400_000, { subjectKey }) });
+          const d = engine.check(attempt);
+          if (d.allowed || d.nextAllowedAt === undefined) return;
+          expect(d.nextAllowedAt).toBeGreaterThan(t);
+          expect(
+            engine.check({ ...attempt, at: d.nextAllowedAt }).allowed,
+            `${phone} from ${new Date(t).toISOString()}`,
+          ).toBe(true);
+          expect(engine.check({ ...attempt, at: d.nextAllowedAt - 1 }).allowed).toBe(false);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  const ZONES = Intl.supportedValuesOf('timeZone');
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+  it('in any IANA zone, a window allows exactly the instants whose wall time is inside it (luxon as oracle)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: 0, max: 1439 }),
+        fc.integer({ min: 1, max: 1440 }),
+        fc.subarray(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const, { minLength: 1 }),
+        instant,
+        (zone, start, length, days, t) => {
+          const end = Math.min(1440, start + length);
+          const rules: RuleSetInput = {
+            formatVersion: 1,
+            id: 'p',
+            version: '1',
+            name: 'p',
+            rules: [
+              {
+                id: 'p.w',
+                kind: 'contact-time',
+                name: 'w',
+                windows: [{ days: [...days], start: hhmm(start), end: hhmm(end) }],
+                source: { citation: 'test' },
+                verification: 'verified',
+              },
+            ],
+          };
+          const e = createComplianceEngine({ rules });
+          const location = {
+            status: 'resolved' as const,
+            candidates: [{ country: 'ZZ', timeZone: zone, source: 'explicit' as const }],
+            timeZones: [zone],
+            dataVersions: {},
+          };
+          const inWindow = (u: number) => {
+            const local = DateTime.fromMillis(u, { zone });
+            const minute = local.hour * 60 + local.minute;
+            return (
+              days.includes((['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[local.weekday % 7]!) &&
+              minute >= start &&
+              minute < end
+            );
+          };
+          const a = { contact: {}, device: { value: '+10000000000' }, at: t, location };
+          const d = e.check(a);
+          expect(d.allowed, `${zone} ${new Date(t).toISOString()} ${hhmm(start)}-${hhmm(end)} ${days}`).toBe(
+            inWindow(t),
+          );
+          if (!d.allowed) {
+            expect(d.nextAllowedAt).toBeDefined();
+            expect(inWindow(d.nextAllowedAt!)).toBe(true);
+            expect(e.check({ ...a, at: d.nextAllowedAt! }).allowed).toBe(true);
+            expect(e.check({ ...a, at: d.nextAllowedAt! - 1 }).allowed).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
