@@ -244,7 +244,12 @@ export async function importContacts(options: ImportContactsOptions): Promise<Im
         { ...passOptions, input },
         {
           bind: (bound, info) => {
-            build = createContactBuilder(bound, { ...ctx, resolver: undefined, utf8: info.encoding === 'utf-8' });
+            build = createContactBuilder(bound, {
+              ...ctx,
+              resolver: undefined,
+              utf8: info.encoding === 'utf-8',
+              shortRowsOk: info.format === 'xlsx',
+            });
           },
           row: (rec) => {
             const built = build!(rec);
@@ -336,7 +341,11 @@ export async function importContacts(options: ImportContactsOptions): Promise<Im
       { ...passOptions, input },
       {
         bind: (bound, info) => {
-          build = createContactBuilder(bound, { ...ctx, utf8: info.encoding === 'utf-8' });
+          build = createContactBuilder(bound, {
+            ...ctx,
+            utf8: info.encoding === 'utf-8',
+            shortRowsOk: info.format === 'xlsx',
+          });
         },
         row: (rec) => {
           run.processed();

@@ -24,6 +24,8 @@ export interface BuildContext {
   keepRawDevices: boolean;
   /** The text was decoded as UTF-8, so U+FFFD marks undecodable bytes. */
   utf8: boolean;
+  /** Rows may be shorter than the header (spreadsheets omit trailing empty cells). */
+  shortRowsOk?: boolean;
 }
 
 /** A contact built from a record, or the reasons it was rejected. */
@@ -187,7 +189,7 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
     }
     const fields = rec.fields;
     if (expected !== undefined && fields !== undefined && fields.length !== expected) {
-      let bad = fields.length < expected;
+      let bad = fields.length < expected && ctx.shortRowsOk !== true;
       for (let i = expected; !bad && i < fields.length; i++) if (trimmed(fields[i]!).length > 0) bad = true;
       if (bad) {
         add(
