@@ -13,10 +13,18 @@ import type {
   NewContact,
   OutpaceStore,
   RuleFieldType,
+  Selection,
   SelectionInput,
   TenantStores,
 } from '@outpace/core';
-import { compileOrder, compileSelection, createManualClock, operatorsByType, validateSelection } from '@outpace/core';
+import {
+  compileOrder,
+  compileSelection,
+  createManualClock,
+  operatorsByType,
+  parseSelection,
+  validateSelection,
+} from '@outpace/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithService } from '../support/service.js';
@@ -159,8 +167,8 @@ const conditionArb: fc.Arbitrary<ConditionInput> = fc
     fc.record({ field: fc.constantFrom(...DEVICE_FIELDS), type: fc.constantFrom(...DEVICE_TYPES) }),
   )
   .chain(({ field, type }) =>
-    fc.constantFrom(...operatorsByType[type]).chain((operator) => {
-      const single =
+    fc.constantFrom(...operatorsByType[type]).chain((operator): fc.Arbitrary<ConditionInput> => {
+      const single: fc.Arbitrary<string | number> =
         type === 'numeric'
           ? fc.oneof(
               fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
@@ -177,7 +185,7 @@ const conditionArb: fc.Arbitrary<ConditionInput> = fc
     }),
   );
 
-const selectionArb: fc.Arbitrary<SelectionInput> = fc
+const selectionArb: fc.Arbitrary<Selection> = fc
   .record({
     conditionSets: fc.array(
       fc.array(conditionArb, { minLength: 1, maxLength: 3 }).map((conditions) => ({ conditions })),
@@ -191,7 +199,8 @@ const selectionArb: fc.Arbitrary<SelectionInput> = fc
       { maxLength: 2 },
     ),
   })
-  .filter((s) => validateSelection(s).success);
+  .filter((s: SelectionInput) => validateSelection(s).success)
+  .map((s) => parseSelection(s));
 
 async function loadContacts(
   store: OutpaceStore,
