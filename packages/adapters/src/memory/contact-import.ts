@@ -1,6 +1,5 @@
 import type {
   Clock,
-  Contact,
   ContactImportOptions,
   ContactImportSession,
   ContactList,
@@ -147,7 +146,7 @@ function apply(
   for (const [listId, target] of targets) {
     let entry: ListState;
     if (target.created !== undefined) {
-      entry = { list: target.created, contacts: storage.createTable() };
+      entry = { list: target.created, contacts: storage.createTable(listId) };
       state.lists.set(listId, entry);
     } else {
       entry = state.lists.get(listId) as ListState;
@@ -157,19 +156,15 @@ function apply(
       deleted += table.size;
       table.clear();
     }
-    for (const contact of target.staging.entries()) {
-      const existingId = contact.clientId === undefined ? undefined : table.idOfClientId(contact.clientId);
-      if (existingId === undefined) {
-        table.put({ ...contact, id: createId('con', clock), listId, createdAt: now, updatedAt: now } as Contact);
-        inserted++;
-      } else if (mode === 'APPEND_AND_UPDATE') {
-        const createdAt = table.get(existingId)?.createdAt ?? now;
-        table.put({ ...contact, id: existingId, listId, createdAt, updatedAt: now } as Contact);
-        updated++;
-      }
-      // APPEND_ONLY: a ClientID added to the list by someone else after it was
-      // staged is skipped, so the list never holds a ClientID twice.
-    }
+    // APPEND_ONLY skips a ClientID someone else added after it was staged,
+    // so a list never holds a ClientID twice.
+    const loaded = table.load(target.staging, {
+      replaceExisting: mode === 'APPEND_AND_UPDATE',
+      now,
+      newId: () => createId('con', clock),
+    });
+    inserted += loaded.inserted;
+    updated += loaded.updated;
     entry.list = { ...entry.list, size: table.size, updatedAt: now };
     lists.push({ ...entry.list });
   }

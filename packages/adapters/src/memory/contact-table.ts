@@ -16,6 +16,28 @@ export interface ContactTable {
   put(contact: Contact): void;
   delete(id: string): boolean;
   clear(): void;
+  /**
+   * Applies staged contacts in write order: a contact whose ClientID is in the
+   * table replaces it (keeping its id and createdAt) when `replaceExisting`, and
+   * is skipped otherwise; every other contact is inserted with a new id.
+   * Must not fail half-way: everything that can be refused was refused when
+   * the contacts were staged.
+   */
+  load(staging: ContactStaging, options: LoadOptions): LoadResult;
+}
+
+/** Options of {@link ContactTable.load}. */
+export interface LoadOptions {
+  replaceExisting: boolean;
+  /** createdAt/updatedAt of inserted contacts, updatedAt of replaced ones. */
+  now: number;
+  newId(): string;
+}
+
+/** Counts of {@link ContactTable.load}. */
+export interface LoadResult {
+  inserted: number;
+  updated: number;
 }
 
 /**

@@ -27,7 +27,7 @@ export function createMemoryLists(state: TenantState, storage: ContactStorage, c
   return {
     async create(input) {
       const list = makeList(input, clock);
-      state.lists.set(list.id, { list, contacts: storage.createTable() });
+      state.lists.set(list.id, { list, contacts: storage.createTable(list.id) });
       return { ...list };
     },
     async get(id) {

@@ -2,7 +2,7 @@ import type { Contact, NewContact } from '@outpace/core';
 import type { ContactStaging, ContactTable } from './contact-table.js';
 
 /** The plain-object {@link ContactTable}: simple, and about 1 KB per contact. */
-export function createObjectContactTable(): ContactTable {
+export function createObjectContactTable(listId: string): ContactTable {
   const byId = new Map<string, Contact>();
   const byClientId = new Map<string, string>();
   let sorted: string[] | undefined;
@@ -45,6 +45,22 @@ export function createObjectContactTable(): ContactTable {
       byId.clear();
       byClientId.clear();
       sorted = undefined;
+    },
+    load(staging, { replaceExisting, now, newId }) {
+      let inserted = 0;
+      let updated = 0;
+      for (const contact of staging.entries()) {
+        const existingId = contact.clientId === undefined ? undefined : byClientId.get(contact.clientId);
+        const existing = existingId === undefined ? undefined : byId.get(existingId);
+        if (existing === undefined) {
+          this.put({ ...contact, id: newId(), listId, createdAt: now, updatedAt: now });
+          inserted++;
+        } else if (replaceExisting) {
+          this.put({ ...contact, id: existing.id, listId, createdAt: existing.createdAt, updatedAt: now });
+          updated++;
+        }
+      }
+      return { inserted, updated };
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   systemClock,
 } from '@outpace/core';
 import { z } from 'zod';
+import { createCompactStorage } from './compact/index.js';
 import { createMemoryContacts } from './contacts.js';
 import { createMemoryCrud } from './crud.js';
 import { createMemoryImportJobs } from './import-jobs.js';
@@ -25,6 +26,12 @@ export interface MemoryStoreOptions {
   clock?: Clock;
   /** Adapter name reported by `store.name`. @default 'memory' */
   name?: string;
+  /**
+   * How contacts are kept: `compact` encodes each into shared byte buffers
+   * (about 150 bytes for a contact with three devices); `objects` keeps plain
+   * objects (about 1 KB each; simplest, for debugging). @default 'compact'
+   */
+  contactEncoding?: 'compact' | 'objects';
 }
 
 const OptionsSchema = z.object({
@@ -32,6 +39,7 @@ const OptionsSchema = z.object({
     .custom<Clock>((c) => typeof (c as Clock | undefined)?.now === 'function', 'clock needs a now() method')
     .optional(),
   name: z.string().min(1).max(64).optional(),
+  contactEncoding: z.enum(['compact', 'objects']).optional(),
 });
 
 const capabilities: StoreCapabilities = Object.freeze({ nativeSelection: false, shared: false, durable: false });
@@ -54,12 +62,14 @@ const capabilities: StoreCapabilities = Object.freeze({ nativeSelection: false, 
 export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStore {
   const parsed = parseInput(OptionsSchema, options, 'Memory store options');
   const clock = parsed.clock ?? systemClock;
-  const storage: ContactStorage = { createTable: createObjectContactTable, createStaging: createObjectStaging };
-  const states = new Map<string, TenantState>();
+  const storageFor = (): ContactStorage =>
+    parsed.contactEncoding === 'objects'
+      ? { createTable: createObjectContactTable, createStaging: createObjectStaging }
+      : createCompactStorage();
   const views = new Map<string, TenantStores>();
   let closed = false;
 
-  const view = (state: TenantState): TenantStores =>
+  const view = (state: TenantState, storage: ContactStorage): TenantStores =>
     Object.freeze({
       tenantId: state.tenantId,
       lists: createMemoryLists(state, storage, clock),
@@ -105,8 +115,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
       let stores = views.get(id);
       if (stores === undefined) {
         const state = createTenantState(id);
-        states.set(id, state);
-        stores = view(state);
+        stores = view(state, storageFor());
         views.set(id, stores);
       }
       return stores;

@@ -13,7 +13,7 @@ import type { ContactStaging, ContactTable } from './contact-table.js';
 
 /** How contact tables and staging areas are made (plain objects or the compact encoding). */
 export interface ContactStorage {
-  createTable(): ContactTable;
+  createTable(listId: string): ContactTable;
   createStaging(): ContactStaging;
 }
 

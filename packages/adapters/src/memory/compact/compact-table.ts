@@ -1,0 +1,356 @@
+import type { Contact, NewContact } from '@outpace/core';
+import { OutpaceError } from '@outpace/core';
+import type { ContactStaging, ContactTable, LoadOptions, LoadResult } from '../contact-table.js';
+import { Arena, offsetOf } from './arena.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { ClientIdIndex } from './client-id-index.js';
+import {
+  CREATED_OFFSET,
+  clientIdRange,
+  decodeContact,
+  encodeContact,
+  ID_OFFSET,
+  recordLength,
+  writeHeader,
+} from './contact-codec.js';
+import type { ContactDictionary } from './dictionary.js';
+import { compareIds, ID_BYTES, packId, unpackId } from './record-id.js';
+
+/** Garbage (replaced or removed records) beyond which a table rewrites its arena. */
+const COMPACT_MIN_GARBAGE = 1 << 20;
+
+/** A growable array of 32-bit refs. */
+class RefList {
+  items = new Uint32Array(16);
+  length = 0;
+
+  push(ref: number): void {
+    if (this.length === this.items.length) this.grow(this.length * 2);
+    this.items[this.length++] = ref;
+  }
+
+  insert(at: number, ref: number): void {
+    if (this.length === this.items.length) this.grow(this.length * 2);
+    this.items.copyWithin(at + 1, at, this.length);
+    this.items[at] = ref;
+    this.length++;
+  }
+
+  removeAt(at: number): void {
+    this.items.copyWithin(at, at + 1, this.length);
+    this.length--;
+  }
+
+  private grow(capacity: number): void {
+    const next = new Uint32Array(capacity);
+    next.set(this.items.subarray(0, this.length));
+    this.items = next;
+  }
+}
+
+/** Contacts staged by an import, encoded as they arrive (see {@link CompactContactTable.load}). */
+export class CompactStaging implements ContactStaging {
+  readonly arena = new Arena();
+  readonly refs = new RefList();
+  private readonly index = new ClientIdIndex(this.arena);
+  private readonly writer = new ByteWriter(4096);
+  private readonly reader = new ByteReader(Buffer.alloc(0));
+
+  constructor(private readonly dict: ContactDictionary) {}
+
+  get size(): number {
+    return this.refs.length;
+  }
+
+  hasClientId(clientId: string): boolean {
+    return this.index.find(Buffer.from(clientId, 'utf8')) !== undefined;
+  }
+
+  add(contact: NewContact): void {
+    this.writer.reset();
+    encodeContact(this.writer, contact, this.dict);
+    const ref = this.arena.append(this.writer.buf, this.writer.pos);
+    this.refs.push(ref);
+    if (contact.clientId !== undefined) this.index.add(ref);
+  }
+
+  *entries(): Iterable<NewContact> {
+    for (let i = 0; i < this.refs.length; i++) {
+      const ref = this.refs.items[i] as number;
+      this.reader.buf = this.arena.chunk(ref);
+      this.reader.pos = offsetOf(ref);
+      const {
+        id: _id,
+        listId: _listId,
+        createdAt: _c,
+        updatedAt: _u,
+        ...contact
+      } = decodeContact(this.reader, this.dict, '');
+      yield contact;
+    }
+  }
+}
+
+/**
+ * A list's contacts encoded into an {@link Arena}: records sorted by id in a
+ * `Uint32Array` of refs (binary search for `get`, keyset scans), a
+ * {@link ClientIdIndex} for ClientIDs, and shared dictionaries for repeated
+ * values. About 150 bytes per contact with three devices instead of ~1 KB of
+ * objects. Reads decode fresh objects.
+ */
+export class CompactContactTable implements ContactTable {
+  private arena = new Arena();
+  private order = new RefList();
+  private index = new ClientIdIndex(this.arena);
+  private garbage = 0;
+  private compactions = 0;
+  /** Bumped when positions in `order` shift, so running scans find their place again. */
+  private version = 0;
+  private readonly key = Buffer.alloc(ID_BYTES);
+  private readonly writer = new ByteWriter(4096);
+  private readonly reader = new ByteReader(Buffer.alloc(0));
+
+  constructor(
+    private readonly listId: string,
+    private readonly dict: ContactDictionary,
+  ) {}
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  /** Figures for tests and measurements. */
+  stats(): { records: number; arenaBytes: number; garbageBytes: number; compactions: number } {
+    return {
+      records: this.order.length,
+      arenaBytes: this.arena.bytes,
+      garbageBytes: this.garbage,
+      compactions: this.compactions,
+    };
+  }
+
+  get(id: string): Contact | undefined {
+    if (!packId(id, this.key, 0)) return undefined;
+    const { found, at } = this.search(this.key, 0);
+    return found ? this.decode(this.order.items[at] as number) : undefined;
+  }
+
+  idOfClientId(clientId: string): string | undefined {
+    const ref = this.index.find(Buffer.from(clientId, 'utf8'));
+    return ref === undefined ? undefined : unpackId(this.arena.chunk(ref), offsetOf(ref) + ID_OFFSET);
+  }
+
+  *scan(afterId?: string): Iterable<Contact> {
+    let at = afterId === undefined ? 0 : this.after(afterId);
+    let seen = this.version;
+    let last: string | undefined;
+    while (at < this.order.length) {
+      if (this.version !== seen) {
+        seen = this.version;
+        if (last !== undefined) at = this.after(last);
+        continue;
+      }
+      const contact = this.decode(this.order.items[at++] as number);
+      last = contact.id;
+      yield contact;
+    }
+  }
+
+  put(contact: Contact): void {
+    this.writer.reset();
+    encodeContact(this.writer, contact, this.dict);
+    if (!packId(contact.id, this.key, 0)) {
+      throw new OutpaceError('ADAPTER_INTERNAL', `Contact id "${contact.id}" was not made by this store.`);
+    }
+    writeHeader(this.writer.buf, 0, this.key, contact.createdAt, contact.updatedAt);
+    const ref = this.arena.append(this.writer.buf, this.writer.pos);
+    const { found, at } = this.search(this.key, 0);
+    if (found) {
+      this.discard(this.order.items[at] as number);
+      this.order.items[at] = ref;
+    } else {
+      this.order.insert(at, ref);
+      this.version++;
+    }
+    if (contact.clientId !== undefined) this.index.add(ref);
+    this.compactIfWasteful();
+  }
+
+  delete(id: string): boolean {
+    if (!packId(id, this.key, 0)) return false;
+    const { found, at } = this.search(this.key, 0);
+    if (!found) return false;
+    this.discard(this.order.items[at] as number);
+    this.order.removeAt(at);
+    this.version++;
+    this.compactIfWasteful();
+    return true;
+  }
+
+  clear(): void {
+    this.arena = new Arena();
+    this.order = new RefList();
+    this.index = new ClientIdIndex(this.arena);
+    this.garbage = 0;
+    this.version++;
+  }
+
+  /**
+   * Takes over a staging area's records without copying them: each gets its
+   * id and times written into its header, then the new ids are sorted and
+   * merged into the order.
+   */
+  load(staging: ContactStaging, options: LoadOptions): LoadResult {
+    if (!(staging instanceof CompactStaging)) throw new OutpaceError('ADAPTER_INTERNAL', 'Staging of another kind.');
+    const shift = this.arena.adopt(staging.arena);
+    const added = new RefList();
+    let inserted = 0;
+    let updated = 0;
+    for (let i = 0; i < staging.refs.length; i++) {
+      const ref = (staging.refs.items[i] as number) + shift;
+      const chunk = this.arena.chunk(ref);
+      const offset = offsetOf(ref);
+      const range = clientIdRange(chunk, offset);
+      const existing = range === undefined ? undefined : this.index.find(chunk, range[0], range[1]);
+      if (existing === undefined) {
+        packId(options.newId(), this.key, 0);
+        writeHeader(chunk, offset, this.key, options.now, options.now);
+        added.push(ref);
+        if (range !== undefined) this.index.add(ref);
+        inserted++;
+      } else if (options.replaceExisting) {
+        const old = this.arena.chunk(existing);
+        const oldOffset = offsetOf(existing);
+        const createdAt = old.readUIntLE(oldOffset + CREATED_OFFSET, 6);
+        old.copy(this.key, 0, oldOffset + ID_OFFSET, oldOffset + ID_OFFSET + ID_BYTES);
+        writeHeader(chunk, offset, this.key, createdAt, options.now);
+        this.order.items[this.search(this.key, 0).at] = ref;
+        this.index.replace(existing, ref);
+        this.garbage += recordLength(old, oldOffset);
+        updated++;
+      } else {
+        this.garbage += recordLength(chunk, offset);
+      }
+    }
+    this.merge(this.sortById(added));
+    this.version++;
+    this.compactIfWasteful();
+    return { inserted, updated };
+  }
+
+  private decode(ref: number): Contact {
+    this.reader.buf = this.arena.chunk(ref);
+    this.reader.pos = offsetOf(ref);
+    return decodeContact(this.reader, this.dict, this.listId);
+  }
+
+  /** Forgets a record that is being replaced or removed. */
+  private discard(ref: number): void {
+    const chunk = this.arena.chunk(ref);
+    if (clientIdRange(chunk, offsetOf(ref)) !== undefined) this.index.remove(ref);
+    this.garbage += recordLength(chunk, offsetOf(ref));
+  }
+
+  /** Binary search for a packed id: its position, or where it would go. */
+  private search(key: Uint8Array, from: number): { found: boolean; at: number } {
+    let low = from;
+    let high = this.order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const ref = this.order.items[mid] as number;
+      const diff = compareIds(key, this.arena.chunk(ref), offsetOf(ref) + ID_OFFSET);
+      if (diff === 0) return { found: true, at: mid };
+      if (diff > 0) low = mid + 1;
+      else high = mid;
+    }
+    return { found: false, at: low };
+  }
+
+  /** Position of the first id greater than `id` (any string, compared as strings). */
+  private after(id: string): number {
+    if (packId(id, this.key, 0)) {
+      const { found, at } = this.search(this.key, 0);
+      return found ? at + 1 : at;
+    }
+    let low = 0;
+    let high = this.order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const ref = this.order.items[mid] as number;
+      if (unpackId(this.arena.chunk(ref), offsetOf(ref) + ID_OFFSET) <= id) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private compareRefs(a: number, b: number): number {
+    const chunk = this.arena.chunk(a);
+    chunk.copy(this.key, 0, offsetOf(a) + ID_OFFSET, offsetOf(a) + ID_OFFSET + ID_BYTES);
+    return compareIds(this.key, this.arena.chunk(b), offsetOf(b) + ID_OFFSET);
+  }
+
+  /** Sorts refs by id: by the first 12 id bytes as two numbers, then fully. */
+  private sortById(refs: RefList): Uint32Array {
+    const items = refs.items.subarray(0, refs.length);
+    let sorted = true;
+    for (let i = 1; i < items.length && sorted; i++)
+      sorted = this.compareRefs(items[i - 1] as number, items[i] as number) < 0;
+    if (sorted) return items;
+    const high = new Float64Array(items.length);
+    const low = new Float64Array(items.length);
+    items.forEach((ref, i) => {
+      const chunk = this.arena.chunk(ref);
+      const offset = offsetOf(ref) + ID_OFFSET;
+      high[i] = chunk.readUIntBE(offset, 6);
+      low[i] = chunk.readUIntBE(offset + 6, 6);
+    });
+    const permutation = new Uint32Array(items.length).map((_, i) => i);
+    permutation.sort(
+      (a, b) =>
+        (high[a] as number) - (high[b] as number) ||
+        (low[a] as number) - (low[b] as number) ||
+        this.compareRefs(items[a] as number, items[b] as number),
+    );
+    return permutation.map((i) => items[i] as number);
+  }
+
+  /** Merges refs sorted by id into the order. */
+  private merge(added: Uint32Array): void {
+    if (added.length === 0) return;
+    const n = this.order.length;
+    const lastRef = this.order.items[n - 1];
+    if (n === 0 || this.compareRefs(lastRef as number, added[0] as number) < 0) {
+      for (const ref of added) this.order.push(ref);
+      return;
+    }
+    const merged = new RefList();
+    merged.items = new Uint32Array(n + added.length);
+    let i = 0;
+    let j = 0;
+    while (i < n || j < added.length) {
+      const takeOld =
+        j >= added.length || (i < n && this.compareRefs(this.order.items[i] as number, added[j] as number) < 0);
+      merged.items[merged.length++] = takeOld ? (this.order.items[i++] as number) : (added[j++] as number);
+    }
+    this.order = merged;
+  }
+
+  /** Rewrites the arena when more than half of it is garbage. */
+  private compactIfWasteful(): void {
+    if (this.garbage < COMPACT_MIN_GARBAGE || this.garbage * 2 < this.arena.bytes) return;
+    const arena = new Arena();
+    const index = new ClientIdIndex(arena);
+    for (let i = 0; i < this.order.length; i++) {
+      const ref = this.order.items[i] as number;
+      const chunk = this.arena.chunk(ref);
+      const offset = offsetOf(ref);
+      const moved = arena.append(chunk, recordLength(chunk, offset), offset);
+      this.order.items[i] = moved;
+      if (clientIdRange(chunk, offset) !== undefined) index.add(moved);
+    }
+    this.arena = arena;
+    this.index = index;
+    this.garbage = 0;
+    this.compactions++;
+  }
+}
