@@ -1,0 +1,158 @@
+import { createPostgresStore } from '@outpace/adapters/postgres';
+import { createManualClock } from '@outpace/core';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createPostgresDialect } from '../src/postgres/dialect.js';
+import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
+import { describeSqlBehaviour } from './sql/behaviour.js';
+import { dropSchema, pgAvailability, pgUrl, uniqueSchema } from './sql/postgres-env.js';
+import { describeWithService } from './support/service.js';
+
+const available = await pgAvailability();
+
+async function count(pool: pg.Pool, schema: string, table: string): Promise<number> {
+  const result = await pool.query(`select count(*)::int as n from "${schema}"."${table}"`);
+  return result.rows[0].n as number;
+}
+
+describeWithService(available, 'postgres store', () => {
+  describeSqlBehaviour('postgres', async (clock) => {
+    const schema = uniqueSchema('outpace_beh');
+    const pool = new pg.Pool({ connectionString: pgUrl(), max: 4 });
+    const store = createPostgresStore({ pool, schema, clock });
+    return {
+      store,
+      rawCount: (table) => count(pool, schema, table),
+      async cleanup() {
+        await store.close();
+        await pool.end();
+        await dropSchema(schema);
+      },
+    };
+  });
+
+  describe('postgres store', () => {
+    it('reports its capabilities and leaves a pool it was given open', async () => {
+      const schema = uniqueSchema('outpace_pool');
+      const pool = new pg.Pool({ connectionString: pgUrl(), max: 2 });
+      const store = createPostgresStore({ pool, schema });
+      expect(store.capabilities).toEqual({ nativeSelection: true, shared: true, durable: true });
+      expect(store.name).toBe('postgres');
+      await store.tenants.create({ name: 'Pooled' });
+      await store.close();
+      expect(await count(pool, schema, 'outpace_tenants')).toBe(1);
+      await pool.end();
+      await dropSchema(schema);
+    });
+
+    it('refuses options that give no connection or several', () => {
+      expect(() => createPostgresStore({})).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+      expect(() => createPostgresStore({ connectionString: pgUrl(), schema: 'bad-name; drop' })).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+      );
+    });
+
+    it('lets several nodes start on one database at once: migrations run once, all nodes see the same data', async () => {
+      const schema = uniqueSchema('outpace_nodes');
+      const nodes = [1, 2, 3].map(() => createPostgresStore({ connectionString: pgUrl(), schema, poolSize: 2 }));
+      const ran = await Promise.all(nodes.map((node) => node.migrate()));
+      expect(ran.flat().sort()).toEqual([...MIGRATION_NAMES].sort());
+      const [a, b, c] = nodes as [(typeof nodes)[0], (typeof nodes)[0], (typeof nodes)[0]];
+      const tenant = await a.tenants.create({ name: 'Shared' });
+      const list = await a.forTenant(tenant.id).lists.create({ name: 'Seen everywhere' });
+      // Two nodes import into the same list at once; both commits land, none is half-applied.
+      const importOn = async (node: typeof a, from: number) => {
+        const session = await node.forTenant(tenant.id).contacts.beginImport({ mode: 'APPEND_ONLY', listId: list.id });
+        const batch = Array.from({ length: 200 }, (_, i) => ({
+          clientId: `N${from + i}`,
+          others: {},
+          location: {},
+          devices: [{ index: 1, type: 'home' as const, value: `+1212555${String(from + i).padStart(4, '0')}` }],
+        }));
+        await session.write(list.id, batch);
+        return session.commit();
+      };
+      const results = await Promise.all([importOn(b, 0), importOn(c, 150)]);
+      const inserted = results.reduce((sum, r) => sum + r.inserted, 0);
+      // ClientIDs N150..N199 were staged by both; the list holds each once.
+      expect(inserted).toBe(350);
+      expect(await a.forTenant(tenant.id).contacts.count(list.id)).toBe(350);
+      expect((await c.forTenant(tenant.id).lists.get(list.id))?.size).toBe(350);
+      for (const node of nodes) await node.close();
+      await dropSchema(schema);
+    });
+
+    it('upgrades a schema made by an older version in place, keeping its data', async () => {
+      const schema = uniqueSchema('outpace_upg');
+      const clock = createManualClock(Date.parse('2026-03-02T12:00:00Z'));
+      const pool = new pg.Pool({ connectionString: pgUrl(), max: 2 });
+      await pool.query(`create schema "${schema}"`);
+      const kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
+      const first = MIGRATION_NAMES[0] as string;
+      expect(await runMigrations(kysely, createPostgresDialect({ schema }), { schema, to: first })).toEqual([first]);
+      const old = createPostgresStore({ kysely, schema, clock, migrate: false });
+      const tenant = await old.tenants.create({ name: 'Old' });
+      const { lists, contacts } = old.forTenant(tenant.id);
+      const list = await lists.create({ name: 'Before the upgrade' });
+      await contacts.add(
+        list.id,
+        { clientId: 'OLD1', others: { other1: '7' }, devices: [{ index: 1, type: 'home', value: '+12125550101' }] },
+        'APPEND_ONLY',
+      );
+      const before = await contacts.list(list.id);
+      await old.close();
+      const tables = await pool.query('select table_name from information_schema.tables where table_schema = $1', [
+        schema,
+      ]);
+      expect(tables.rows.map((r) => r.table_name)).not.toContain('outpace_suppression_lists');
+
+      const upgraded = createPostgresStore({ connectionString: pgUrl(), schema, clock });
+      expect(await upgraded.migrate()).toEqual(MIGRATION_NAMES.slice(1));
+      const t = upgraded.forTenant(tenant.id);
+      expect(await t.contacts.list(list.id)).toEqual(before);
+      const dnc = await t.suppression.createList({ name: 'After the upgrade' });
+      await t.suppression.addEntries(dnc.id, [{ value: '+12125550101' }]);
+      expect(await t.suppression.search('+12125550101')).toHaveLength(1);
+      await upgraded.close();
+      await kysely.destroy();
+      await dropSchema(schema);
+    });
+
+    it('carries the tenant in every table and leads every index with it', async () => {
+      const schema = uniqueSchema('outpace_idx');
+      const store = createPostgresStore({ connectionString: pgUrl(), schema });
+      await store.migrate();
+      const client = new pg.Client({ connectionString: pgUrl() });
+      await client.connect();
+      const columns = await client.query(
+        `select table_name, column_name from information_schema.columns where table_schema = $1 and table_name like 'outpace_%' and table_name not like 'outpace_migration%'`,
+        [schema],
+      );
+      const tables = new Set(columns.rows.map((r) => r.table_name as string));
+      expect(tables.size).toBeGreaterThanOrEqual(13);
+      for (const table of tables) {
+        if (table === 'outpace_tenants') continue;
+        expect(
+          columns.rows.filter((r) => r.table_name === table).map((r) => r.column_name),
+          table,
+        ).toContain('tenant_id');
+      }
+      const indexes = await client.query(
+        `select i.relname as index, t.relname as table, a.attname as first
+           from pg_index x
+           join pg_class i on i.oid = x.indexrelid
+           join pg_class t on t.oid = x.indrelid
+           join pg_namespace n on n.oid = t.relnamespace
+           join pg_attribute a on a.attrelid = t.oid and a.attnum = x.indkey[0]
+          where n.nspname = $1 and t.relname like 'outpace_%' and t.relname not like 'outpace_migration%' and t.relname <> 'outpace_tenants'`,
+        [schema],
+      );
+      expect(indexes.rows.length).toBeGreaterThan(15);
+      for (const row of indexes.rows) expect(row.first, `${row.table}.${row.index}`).toBe('tenant_id');
+      await client.end();
+      await store.close();
+      await dropSchema(schema);
+    });
+  });
+});

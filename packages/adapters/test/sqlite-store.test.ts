@@ -1,0 +1,202 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteStore, registerSqliteFunctions } from '@outpace/adapters/sqlite';
+import { createManualClock } from '@outpace/core';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
+import { createSqliteDialect } from '../src/sqlite/dialect.js';
+import { describeSqlBehaviour } from './sql/behaviour.js';
+
+const dirs: string[] = [];
+function tempFile(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outpace-sqlite-'));
+  dirs.push(dir);
+  return join(dir, name);
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describeSqlBehaviour('sqlite (own connection)', async (clock) => {
+  const database = new Database(tempFile('behaviour.db'));
+  const store = createSqliteStore({ database, clock });
+  return {
+    store,
+    rawCount: async (table) => (database.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n,
+    async cleanup() {
+      await store.close();
+      database.close();
+    },
+  };
+});
+
+describe('sqlite store', () => {
+  it('reports its capabilities honestly', async () => {
+    const memory = createSqliteStore({ filename: ':memory:' });
+    const file = createSqliteStore({ filename: tempFile('caps.db') });
+    expect(memory.capabilities).toEqual({ nativeSelection: true, shared: false, durable: false });
+    expect(file.capabilities).toEqual({ nativeSelection: true, shared: false, durable: true });
+    expect(memory.name).toBe('sqlite');
+    await memory.close();
+    await file.close();
+  });
+
+  it('refuses options that give no connection or several', () => {
+    expect(() => createSqliteStore({})).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => createSqliteStore({ filename: ':memory:', database: new Database(':memory:') })).toThrow(
+      /exactly one of filename, database or kysely/,
+    );
+  });
+
+  it('opens nothing until first used, and keeps data in the file across restarts', async () => {
+    const filename = tempFile('restart.db');
+    const first = createSqliteStore({ filename });
+    const tenant = await first.tenants.create({ name: 'Durable' });
+    const { lists, contacts } = first.forTenant(tenant.id);
+    const list = await lists.create({ name: 'Kept' });
+    await contacts.add(
+      list.id,
+      { clientId: 'A', devices: [{ index: 1, type: 'home', value: '+12125550100' }] },
+      'APPEND_ONLY',
+    );
+    await first.close();
+    const second = createSqliteStore({ filename });
+    expect(await second.migrate()).toEqual([]);
+    expect((await second.forTenant(tenant.id).contacts.getByClientId(list.id, 'A'))?.devices[0]?.value).toBe(
+      '+12125550100',
+    );
+    await second.close();
+  });
+
+  it('leaves a connection it was given open', async () => {
+    const database = new Database(':memory:');
+    const store = createSqliteStore({ database });
+    await store.tenants.create({ name: 'Borrowed' });
+    await store.close();
+    expect(database.open).toBe(true);
+    expect((database.prepare('select count(*) as n from outpace_tenants').get() as { n: number }).n).toBe(1);
+    database.close();
+  });
+
+  it('needs its SQL functions on a kysely instance it is given', async () => {
+    const bare = new Kysely({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    const refused = createSqliteStore({ kysely: bare });
+    await expect(refused.tenants.list()).rejects.toMatchObject({ code: 'ADAPTER_SQLITE_FUNCTIONS_MISSING' });
+    await refused.close();
+    await bare.destroy();
+
+    const database = new Database(':memory:');
+    registerSqliteFunctions(database);
+    const kysely = new Kysely({ dialect: new SqliteDialect({ database }) });
+    const store = createSqliteStore({ kysely });
+    const tenant = await store.tenants.create({ name: 'Own kysely' });
+    const { lists, contacts } = store.forTenant(tenant.id);
+    const session = await contacts.beginImport({ mode: 'CREATE' });
+    const list = await session.createList({ name: 'Through kysely' });
+    const batch = Array.from({ length: 700 }, (_, i) => ({
+      clientId: `K${i}`,
+      firstName: i % 2 === 0 ? 'Émile' : 'Zoë',
+      others: {},
+      location: {},
+      devices: [{ index: 1, type: 'home' as const, value: `+1212555${String(i).padStart(4, '0')}` }],
+    }));
+    expect(await session.write(list.id, batch)).toEqual([]);
+    await session.commit();
+    expect(
+      await contacts.count(list.id, {
+        conditionSets: [{ conditions: [{ field: 'firstName', type: 'string', operator: 'equal', value: 'ÉMILE' }] }],
+        orderBy: [],
+      }),
+    ).toBe(350);
+    expect((await lists.get(list.id))?.size).toBe(700);
+    await store.close();
+    await kysely.destroy();
+  });
+
+  it('upgrades a database made by an older version in place, keeping its data', async () => {
+    const filename = tempFile('upgrade.db');
+    const clock = createManualClock(Date.parse('2026-03-02T12:00:00Z'));
+    // An "older version": only the first migration has run.
+    const database = new Database(filename);
+    registerSqliteFunctions(database);
+    const kysely = new Kysely({ dialect: new SqliteDialect({ database }) });
+    const first = MIGRATION_NAMES[0] as string;
+    expect(await runMigrations(kysely, createSqliteDialect({ durable: true }), { to: first })).toEqual([first]);
+    const old = createSqliteStore({ kysely, clock, migrate: false });
+    const tenant = await old.tenants.create({ name: 'Old' });
+    const { lists, contacts } = old.forTenant(tenant.id);
+    const list = await lists.create({ name: 'Before the upgrade' });
+    const session = await contacts.beginImport({ mode: 'APPEND_ONLY', listId: list.id });
+    await session.write(list.id, [
+      {
+        clientId: 'OLD1',
+        others: { other1: '5' },
+        location: {},
+        devices: [{ index: 1, type: 'home', value: '+12125550101', areaCode: '212' }],
+      },
+      { clientId: 'OLD2', others: {}, location: {}, devices: [] },
+    ]);
+    await session.commit();
+    const before = await contacts.list(list.id);
+    await old.close();
+    await kysely.destroy();
+    const tables = (names: Database.Database) =>
+      (
+        names
+          .prepare("select name from sqlite_master where type = 'table' and name like 'outpace_%' order by name")
+          .all() as { name: string }[]
+      ).map((r) => r.name);
+    const check = new Database(filename);
+    expect(tables(check)).not.toContain('outpace_suppression_lists');
+    check.close();
+
+    const upgraded = createSqliteStore({ filename, clock });
+    expect(await upgraded.migrate()).toEqual(MIGRATION_NAMES.slice(1));
+    const t = upgraded.forTenant(tenant.id);
+    expect(await t.contacts.list(list.id)).toEqual(before);
+    expect(
+      await t.contacts.count(list.id, {
+        conditionSets: [{ conditions: [{ field: 'device', type: 'areaCode', operator: 'equal', value: '212' }] }],
+        orderBy: [],
+      }),
+    ).toBe(1);
+    // What the newer migrations brought works on the old data's tenant.
+    const dnc = await t.suppression.createList({ name: 'After the upgrade' });
+    await t.suppression.addEntries(dnc.id, [{ value: '+12125550101' }]);
+    expect(await t.suppression.search('+12125550101')).toHaveLength(1);
+    expect(await upgraded.migrate()).toEqual([]);
+    await upgraded.close();
+  });
+
+  it('carries the tenant in every table and leads every key and index with it', async () => {
+    const database = new Database(':memory:');
+    const store = createSqliteStore({ database });
+    await store.migrate();
+    const tables = database
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name like 'outpace_%' and name not like 'outpace_migration%'",
+      )
+      .all() as { name: string }[];
+    expect(tables.length).toBeGreaterThanOrEqual(13);
+    for (const { name } of tables) {
+      const columns = database.prepare(`pragma table_info("${name}")`).all() as { name: string; pk: number }[];
+      if (name === 'outpace_tenants') continue;
+      expect(
+        columns.map((c) => c.name),
+        name,
+      ).toContain('tenant_id');
+      const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+      expect(key[0]?.name, `primary key of ${name}`).toBe('tenant_id');
+      const indexes = database.prepare(`pragma index_list("${name}")`).all() as { name: string }[];
+      for (const index of indexes) {
+        const first = (database.prepare(`pragma index_info("${index.name}")`).all() as { name: string }[])[0];
+        expect(first?.name, `index ${index.name}`).toBe('tenant_id');
+      }
+    }
+    await store.close();
+    database.close();
+  });
+});
