@@ -9,6 +9,8 @@ export default defineConfig({
     'queue/index': 'src/queue/index.ts',
     'pg-boss/index': 'src/queue/pg-boss/index.ts',
     'local/index': 'src/local/index.ts',
+    'asterisk/index': 'src/asterisk/index.ts',
+    'twilio/index': 'src/twilio/index.ts',
   },
   format: ['esm'],
   dts: true,
