@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Clock } from './ports/clock.js';
 import { systemClock } from './ports/clock.js';
 
@@ -22,8 +22,19 @@ export function createId(prefix: IdPrefix, clock: Clock = systemClock): string {
     head = ALPHABET[time % 32] + head;
     time = Math.floor(time / 32);
   }
-  const bytes = randomBytes(16);
+  if (poolOffset + 16 > pool.length) {
+    if (pool.length === 0) pool = Buffer.allocUnsafe(4096);
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
   let tail = '';
-  for (const byte of bytes) tail += ALPHABET[byte % 32];
+  for (let i = 0; i < 16; i++) tail += ALPHABET[(pool[poolOffset + i] as number) % 32];
+  poolOffset += 16;
   return `${prefix}_${head}${tail}`;
 }
+
+// Random bytes are drawn 4 KiB at a time: one call into the system's random
+// source per 256 ids instead of one each (imports create an id per contact).
+// The pool is allocated on first use, so importing the module does no work.
+let pool: Buffer = Buffer.alloc(0);
+let poolOffset = 0;
