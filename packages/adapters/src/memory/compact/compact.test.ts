@@ -278,7 +278,30 @@ describe('CompactContactTable', () => {
         if (id !== undefined) expect(compact.get(id)).toStrictEqual(model.get(id));
       }
     }
-    expect(compact.stats().compactions).toBeGreaterThan(0);
+  });
+
+  it('rewrites its arena when most of it is garbage, and reads stay correct', () => {
+    const table = new CompactContactTable('lst_c', createContactDictionary());
+    const now = clock.now();
+    const ids = Array.from({ length: 2000 }, () => createId('con', clock));
+    const version = (n: number, v: number): Contact => ({
+      ...contactFor(n, v),
+      others: { other1: 'z'.repeat(1000 + v) },
+      id: ids[n]!,
+      listId: 'lst_c',
+      createdAt: now,
+      updatedAt: now + v,
+    });
+    for (let v = 0; v < 3; v++) for (let n = 0; n < ids.length; n++) table.put(version(n, v));
+    const stats = table.stats();
+    expect(stats.compactions).toBeGreaterThan(0);
+    expect(stats.records).toBe(2000);
+    expect(stats.garbageBytes * 2).toBeLessThan(stats.arenaBytes + (1 << 20));
+    for (let n = 0; n < ids.length; n += 97) {
+      expect(table.get(ids[n]!)).toStrictEqual(version(n, 2));
+      expect(table.idOfClientId(`C${n}`)).toBe(ids[n]);
+    }
+    expect([...table.scan()].map((c) => c.id)).toEqual([...ids].sort());
   });
 
   it('keeps a scan in id order while contacts are added and removed under it', () => {
