@@ -77,9 +77,10 @@ export function createConnector(
   let idleTimer: NodeJS.Timeout | undefined;
   let closed = false;
   let nextId = 1;
+  // In the order ssh2 tries them.
   const methods = [
-    ...(options.privateKey !== undefined ? ['publickey'] : []),
     ...(options.password !== undefined ? ['password'] : []),
+    ...(options.privateKey !== undefined ? ['publickey'] : []),
   ];
 
   const endClient = (client: SftpClientInstance): void => {
