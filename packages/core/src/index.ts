@@ -37,3 +37,4 @@ export * from './lists/import-options.js';
 export * from './lists/keywords.js';
 export * from './lists/mapping.js';
 export * from './lists/spec-file.js';
+export * from './labels/labels.js';
