@@ -256,6 +256,7 @@ export async function importContacts(options: ImportContactsOptions): Promise<Im
             if (built.contact && counter.selects(built.contact)) count++;
             return undefined;
           },
+          flush: async () => undefined,
           afterChunk: async (bytes) => {
             bytesRead = bytes;
             await run.tick();
@@ -394,11 +395,12 @@ export async function importContacts(options: ImportContactsOptions): Promise<Im
           }
           entries.push({ line: rec.line, raw: rec.raw, issues: built.issues, status: 'ok', target, contact });
           staged++;
-          return undefined;
+          return staged >= o.batchSize ? 'flush' : undefined;
         },
+        flush,
         afterChunk: async (bytes) => {
           bytesRead = bytes;
-          if (staged >= o.batchSize || entries.length >= 4 * o.batchSize) await flush();
+          if (entries.length >= 4 * o.batchSize) await flush();
           await run.tick();
         },
       },

@@ -67,6 +67,7 @@ export interface PhoneNormalizer {
 }
 
 const EMPTY: InvalidPhone = Object.freeze({ valid: false, reason: 'EMPTY' }) as InvalidPhone;
+const NOT_A_NUMBER: InvalidPhone = Object.freeze({ valid: false, reason: 'NOT_A_NUMBER' }) as InvalidPhone;
 
 /**
  * An extension written after the number: `x123`, `ext. 123`, `extension 123`,
@@ -155,6 +156,13 @@ export function createPhoneNormalizer(options: PhoneNormalizerOptions = {}): Pho
         if (fast !== DEFER) return { ...fast, extension };
       }
       if (number.trim().length === 0) return EMPTY;
+      // Plain ASCII text without a digit is never a number: skip libphonenumber (and its exceptions).
+      let digitOrWide = false;
+      for (let i = 0; i < number.length && !digitOrWide; i++) {
+        const c = number.charCodeAt(i);
+        if ((c >= 48 && c <= 57) || c > 127) digitOrWide = true;
+      }
+      if (!digitOrWide) return extension === undefined ? NOT_A_NUMBER : { ...NOT_A_NUMBER, extension };
       return slow(number, extension);
     },
   };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { normalizeEmail } from '../../phone/normalize-email.js';
-import type { PhoneNormalizer } from '../../phone/normalize-phone.js';
+import type { NormalizedPhone, PhoneNormalizer } from '../../phone/normalize-phone.js';
 import type { LocationResolver, PhoneLocationKey } from '../../ports/location-resolver.js';
 import { isValidTimeZone } from '../../schemas/common.js';
 import type { ContactLocation, NewContact } from '../../schemas/contact.js';
@@ -86,7 +86,7 @@ export function normalizeDevice(
   field: DeviceField,
   line: number,
   ctx: BuildContext,
-): { value: string; phone?: ReturnType<PhoneNormalizer['normalize']>; email: boolean } | ImportIssue {
+): string | NormalizedPhone | ImportIssue {
   if (field.email || raw.indexOf('@') >= 0) {
     const email = normalizeEmail(raw);
     if (email === undefined) {
@@ -99,7 +99,7 @@ export function normalizeDevice(
         raw,
       );
     }
-    return { value: email, email: true };
+    return email;
   }
   const phone = ctx.phones.normalize(raw);
   if (!phone.valid) {
@@ -112,7 +112,7 @@ export function normalizeDevice(
       raw,
     );
   }
-  return { value: phone.e164, phone, email: false };
+  return phone;
 }
 
 function locationFromResolver(
@@ -168,14 +168,9 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
   return (rec: RawRecord): BuiltContact => {
     const line = rec.line;
     let issues: ImportIssue[] | undefined;
-    let rejected = false;
-    const add = (i: ImportIssue) => {
-      if (issues) issues.push(i);
-      else issues = [i];
-      if (i.severity === 'error') rejected = true;
-    };
     if (rec.problem !== undefined) {
-      add(
+      issues = pushIssue(
+        issues,
         issue(
           line,
           null,
@@ -192,7 +187,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       let bad = fields.length < expected && ctx.shortRowsOk !== true;
       for (let i = expected; !bad && i < fields.length; i++) if (trimmed(fields[i]!).length > 0) bad = true;
       if (bad) {
-        add(
+        issues = pushIssue(
+          issues,
           issue(
             line,
             null,
@@ -206,7 +202,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       }
     }
     if (ctx.utf8 && rec.raw.indexOf('\uFFFD') >= 0) {
-      add(
+      issues = pushIssue(
+        issues,
         issue(
           line,
           null,
@@ -224,7 +221,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       if (v.length === 0) continue;
       any = true;
       if (v.length > s.max) {
-        add(
+        issues = pushIssue(
+          issues,
           issue(
             line,
             s.label,
@@ -251,7 +249,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
         ] as const) {
           if (value.length === 0 || contact[key] !== undefined) continue;
           if (value.length > 64) {
-            add(
+            issues = pushIssue(
+              issues,
               issue(
                 line,
                 src.label,
@@ -272,7 +271,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
         if (v.length === 0) continue;
         any = true;
         if (v.length > 1024) {
-          add(
+          issues = pushIssue(
+            issues,
             issue(
               line,
               f.label,
@@ -295,7 +295,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
         any = true;
         if (/^[A-Z]{2,3}$/.test(v)) contact.country = v;
         else {
-          add(
+          issues = pushIssue(
+            issues,
             issue(
               line,
               country.label,
@@ -316,7 +317,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
         if (v.length <= 64 && isValidTimeZone(v)) contact.timeZone = v;
         else {
           explicitZoneInvalid = true;
-          add(
+          issues = pushIssue(
+            issues,
             issue(
               line,
               timeZone.label,
@@ -332,7 +334,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
     if (cardCheck) {
       const card = findCardNumber(contact);
       if (card) {
-        add(
+        issues = pushIssue(
+          issues,
           issue(
             line,
             card.field,
@@ -353,15 +356,17 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       sawDevice = true;
       any = true;
       const n = normalizeDevice(v, d, line, ctx);
-      if ('code' in n) {
-        add(n);
+      if (typeof n !== 'string' && 'code' in n) {
+        issues = pushIssue(issues, n);
         continue;
       }
+      const value = typeof n === 'string' ? n : n.e164;
       const list = contact.devices;
       let duplicate = false;
-      for (let i = 0; i < list.length; i++) if (list[i]!.value === n.value) duplicate = true;
+      for (let i = 0; i < list.length; i++) if (list[i]!.value === value) duplicate = true;
       if (duplicate) {
-        add(
+        issues = pushIssue(
+          issues,
           issue(
             line,
             d.label,
@@ -376,7 +381,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       let index = d.index > 0 && (used & (1 << d.index)) === 0 ? d.index : 0;
       if (index === 0) for (let i = 1; i <= MAX_DEVICES && index === 0; i++) if ((used & (1 << i)) === 0) index = i;
       if (index === 0) {
-        add(
+        issues = pushIssue(
+          issues,
           issue(
             line,
             d.label,
@@ -390,10 +396,10 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       }
       used |= 1 << index;
       let device: Device;
-      if (n.email) {
-        device = { index, type: 'email', value: n.value };
+      if (typeof n === 'string') {
+        device = { index, type: 'email', value: n };
       } else {
-        const p = n.phone as Exclude<typeof n.phone, undefined> & { valid: true };
+        const p = n;
         device = { index, type: d.type, value: p.e164, countryCallingCode: p.countryCallingCode };
         if (p.countryIso !== undefined) {
           device.countryIso = p.countryIso;
@@ -425,7 +431,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
             device.timeZone = settings.onErrorTimeZone;
             device.timeZoneSource = 'on-error';
             if (settings.defaultRegion !== undefined) device.region = settings.defaultRegion;
-            add(
+            issues = pushIssue(
+              issues,
               issue(
                 line,
                 d.label,
@@ -447,9 +454,13 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
     }
     if (contact.devices.length === 0) {
       if (!any) {
-        add(issue(line, null, 'ROW_EMPTY', 'error', `Line ${line} has no value in any mapped field; remove it.`));
+        issues = pushIssue(
+          issues,
+          issue(line, null, 'ROW_EMPTY', 'error', `Line ${line} has no value in any mapped field; remove it.`),
+        );
       } else {
-        add(
+        issues = pushIssue(
+          issues,
           issue(
             line,
             null,
@@ -462,7 +473,7 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
         );
       }
     }
-    if (rejected) return { contact: undefined, issues };
+    if (issues !== undefined && hasError(issues)) return { contact: undefined, issues };
     const list = contact.devices;
     for (let i = 1; i < list.length; i++) {
       if (list[i - 1]!.index > list[i]!.index) {
@@ -495,7 +506,8 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
         }
       } catch (error) {
         contact.location = { timeZone: settings.onErrorTimeZone, source: 'on-error' };
-        add(
+        issues = pushIssue(
+          issues,
           issue(
             line,
             null,
@@ -508,6 +520,17 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
     }
     return { contact, issues };
   };
+}
+
+function pushIssue(issues: ImportIssue[] | undefined, i: ImportIssue): ImportIssue[] {
+  if (issues === undefined) return [i];
+  issues.push(i);
+  return issues;
+}
+
+function hasError(issues: readonly ImportIssue[]): boolean {
+  for (const i of issues) if (i.severity === 'error') return true;
+  return false;
 }
 
 /** Splits a combined name: "First Middle Last" (FirstLast) or "Last, First" / "Last First" (LastFirst). */

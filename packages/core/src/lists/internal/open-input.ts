@@ -50,7 +50,7 @@ function toBuffer(chunk: unknown): Buffer {
 
 async function* iterate(input: ImportInput, counter: { bytes: number }): AsyncGenerator<Buffer> {
   if (typeof input === 'string') {
-    const stream = createReadStream(input, { highWaterMark: 1 << 20 });
+    const stream = createReadStream(input, { highWaterMark: 256 * 1024 });
     try {
       for await (const chunk of stream) {
         counter.bytes += (chunk as Buffer).length;

@@ -22,9 +22,14 @@ export interface ReadPassOptions {
 /** Receives the bound mapping, then each data record, and gets control between chunks. */
 export interface PassHandler {
   bind(bound: BoundMapping, info: InputInfo): void;
-  /** Called for every data record, synchronously. Return false to stop reading (preview). */
-  row(rec: RawRecord): boolean | undefined;
-  /** Called after each input chunk; may flush batches to the store. */
+  /**
+   * Called for every data record, synchronously. Returns `stop` to stop reading
+   * (preview), `flush` to have {@link PassHandler.flush} awaited before the next record.
+   */
+  row(rec: RawRecord): 'stop' | 'flush' | undefined;
+  /** Stages what the handler collected (awaited when `row` asks for it). */
+  flush(): Promise<void>;
+  /** Called after each input chunk: progress, abort checks. */
   afterChunk(bytesRead: number): Promise<void>;
 }
 
@@ -109,10 +114,12 @@ export async function readPass(options: ReadPassOptions, handler: PassHandler): 
           if (ring.length <= trailer) continue;
           current = ring.shift()!;
         }
-        if (handler.row(current) === false) {
+        const next = handler.row(current);
+        if (next === 'stop') {
           stopped = true;
           break outer;
         }
+        if (next === 'flush') await handler.flush();
       }
       await handler.afterChunk(opened.bytesRead());
     }
