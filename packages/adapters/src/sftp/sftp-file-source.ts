@@ -285,7 +285,9 @@ export function createSftpFileSource(options: SftpFileSourceOptions): SftpFileSo
             if (open) closeHandle(session, handle);
             if (session.alive) {
               // Leave no partial file behind (with atomic writes the target was never touched).
-              session.sftp.unlink(target, () => {});
+              await req<void>(session, ctx('remove partial upload', target), (done) =>
+                session.sftp.unlink(target, done),
+              ).catch(() => {});
             }
             throw error;
           }
