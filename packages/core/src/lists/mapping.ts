@@ -33,7 +33,7 @@ function emptyMapping(source: CompiledMapping['source']): CompiledMapping {
   return {
     source,
     format: 'delimited',
-    hasHeader: source === 'header',
+    hasHeader: source === 'header' || source === 'values',
     headerCount: 0,
     trailerCount: 0,
     creditCardCheck: false,
@@ -126,7 +126,33 @@ export interface BindOptions {
   headerLine?: number;
   /** True when a cell is a phone number or email, for header-less single-device files. */
   looksLikeDevice?: (cell: string) => boolean;
+  /**
+   * Suppression files: when the header names no field, the file is one value
+   * per line (first column) mapped to this target. A first row that is a single
+   * word such as `phone` or `number` is taken as a header and skipped.
+   */
+  valuesTarget?: FieldTarget;
 }
+
+const VALUE_HEADERS = new Set([
+  'phone',
+  'phones',
+  'number',
+  'numbers',
+  'phonenumber',
+  'phonenumbers',
+  'telephone',
+  'tel',
+  'mobile',
+  'msisdn',
+  'device',
+  'devices',
+  'value',
+  'values',
+  'dnc',
+  'id',
+  'ids',
+]);
 
 /**
  * Binds a compiled mapping to a file's header row (when it has one): header
@@ -150,10 +176,11 @@ export function bindMapping(
     bound.header = header;
     bound.expectedFieldCount = header.length;
   }
-  if (mapping.source === 'header' && header) {
+  if ((mapping.source === 'header' || mapping.source === 'values') && header) {
     const seen = new Map<FieldTarget, string>();
     const fields: MappedField[] = [];
     header.forEach((cell, i) => {
+      if (mapping.source === 'values') return;
       const target = resolveKeyword(cell, options.labels);
       if (!target) {
         if (cell.trim().length > 0) bound.unmappedColumns.push(cell);
@@ -167,6 +194,27 @@ export function bindMapping(
       seen.set(target, cell);
       fields.push({ target, label: cell.trim(), source: { kind: 'columns', columns: [i + 1], join: ' ' } });
     });
+    if (fields.length === 0 && options.valuesTarget) {
+      const first = header[0] ?? '';
+      const isHeader =
+        VALUE_HEADERS.has(normalizeKeyword(first)) || resolveKeyword(first, options.labels) !== undefined;
+      bound.fields = [
+        {
+          target: options.valuesTarget,
+          label: isHeader ? header[0]!.trim() : 'Value',
+          source: { kind: 'columns', columns: [1], join: ' ' },
+        },
+      ];
+      delete bound.expectedFieldCount;
+      bound.unmappedColumns = [];
+      bound.source = 'values';
+      if (!isHeader) {
+        delete bound.header;
+        bound.headerless = true;
+        bound.hasHeader = false;
+      }
+      return bound;
+    }
     if (fields.length === 0) {
       const cells = header.filter((c) => c.trim().length > 0);
       if (cells.length > 0 && cells.length <= 10 && options.looksLikeDevice && cells.every(options.looksLikeDevice)) {

@@ -85,12 +85,21 @@ export async function decodeLines(chunks: AsyncIterable<Buffer>, options: Decode
   }
   if (bom) sniff = sniff.subarray(encoding === 'utf-8' ? 3 : 2);
   const rest = (async function* () {
-    yield sniff;
-    if (ended) return;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      yield next.value;
+    let finished = ended;
+    try {
+      yield sniff;
+      if (ended) return;
+      for (;;) {
+        const next = await it.next();
+        if (next.done) {
+          finished = true;
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      // Stopped early (preview, error): release the source (closes files and streams).
+      if (!finished) await it.return?.();
     }
   })();
   const sampleText = decodeSample(sniff, encoding, ended);

@@ -95,12 +95,19 @@ class PeekableSource implements AsyncIterable<Buffer> {
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     const head = this.head;
     this.head = [];
-    yield* head;
-    if (this.done) return;
-    for (;;) {
-      const next = await this.it.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      yield* head;
+      if (this.done) return;
+      for (;;) {
+        const next = await this.it.next();
+        if (next.done) {
+          this.done = true;
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      if (!this.done) await this.it.return?.();
     }
   }
 

@@ -1,4 +1,5 @@
 import { OutpaceError } from '../../errors.js';
+import type { FieldTarget } from '../keywords.js';
 import { bindMapping, type LabelMap } from '../mapping.js';
 import type { BoundMapping, CompiledMapping } from '../mapping-types.js';
 import type { TextEncodingName } from './lines.js';
@@ -17,6 +18,7 @@ export interface ReadPassOptions {
   delimiter?: string | undefined;
   maxRecordLines: number;
   looksLikeDevice?: ((cell: string) => boolean) | undefined;
+  valuesTarget?: FieldTarget | undefined;
 }
 
 /** Receives the bound mapping, then each data record, and gets control between chunks. */
@@ -103,6 +105,7 @@ export async function readPass(options: ReadPassOptions, handler: PassHandler): 
             headerLine: rec.line,
             ...(options.labels ? { labels: options.labels } : {}),
             ...(options.looksLikeDevice ? { looksLikeDevice: options.looksLikeDevice } : {}),
+            ...(options.valuesTarget ? { valuesTarget: options.valuesTarget } : {}),
           });
           reader.setExpectedFields(bound.expectedFieldCount);
           handler.bind(bound, info);
