@@ -121,7 +121,7 @@ function stageRejection(
       message: `ClientID "${clientId}" appears earlier in this import; the first row wins, so this one was rejected.`,
     };
   }
-  if (mode === 'APPEND_ONLY' && existing?.idOfClientId(clientId) !== undefined) {
+  if (mode === 'APPEND_ONLY' && existing?.hasClientId(clientId)) {
     return {
       code: 'CLIENT_ID_EXISTS',
       message: `APPEND_ONLY: ClientID "${clientId}" is already in list "${listId}"; use APPEND_AND_UPDATE to replace it.`,

@@ -17,6 +17,9 @@ export function createObjectContactTable(listId: string): ContactTable {
     idOfClientId(clientId) {
       return byClientId.get(clientId);
     },
+    hasClientId(clientId) {
+      return byClientId.has(clientId);
+    },
     *scan(afterId) {
       sorted ??= [...byId.keys()].sort();
       const ids = sorted;

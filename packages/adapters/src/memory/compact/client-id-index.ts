@@ -14,7 +14,12 @@ export class ClientIdIndex {
   private slots = new Uint32Array(16).fill(EMPTY);
   private count = 0;
 
-  constructor(private readonly arena: Arena) {}
+  constructor(private arena: Arena) {}
+
+  /** Points the index at the arena that took over its records' chunks (refs unchanged). */
+  rebind(arena: Arena): void {
+    this.arena = arena;
+  }
 
   get size(): number {
     return this.count;

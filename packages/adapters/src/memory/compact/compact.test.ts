@@ -9,6 +9,7 @@ import { CompactContactTable, CompactStaging } from './compact-table.js';
 import { decodeContact, encodeContact, writeHeader } from './contact-codec.js';
 import { createContactDictionary } from './dictionary.js';
 import { packId } from './record-id.js';
+import { StampTable } from './stamps.js';
 
 const clock = createManualClock(Date.parse('2026-03-02T12:00:00Z'));
 
@@ -104,8 +105,10 @@ function roundTrip(contact: NewContact, dict = createContactDictionary()): Conta
   const id = createId('con', clock);
   const packed = Buffer.alloc(17);
   packId(id, packed, 0);
-  writeHeader(w.buf, 0, packed, 1234, 5678);
-  return decodeContact(new ByteReader(w.buf, 0), dict, 'lst_x');
+  const stamps = new StampTable();
+  stamps.add(1, 2);
+  writeHeader(w.buf, 0, packed, stamps.add(1234, 5678));
+  return decodeContact(new ByteReader(w.buf, 0), dict, 'lst_x', stamps);
 }
 
 describe('compact contact encoding', () => {

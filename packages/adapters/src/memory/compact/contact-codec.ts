@@ -4,26 +4,28 @@ import type { ByteReader, ByteWriter } from './bytes.js';
 import type { ContactDictionary, TupleValue } from './dictionary.js';
 import { ID_BYTES, unpackId } from './record-id.js';
 import { fillLayout, rawLayoutId, readText, readTuple, writeText, writeTuple } from './shared-values.js';
+import type { StampTable } from './stamps.js';
 
 /**
  * The compact contact record:
  *
- *   u24 length of the rest | 17-byte packed id | u48 createdAt | u48 updatedAt | body
+ *   u24 length of the rest | 17-byte packed id | u32 stamp | body
  *
  * The header has a fixed size so an import can stage records and fill in ids
- * and times at commit. The body is a u16 of field-presence bits, the present
- * fields in bit order (strings as varint length + UTF-8, repeated values as
- * dictionary references), the Other fields (count, then number and value
- * each), and the devices (count, then each device). Phone values are packed
+ * and times at commit; `stamp` indexes the table's {@link StampTable}. The
+ * body is a u16 of field-presence bits, the present fields in bit order
+ * (strings as varint length + UTF-8; names, company and Other values through
+ * per-column dictionaries; state, country and zone through the text
+ * dictionary), the Other fields (count, then number and value each), and the
+ * devices (count, then each device). Phone values are packed
  * two digits a byte; raw numbers are stored as a layout (`(ddd) ddd-dddd`)
  * filled from the value's digits; a device's derived attributes are one
  * dictionary reference; NANP area code and exchange are read back from the
  * number when they agree with it.
  */
-export const HEADER_BYTES = 3 + ID_BYTES + 6 + 6;
+export const HEADER_BYTES = 3 + ID_BYTES + 4;
 export const ID_OFFSET = 3;
-export const CREATED_OFFSET = 3 + ID_BYTES;
-export const UPDATED_OFFSET = CREATED_OFFSET + 6;
+export const STAMP_OFFSET = 3 + ID_BYTES;
 const MAX_RECORD = 0xffffff;
 
 enum Field {
@@ -84,9 +86,9 @@ export function encodeContact(w: ByteWriter, contact: NewContact, dict: ContactD
   w.u8(bits & 0xff);
   w.u8(bits >>> 8);
   if (contact.clientId !== undefined) w.str(contact.clientId);
-  if (contact.firstName !== undefined) w.str(contact.firstName);
-  if (contact.lastName !== undefined) w.str(contact.lastName);
-  if (contact.company !== undefined) w.str(contact.company);
+  if (contact.firstName !== undefined) writeText(w, dict.column('firstName'), contact.firstName);
+  if (contact.lastName !== undefined) writeText(w, dict.column('lastName'), contact.lastName);
+  if (contact.company !== undefined) writeText(w, dict.column('company'), contact.company);
   if (contact.postalCode !== undefined) w.str(contact.postalCode);
   if (contact.state !== undefined) writeText(w, dict.text, contact.state);
   if (contact.country !== undefined) writeText(w, dict.text, contact.country);
@@ -98,7 +100,7 @@ export function encodeContact(w: ByteWriter, contact: NewContact, dict: ContactD
     w.varint(otherCount);
     for (const key in others) {
       w.varint(Number(key.slice(5)));
-      w.str(others[key] as string);
+      writeText(w, dict.column(key), others[key] as string);
     }
   }
   w.u8(contact.devices.length);
@@ -113,17 +115,10 @@ export function encodeContact(w: ByteWriter, contact: NewContact, dict: ContactD
   w.buf.writeUIntLE(length, start, 3);
 }
 
-/** Fills in a record's id and times. */
-export function writeHeader(
-  buf: Buffer,
-  offset: number,
-  packedId: Uint8Array,
-  createdAt: number,
-  updatedAt: number,
-): void {
+/** Fills in a record's id and stamp. */
+export function writeHeader(buf: Buffer, offset: number, packedId: Uint8Array, stamp: number): void {
   buf.set(packedId, offset + ID_OFFSET);
-  buf.writeUIntLE(createdAt, offset + CREATED_OFFSET, 6);
-  buf.writeUIntLE(updatedAt, offset + UPDATED_OFFSET, 6);
+  buf.writeUInt32LE(stamp, offset + STAMP_OFFSET);
 }
 
 /** Total bytes of the record at `offset`, header included. */
@@ -149,18 +144,17 @@ export function clientIdRange(buf: Buffer, offset: number): [number, number] | u
 }
 
 /** Decodes the record at the reader's position. */
-export function decodeContact(r: ByteReader, dict: ContactDictionary, listId: string): Contact {
+export function decodeContact(r: ByteReader, dict: ContactDictionary, listId: string, stamps: StampTable): Contact {
   const start = r.pos;
   const id = unpackId(r.buf, start + ID_OFFSET);
-  const createdAt = r.buf.readUIntLE(start + CREATED_OFFSET, 6);
-  const updatedAt = r.buf.readUIntLE(start + UPDATED_OFFSET, 6);
+  const stamp = r.buf.readUInt32LE(start + STAMP_OFFSET);
   r.pos = start + HEADER_BYTES;
   const bits = r.u16();
   const contact = { id, listId } as Contact;
   if (bits & Field.ClientId) contact.clientId = r.str();
-  if (bits & Field.FirstName) contact.firstName = r.str();
-  if (bits & Field.LastName) contact.lastName = r.str();
-  if (bits & Field.Company) contact.company = r.str();
+  if (bits & Field.FirstName) contact.firstName = readText(r, dict.column('firstName'));
+  if (bits & Field.LastName) contact.lastName = readText(r, dict.column('lastName'));
+  if (bits & Field.Company) contact.company = readText(r, dict.column('company'));
   if (bits & Field.PostalCode) contact.postalCode = r.str();
   if (bits & Field.State) contact.state = readText(r, dict.text);
   if (bits & Field.Country) contact.country = readText(r, dict.text);
@@ -179,15 +173,15 @@ export function decodeContact(r: ByteReader, dict: ContactDictionary, listId: st
     const count = r.varint();
     for (let i = 0; i < count; i++) {
       const key = otherKey(r.varint());
-      contact.others[key] = r.str();
+      contact.others[key] = readText(r, dict.column(key));
     }
   }
   const deviceCount = r.u8();
   const devices: Device[] = [];
   for (let i = 0; i < deviceCount; i++) devices.push(decodeDevice(r, dict));
   contact.devices = devices;
-  contact.createdAt = createdAt;
-  contact.updatedAt = updatedAt;
+  contact.createdAt = stamps.createdAt(stamp);
+  contact.updatedAt = stamps.updatedAt(stamp);
   return contact;
 }
 
@@ -199,7 +193,9 @@ function encodeDevice(w: ByteWriter, d: Device, dict: ContactDictionary): void {
     d.value.startsWith('+1') &&
     d.areaCode === d.value.slice(2, 5) &&
     d.exchange === d.value.slice(5, 8);
-  const layout = packed && d.raw !== undefined ? rawLayoutId(dict.rawLayout, d.raw, d.value) : undefined;
+  // A layout reference is id + 1; 0 means the raw text is the value itself.
+  const layout =
+    d.raw === undefined ? undefined : d.raw === d.value ? 0 : packed ? layoutRef(dict, d.raw, d.value) : undefined;
   const attributes: TupleValue[] = [
     d.countryCallingCode,
     d.countryIso,
@@ -235,8 +231,10 @@ function decodeDevice(r: ByteReader, dict: ContactDictionary): Device {
   const flags = r.u8();
   const value = flags & DeviceFlag.PackedValue ? readPhone(r) : r.str();
   const device = { index: (head >>> 4) + 1, type: DEVICE_TYPES[head & 15] as DeviceType, value } as Device;
-  if (flags & DeviceFlag.RawLayout) device.raw = fillLayout(dict.rawLayout.get(r.varint()), value);
-  else if (flags & DeviceFlag.Raw) device.raw = r.str();
+  if (flags & DeviceFlag.RawLayout) {
+    const ref = r.varint();
+    device.raw = ref === 0 ? value : fillLayout(dict.rawLayout.get(ref - 1), value);
+  } else if (flags & DeviceFlag.Raw) device.raw = r.str();
   if (flags & DeviceFlag.Extension) device.extension = r.str();
   if (flags & DeviceFlag.Attributes) {
     const [callingCode, iso, region, timeZone, source, international] = readTuple(r, dict.deviceAttributes, 6, 5);
@@ -254,6 +252,11 @@ function decodeDevice(r: ByteReader, dict: ContactDictionary): Device {
   if (flags & DeviceFlag.AreaCode) device.areaCode = readText(r, dict.text);
   if (flags & DeviceFlag.Exchange) device.exchange = readText(r, dict.text);
   return device;
+}
+
+function layoutRef(dict: ContactDictionary, raw: string, value: string): number | undefined {
+  const id = rawLayoutId(dict.rawLayout, raw, value);
+  return id === undefined ? undefined : id + 1;
 }
 
 function writePhone(w: ByteWriter, value: string): void {
