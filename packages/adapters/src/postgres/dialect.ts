@@ -1,21 +1,10 @@
 import { NUMERIC_PATTERN } from '@outpace/core';
-import type { RawBuilder } from 'kysely';
 import { CompiledQuery, sql } from 'kysely';
 import type { BulkColumn, BulkInsertOptions, SqlDialect, SqlExecutor, SqlTypes } from '../sql/dialect.js';
-import { ASCII_LOWER, ASCII_UPPER, ASCII_WHITESPACE, JS_WHITESPACE } from '../sql/whitespace.js';
 
 /** Rows per `insert … select from unnest(…)` statement. */
 const ROWS_PER_STATEMENT = 5_000;
 
-/** ICU's root-locale collation: its `lower()` is JavaScript's `toLowerCase`. */
-const ICU_COLLATION = 'und-x-icu';
-
-function escapeString(codes: readonly number[]): string {
-  return `E'${codes.map((c) => `\\u${c.toString(16).padStart(4, '0')}`).join('')}'`;
-}
-
-const WHITESPACE = escapeString(JS_WHITESPACE);
-const ASCII_SPACES = escapeString(ASCII_WHITESPACE);
 // The numeric grammar as a POSIX regular expression (`\d` is [0-9] in core's pattern).
 const NUMERIC_REGEX = NUMERIC_PATTERN.source.replace(/\\d/g, '[0-9]').replace(/\(\?:/g, '(');
 /** 2^1024 − 2^970: from here on `Number()` rounds to Infinity. */
@@ -43,28 +32,11 @@ export interface PostgresDialectOptions {
  * "C"` keys, bulk inserts from `unnest` of array parameters (one parameter per
  * column, whatever the row count), row locks for commits.
  */
-export function createPostgresDialect(options: PostgresDialectOptions = {}): SqlDialect & {
-  /** False when the server lacks ICU; non-ASCII text then lower-cases with the database's collation. */
-  readonly icu: boolean;
-} {
+export function createPostgresDialect(options: PostgresDialectOptions = {}): SqlDialect {
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const prefix = options.schema === undefined ? '' : `${quote(options.schema)}.`;
-  let icu = true;
-
-  const trim = (v: RawBuilder<unknown>) => sql<string>`btrim(${v}, ${sql.raw(WHITESPACE)})`;
-  const isAscii = (v: RawBuilder<unknown>) => sql`(octet_length(${v}) = length(${v}))`;
-  const unicodeLower = (v: RawBuilder<unknown>) =>
-    icu ? sql<string>`lower(${v} collate ${sql.raw(quote(ICU_COLLATION))})` : sql<string>`lower(${v})`;
-  // ASCII text (the common case) lower-cases with translate(), which no
-  // collation can change; anything else goes through ICU.
-  const asciiLower = (v: RawBuilder<unknown>) =>
-    sql<string>`translate(${v}, '${sql.raw(ASCII_UPPER)}', '${sql.raw(ASCII_LOWER)}')`;
-
   return {
     name: 'postgres',
-    get icu() {
-      return icu;
-    },
     capabilities: Object.freeze({ shared: true, durable: true, rowLocks: true, schemas: true }),
     types: Object.freeze({
       key: 'text collate "C"',
@@ -75,14 +47,7 @@ export function createPostgresDialect(options: PostgresDialectOptions = {}): Sql
       json: 'jsonb',
     }),
     qualified: (table) => `${prefix}${quote(table)}`,
-    trim,
-    lower: (v) => sql<string>`(case when ${isAscii(v)} then ${asciiLower(v)} else ${unicodeLower(v)} end)`,
-    fold(v) {
-      const ascii = asciiLower(sql`btrim(${v}, ${sql.raw(ASCII_SPACES)})`);
-      return sql<string>`(case when ${isAscii(v)} then ${ascii} else ${unicodeLower(trim(v))} end)`;
-    },
-    number(v) {
-      const t = trim(v);
+    number(t) {
       const n = sql`(${t})::numeric`;
       // Under 300 characters a decimal cannot overflow or underflow float8; longer
       // ones are clamped the way Number() rounds them instead of raising an error.
@@ -97,12 +62,6 @@ export function createPostgresDialect(options: PostgresDialectOptions = {}): Sql
     binary: (v) => sql<string>`(${v} collate "C")`,
     bool: (value) => value,
     json: (value) => JSON.stringify(value),
-    async prepare(db) {
-      const found = await sql<{
-        n: unknown;
-      }>`select count(*) as n from pg_collation where collname = ${ICU_COLLATION}`.execute(db);
-      icu = Number(found.rows[0]?.n ?? 0) > 0;
-    },
     async stagingTransaction(trx) {
       // Staging rows are invisible until the import commits; losing the last
       // ones in a crash loses nothing, so their commits need not wait for the WAL flush.

@@ -43,7 +43,7 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** An import that wrote nothing for this long is abandoned and its staged rows are swept. @default 21_600_000 (6 h) */
   staleImportMs?: number;
-  /** Where the store reports problems (idle connections that fail, missing ICU). @default noopLogger */
+  /** Where the store reports problems (idle connections that fail). @default noopLogger */
   logger?: Logger;
 }
 
@@ -109,18 +109,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const userKysely = parsed.kysely as Kysely<Database> | undefined;
 
   return createSqlStore({
-    dialect: {
-      ...dialect,
-      async prepare(db) {
-        await dialect.prepare?.(db);
-        if (!dialect.icu) {
-          logger.warn(
-            'PostgreSQL has no ICU collation; selection rules lower-case non-ASCII text with the database collation, which may differ from JavaScript toLowerCase',
-            {},
-          );
-        }
-      },
-    },
+    dialect,
     ...(schema === undefined ? {} : { schema }),
     clock: parsed.clock ?? systemClock,
     autoMigrate: parsed.migrate,

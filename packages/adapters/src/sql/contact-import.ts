@@ -39,6 +39,8 @@ interface Target {
   created?: ContactList;
   /** Contacts staged so far. */
   staged: number;
+  /** Most devices of a staged contact (the list's device slots grow to it at commit). */
+  slots: number;
 }
 
 /** Columns a replacing contact takes from its staged row (all but keys and creation time). */
@@ -80,7 +82,7 @@ export async function beginSqlContactImport(
     if ((await findListRow(db, ctx, tenantId, listId)) === undefined) throw listNotFound(listId);
     const segment = newSegmentId(ctx);
     await registerStaging(db, ctx, tenantId, segment, 'contacts');
-    targets.set(listId, { segment, staged: 0 });
+    targets.set(listId, { segment, staged: 0, slots: 0 });
   }
   let status: 'open' | 'committing' | 'committed' | 'aborted' | 'failed' = 'open';
   const requireOpen = () => {
@@ -158,7 +160,7 @@ export async function beginSqlContactImport(
     for (const [targetId, target] of targets) {
       if (target.created !== undefined) {
         const list = { ...target.created, size: target.staged, updatedAt: now };
-        await insertList(trx, ctx, tenantId, list, target.segment, now);
+        await insertList(trx, ctx, tenantId, list, target.segment, now, target.slots);
         await adoptSegment(trx, tenantId, target.segment);
         result.inserted += target.staged;
         result.lists.push(list);
@@ -174,7 +176,7 @@ export async function beginSqlContactImport(
       const size = readNumber(row.size);
       let newSize: number;
       if (mode === 'FLUSH_APPEND') {
-        await sql`update ${lists} set data_id = ${target.segment}, data_loaded_at = ${now}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
+        await sql`update ${lists} set data_id = ${target.segment}, data_loaded_at = ${now}, device_slots = ${target.slots}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
           trx,
         );
         await adoptSegment(trx, tenantId, target.segment);
@@ -186,7 +188,7 @@ export async function beginSqlContactImport(
       } else {
         const merged = await mergeInto(trx, target, row.data_id, now);
         newSize = size + merged.inserted;
-        await sql`update ${lists} set size = ${newSize}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
+        await sql`update ${lists} set size = ${newSize}, device_slots = ${Math.max(readNumber(row.device_slots), target.slots)}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
           trx,
         );
         await adoptSegment(trx, tenantId, target.segment);
@@ -204,7 +206,7 @@ export async function beginSqlContactImport(
       requireOpen();
       const { list, dataId } = makeList(ctx, input);
       await registerStaging(db, ctx, tenantId, dataId, 'contacts');
-      targets.set(list.id, { segment: dataId, created: list, staged: 0 });
+      targets.set(list.id, { segment: dataId, created: list, staged: 0, slots: 0 });
       return { ...list };
     },
 
@@ -284,6 +286,7 @@ export async function beginSqlContactImport(
             onConflict: CLIENT_ID_CONFLICT,
           });
           target.staged += inserted;
+          if (slots > target.slots) target.slots = slots;
           if (inserted < rows.length) {
             // Some ClientIDs were staged by an earlier batch: find which rows were skipped.
             const present = await presentIds(trx, target.segment, ids);

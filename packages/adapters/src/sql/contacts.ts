@@ -1,5 +1,13 @@
-import type { Contact, ContactStore, NewContact, Selection } from '@outpace/core';
-import { createId, foldValue, IdSchema, NewContactSchema, OutpaceError, PageQuerySchema } from '@outpace/core';
+import type { Contact, ContactStore, NewContact } from '@outpace/core';
+import {
+  createId,
+  foldValue,
+  IdSchema,
+  NewContactSchema,
+  OutpaceError,
+  PageQuerySchema,
+  parseSelection,
+} from '@outpace/core';
 import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -10,6 +18,7 @@ import { parseInput, readPageQuery, stripUndefined, toPage } from './context.js'
 import type { SqlExecutor } from './dialect.js';
 import { readNumber } from './dialect.js';
 import { findListRow, listNotFound } from './lists.js';
+import type { ContactListRow } from './schema.js';
 import { DEVICE_SLOTS, slotColumn } from './schema.js';
 import { compileSqlSelection, likeLiteral } from './selection.js';
 
@@ -92,8 +101,10 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
     return { ...structuredClone(contact), id, listId: '', createdAt, updatedAt: now };
   };
 
-  const touchList = async (trx: SqlExecutor, listId: string, sizeDelta: number) => {
-    await sql`update ${lists} set size = size + ${sizeDelta}, updated_at = ${clock.now()} where tenant_id = ${tenantId} and id = ${listId}`.execute(
+  /** Updates size and time after a single-contact write; `devices` widens the list's device slots when needed. */
+  const touchList = async (trx: SqlExecutor, list: ContactListRow, sizeDelta: number, devices = 0) => {
+    const slots = Math.max(readNumber(list.device_slots), devices);
+    await sql`update ${lists} set size = size + ${sizeDelta}, device_slots = ${slots}, updated_at = ${clock.now()} where tenant_id = ${tenantId} and id = ${list.id}`.execute(
       trx,
     );
   };
@@ -107,11 +118,13 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
 
     async list(listId, query) {
       const { selection, ...paging } = parseInput(ContactQuerySchema, stripUndefined(query ?? {}), 'Contact query');
-      const compiled = compileSqlSelection(selection as Selection | undefined, dialect);
-      const width = compiled.orderBy.length;
-      const { limit, after } = readPageQuery(paging, width + 1);
+      const parsed = selection === undefined ? undefined : parseSelection(selection);
+      const { limit, after } = readPageQuery(paging, (parsed?.orderBy.length ?? 0) + 1);
       const db = await ctx.db();
-      const { data_id: dataId, data_loaded_at: loadedAt } = await requireList(db, listId);
+      const list = await requireList(db, listId);
+      const { data_id: dataId, data_loaded_at: loadedAt } = list;
+      const compiled = compileSqlSelection(parsed, dialect, readNumber(list.device_slots));
+      const width = compiled.orderBy.length;
       if (width === 0) {
         const afterId = after === undefined ? sql`` : sql` and c.id > ${String(after[0])}`;
         const result =
@@ -152,9 +165,11 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
     },
 
     async count(listId, selection) {
-      const compiled = compileSqlSelection(selection, dialect);
+      const parsed = selection === undefined ? undefined : parseSelection(selection);
       const db = await ctx.db();
-      const { data_id: dataId } = await requireList(db, listId);
+      const list = await requireList(db, listId);
+      const dataId = list.data_id;
+      const compiled = compileSqlSelection(parsed, dialect, readNumber(list.device_slots));
       const result = await sql<{
         n: unknown;
       }>`select count(*) as n from ${contacts} c where ${filtered(dataId, compiled.where)}`.execute(db);
@@ -163,13 +178,15 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
 
     stream(listId, options) {
       const { selection, batchSize } = parseInput(StreamOptionsSchema, stripUndefined(options ?? {}), 'Stream options');
-      const compiled = compileSqlSelection(selection as Selection | undefined, dialect);
+      const parsed = selection === undefined ? undefined : parseSelection(selection);
       return (async function* () {
         let after: string | undefined;
         for (;;) {
           const db = await ctx.db();
           // The list is looked up per batch, so a list deleted mid-stream ends it with LIST_NOT_FOUND.
-          const { data_id: dataId, data_loaded_at: loadedAt } = await requireList(db, listId);
+          const list = await requireList(db, listId);
+          const { data_id: dataId, data_loaded_at: loadedAt } = list;
+          const compiled = compileSqlSelection(parsed, dialect, readNumber(list.device_slots));
           const afterId = after === undefined ? sql`` : sql` and c.id > ${after}`;
           const result =
             await sql<Row>`select c.* from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${batchSize}`.execute(
@@ -207,11 +224,11 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
             readNumber(existing.created_at ?? list.data_loaded_at),
             true,
           );
-          await touchList(trx, listId, 0);
+          await touchList(trx, list, 0, contact.devices.length);
           return { contact: { ...stored, listId }, created: false };
         }
         const stored = await writeContact(trx, list.data_id, contact, createId('con', clock), clock.now(), false);
-        await touchList(trx, listId, 1);
+        await touchList(trx, list, 1, contact.devices.length);
         return { contact: { ...stored, listId }, created: true };
       });
     },
@@ -240,7 +257,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
         }
         const createdAt = readNumber(existing.created_at ?? list.data_loaded_at);
         const stored = await writeContact(trx, list.data_id, contact, contactId, createdAt, true);
-        await touchList(trx, listId, 0);
+        await touchList(trx, list, 0, contact.devices.length);
         return { ...stored, listId };
       });
     },
@@ -261,7 +278,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
             );
           removed += Number(result.numAffectedRows ?? 0);
         }
-        if (removed > 0) await touchList(trx, listId, -removed);
+        if (removed > 0) await touchList(trx, list, -removed);
         return removed;
       });
     },
@@ -271,23 +288,40 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       const conditions: RawBuilder<unknown>[] = [sql`c.tenant_id = ${tenantId}`];
       if (clientId !== undefined) conditions.push(sql`c.client_id = ${clientId}`);
       if (device !== undefined) {
+        // Slot columns hold folded values (indexed per slot); the exact value is checked below.
+        const folded = foldValue(device);
         const slots = [];
-        for (let slot = 1; slot <= DEVICE_SLOTS; slot++)
-          slots.push(sql`c.${sql.raw(slotColumn(slot, 'value'))} = ${device}`);
+        for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
+          slots.push(sql`c.${sql.raw(slotColumn(slot, 'value'))} = ${folded}`);
+        }
         conditions.push(sql`(${sql.join(slots, sql` or `)})`);
       }
       if (name !== undefined) {
+        // Memory's semantics: the trimmed, lower-cased first or last name starts with the trimmed, lower-cased name.
         const prefix = `${likeLiteral(foldValue(name))}%`;
-        const starts = (column: string) =>
-          sql`(${dialect.binary(dialect.fold(sql`coalesce(${sql.raw(`c.${column}`)}, '')`))} like ${prefix} escape ${'\\'})`;
-        conditions.push(sql`(${starts('first_name')} or ${starts('last_name')})`);
-      }
-      const db = await ctx.db();
-      const result =
-        await sql<Row>`select c.*, l.id as outpace_list_id, l.data_loaded_at as outpace_loaded_at from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id where ${sql.join(conditions, sql` and `)} order by l.id, c.id limit ${limit}`.execute(
-          db,
+        conditions.push(
+          sql`(c.f_first_name like ${prefix} escape ${'\\'} or c.f_last_name like ${prefix} escape ${'\\'})`,
         );
-      return result.rows.map((r) => decodeContact(r, String(r.outpace_list_id), r.outpace_loaded_at));
+      }
+      const exact = (c: Contact) => device === undefined || c.devices.some((d) => d.value === device);
+      const db = await ctx.db();
+      const found: Contact[] = [];
+      let after: RawBuilder<unknown> = sql``;
+      for (;;) {
+        const result =
+          await sql<Row>`select c.*, l.id as outpace_list_id, l.data_loaded_at as outpace_loaded_at from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id where ${sql.join(conditions, sql` and `)}${after} order by l.id, c.id limit ${limit}`.execute(
+            db,
+          );
+        for (const row of result.rows) {
+          const contact = decodeContact(row, String(row.outpace_list_id), row.outpace_loaded_at);
+          if (exact(contact)) found.push(contact);
+          if (found.length === limit) return found;
+        }
+        const last = result.rows.at(-1);
+        if (result.rows.length < limit || last === undefined) return found;
+        // A folded match that was not exact: look further.
+        after = sql` and (l.id > ${String(last.outpace_list_id)} or (l.id = ${String(last.outpace_list_id)} and c.id > ${String(last.id)}))`;
+      }
     },
 
     beginImport(options) {

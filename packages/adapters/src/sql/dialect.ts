@@ -49,7 +49,8 @@ export type SqlExecutor = Kysely<Database> | Transaction<Database>;
  * One SQL engine as the shared store sees it: capability flags, column types,
  * the expression builders selection rules compile to, and the bulk insert.
  * Selection semantics are defined in `@outpace/core` (`docs/list-rules.md`);
- * each builder here must reproduce the JavaScript definition exactly.
+ * values arrive folded by JavaScript, and each builder here must reproduce
+ * the JavaScript definition exactly.
  */
 export interface SqlDialect {
   /** Engine name, for `store.name` and messages only. */
@@ -58,21 +59,15 @@ export interface SqlDialect {
   readonly types: SqlTypes;
   /** Quoted, qualified table name as SQL text (`"schema"."table"` or `"table"`). */
   qualified(table: string): string;
-  /** JavaScript `value.trim()` (Unicode white space). Never null for a non-null input. */
-  trim(value: RawBuilder<unknown>): RawBuilder<string>;
-  /** JavaScript `value.toLowerCase()`. */
-  lower(value: RawBuilder<unknown>): RawBuilder<string>;
-  /** JavaScript `value.trim().toLowerCase()`, comparable by code point with `=`, `IN`, `LIKE`, `<`. */
-  fold(value: RawBuilder<unknown>): RawBuilder<string>;
   /**
-   * The number a numeric condition reads (`parseNumeric` in core: the trimmed
-   * value when it matches `NUMERIC_PATTERN`, as JavaScript `Number` reads it),
-   * or NULL.
+   * The number a numeric condition reads from a folded value (core's
+   * `parseNumeric`: the value when it matches `NUMERIC_PATTERN`, as JavaScript
+   * `Number` reads it), or NULL.
    */
-  number(value: RawBuilder<unknown>): RawBuilder<number | null>;
+  number(folded: RawBuilder<unknown>): RawBuilder<number | null>;
   /** A numeric parameter comparable with {@link number}. */
   numberParam(value: number): RawBuilder<number>;
-  /** `haystack` contains `needle` (both folded). */
+  /** `haystack` contains `needle` as a substring. */
   contains(haystack: RawBuilder<unknown>, needle: string): RawBuilder<boolean>;
   /** The string value of `key` in a JSON object column, or NULL. */
   jsonText(column: RawBuilder<unknown>, key: string): RawBuilder<string | null>;

@@ -53,6 +53,7 @@ export async function insertList(
   list: ContactList,
   dataId: string,
   loadedAt: number = list.createdAt,
+  deviceSlots = 0,
 ) {
   await db
     .insertInto('outpace_contact_lists')
@@ -60,12 +61,14 @@ export async function insertList(
       tenant_id: tenantId,
       id: list.id,
       name: list.name,
+      name_lower: list.name.toLowerCase(),
       description: list.description,
       caller_id: list.callerId ?? null,
       label_schema_id: list.labelSchemaId ?? null,
       use_custom_time_zones: ctx.dialect.bool(list.useCustomTimeZones),
       data_id: dataId,
       data_loaded_at: loadedAt,
+      device_slots: deviceSlots,
       size: list.size,
       created_at: list.createdAt,
       updated_at: list.updatedAt,
@@ -114,8 +117,8 @@ export function createSqlLists(ctx: SqlContext, tenantId: string): ContactListSt
         .limit(limit + 1);
       if (after !== undefined) q = q.where('id', '>', String(after[0]));
       if (nameContains !== undefined) {
-        const name = sql.ref('name');
-        q = q.where(() => dialect.contains(dialect.lower(sql`${name}`), nameContains.toLowerCase()));
+        // Memory's semantics: name.toLowerCase() contains nameContains.toLowerCase().
+        q = q.where(() => dialect.contains(sql.ref('name_lower'), nameContains.toLowerCase()));
       }
       const rows = await q.execute();
       return toPage(rows.map(toContactList), limit, (l) => [l.id]);
@@ -132,6 +135,7 @@ export function createSqlLists(ctx: SqlContext, tenantId: string): ContactListSt
           .updateTable('outpace_contact_lists')
           .set({
             name: updated.name,
+            name_lower: updated.name.toLowerCase(),
             description: updated.description,
             caller_id: updated.callerId ?? null,
             label_schema_id: updated.labelSchemaId ?? null,

@@ -8,7 +8,12 @@
 /** Device slots per contact row (the schema allows at most ten devices). */
 export const DEVICE_SLOTS = 10;
 
-/** Per-slot device attributes kept in their own columns, for selection rules and device search. */
+/**
+ * Per-slot device attributes kept in their own columns for selection rules and
+ * device search. Text attributes are stored folded (trimmed, lower-cased, as
+ * core's `foldValue`), the form every rule compares; the original, when it
+ * differs, is in the row's `doc`.
+ */
 export const SLOT_FIELDS = [
   'index',
   'value',
@@ -47,6 +52,8 @@ export interface ContactListRow {
   tenant_id: string;
   id: string;
   name: string;
+  /** `name.toLowerCase()`, for the `nameContains` filter. */
+  name_lower: string;
   description: string;
   caller_id: string | null;
   label_schema_id: string | null;
@@ -55,6 +62,8 @@ export interface ContactListRow {
   data_id: string;
   /** When `data_id` became the list's data: the creation time of contacts imported with it. */
   data_loaded_at: Num;
+  /** Most devices any contact of the segment has had: selection rules only read these slots. */
+  device_slots: Num;
   size: Num;
   created_at: Num;
   updated_at: Num;
@@ -80,25 +89,24 @@ export interface ContactRow extends SlotColumns {
   tenant_id: string;
   data_id: string;
   id: string;
+  /** The ClientID exactly as given (lookups, uniqueness). */
   client_id: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  company: string | null;
-  postal_code: string | null;
-  state: string | null;
-  country: string | null;
-  time_zone: string | null;
-  original_record: string | null;
-  others: unknown;
-  loc_country: string | null;
-  loc_region: string | null;
-  loc_time_zone: string | null;
-  loc_source: string | null;
-  /** Device fields without a column (type, raw, extension, …), one object per slot. */
-  device_extras: unknown;
   /** NULL for contacts imported with the segment: they take the list's `data_loaded_at`. */
   created_at: Num | null;
   updated_at: Num | null;
+  /** Folded contact fields (NULL when the field is missing), the form selection rules compare. */
+  f_client_id: string | null;
+  f_first_name: string | null;
+  f_last_name: string | null;
+  f_company: string | null;
+  f_postal_code: string | null;
+  f_state: string | null;
+  f_country: string | null;
+  f_time_zone: string | null;
+  /** Folded Other fields, `{ otherN: folded }`. */
+  f_others: unknown;
+  /** What the folded columns cannot give back: originals that differ, location, device extras (see contact-rows.ts). */
+  doc: unknown;
 }
 
 export interface SuppressionListRow {

@@ -1,7 +1,8 @@
 import type { Condition, Selection, SelectionInput } from '@outpace/core';
-import { foldValue, parseCountryCodeValue, parseNumeric, parseSelection } from '@outpace/core';
+import { compileCondition, foldValue, parseCountryCodeValue, parseNumeric, parseSelection } from '@outpace/core';
 import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
+import { FOLDED_COLUMN } from './contact-rows.js';
 import type { SqlDialect } from './dialect.js';
 import type { SlotField } from './schema.js';
 import { DEVICE_SLOTS, slotColumn } from './schema.js';
@@ -9,25 +10,17 @@ import { DEVICE_SLOTS, slotColumn } from './schema.js';
 /**
  * Compiles selection rules to SQL over the contacts table (aliased `c`), with
  * exactly the semantics of `compileSelection` in `@outpace/core` (see
- * `docs/list-rules.md`). Every condition compiles to an expression that is
- * never NULL, so AND/OR/NOT behave as in JavaScript.
+ * `docs/list-rules.md`). The table holds every selectable value already
+ * folded (trimmed and lower-cased by core's `foldValue`, see contact-rows.ts),
+ * so conditions compare plain columns with folded condition values. Every
+ * condition is an expression that is never NULL, so AND/OR/NOT behave as in
+ * JavaScript.
  */
 
 type Expr = RawBuilder<unknown>;
 
 const TRUE = sql<boolean>`(1 = 1)`;
 const FALSE = sql<boolean>`(1 = 0)`;
-
-const CONTACT_COLUMNS: Readonly<Record<string, string>> = {
-  clientId: 'client_id',
-  firstName: 'first_name',
-  lastName: 'last_name',
-  company: 'company',
-  postalCode: 'postal_code',
-  state: 'state',
-  country: 'country',
-  timeZone: 'time_zone',
-};
 
 const DEVICE_ATTRIBUTE: Readonly<Record<string, SlotField>> = {
   string: 'value',
@@ -60,34 +53,110 @@ function coalesceEmpty(expr: Expr): Expr {
   return sql`coalesce(${expr}, '')`;
 }
 
-/** The string a contact field reads as (`''` when missing). */
+/** The folded string a contact field reads as (`''` when missing). */
 function readContactField(field: string, d: SqlDialect): Expr {
-  const name = CONTACT_COLUMNS[field];
+  const name = FOLDED_COLUMN[field];
   if (name !== undefined) return coalesceEmpty(column(name));
-  if (field.startsWith('other')) return coalesceEmpty(d.jsonText(column('others'), field));
-  // `from` / `till` (suppression rules) read '' on contacts.
+  if (field.startsWith('other')) return coalesceEmpty(d.jsonText(column('f_others'), field));
+  // `from` / `till` (suppression rules) read '' on contacts; conditions on them are constants (see below).
   return sql`''`;
 }
 
-/** An attribute of the device whose index is `index`: the first slot holding that index, else NULL. */
-function deviceByIndex(index: number, attribute: SlotField): Expr {
-  const branches: Expr[] = [];
-  for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
-    branches.push(
-      sql`when ${column(slotColumn(slot, 'index'))} = ${sql.lit(index)} then ${column(slotColumn(slot, attribute))}`,
-    );
+/** Compiles conditions for a list whose contacts have at most `slots` devices. */
+class Compiler {
+  constructor(
+    private readonly d: SqlDialect,
+    private readonly slots: number,
+  ) {}
+
+  /** An attribute of the device whose index is `index`: the first slot holding that index, else NULL. */
+  deviceByIndex(index: number, attribute: SlotField): Expr {
+    if (this.slots === 0) return sql`null`;
+    const branches: Expr[] = [];
+    for (let slot = 1; slot <= this.slots; slot++) {
+      branches.push(
+        sql`when ${column(slotColumn(slot, 'index'))} = ${sql.lit(index)} then ${column(slotColumn(slot, attribute))}`,
+      );
+    }
+    return sql`(case ${sql.join(branches, sql` `)} end)`;
   }
-  return sql`(case ${sql.join(branches, sql` `)} end)`;
+
+  /** For `device` (any device): OR over the slots that hold a device. */
+  anySlot(test: (slot: number) => Expr): RawBuilder<boolean> {
+    const parts: Expr[] = [];
+    for (let slot = 1; slot <= this.slots; slot++) {
+      parts.push(sql`(${column(slotColumn(slot, 'index'))} is not null and ${test(slot)})`);
+    }
+    return orAll(parts);
+  }
+
+  /** A test over one folded string value (already coalesced to ''). */
+  valueTest(condition: Condition): (value: Expr) => Expr {
+    const { d } = this;
+    const { operator } = condition;
+    // A value is empty after trimming exactly when its folded form is ''.
+    if (operator === 'isEmpty') return (v) => sql`(${v} = '')`;
+    if (operator === 'isNotEmpty') return (v) => sql`(${v} <> '')`;
+    if (condition.type === 'numeric') return numericTest(condition, d);
+    const values = listOf(condition).map(foldValue);
+    const wanted = values[0] ?? '';
+    const binary = (v: Expr) => d.binary(v);
+    switch (operator) {
+      case 'equal':
+        return (v) => sql`(${binary(v)} = ${wanted})`;
+      case 'notEqual':
+        return (v) => sql`(${binary(v)} <> ${wanted})`;
+      case 'like':
+        return (v) => sql`(${binary(v)} like ${canonicalLikePattern(wanted)} escape ${'\\'})`;
+      case 'notLike':
+        return (v) => not(sql`(${binary(v)} like ${canonicalLikePattern(wanted)} escape ${'\\'})`);
+      case 'in':
+        return (v) => sql`(${binary(v)} in (${sql.join(values)}))`;
+      case 'notIn':
+        return (v) => sql`(${binary(v)} not in (${sql.join(values)}))`;
+      case 'contains':
+        return (v) => d.contains(v, wanted);
+      case 'notContains':
+        return (v) => not(d.contains(v, wanted));
+      default:
+        // Validation refuses numeric operators on string types.
+        return () => FALSE;
+    }
+  }
+
+  device(condition: Condition): Expr {
+    const { field } = condition;
+    const any = field === 'device';
+    const index = any ? 0 : Number(field.slice('device'.length));
+    if (condition.type === 'countryCode') {
+      const test = countryCodeTest(condition, this.d);
+      if (any) {
+        return this.anySlot((slot) =>
+          test(column(slotColumn(slot, 'calling_code')), column(slotColumn(slot, 'country_iso'))),
+        );
+      }
+      return test(this.deviceByIndex(index, 'calling_code'), this.deviceByIndex(index, 'country_iso'));
+    }
+    const attribute = DEVICE_ATTRIBUTE[condition.type] as SlotField;
+    const test = this.valueTest(condition);
+    if (any) return this.anySlot((slot) => test(coalesceEmpty(column(slotColumn(slot, attribute)))));
+    return test(coalesceEmpty(this.deviceByIndex(index, attribute)));
+  }
+
+  condition(condition: Condition): Expr {
+    const { field } = condition;
+    // Fields that read '' whatever the contact (`from`/`till`, or devices of a list
+    // without any) are decided here: PostgreSQL would otherwise fold `''::float8`
+    // into an error even inside a CASE branch never taken.
+    if (field === 'from' || field === 'till' || (field.startsWith('device') && this.slots === 0)) {
+      return compileCondition(condition)(EMPTY_CONTACT) ? TRUE : FALSE;
+    }
+    if (field.startsWith('device')) return this.device(condition);
+    return this.valueTest(condition)(readContactField(condition.field, this.d));
+  }
 }
 
-/** For `device` (any device): OR over the slots that hold a device. */
-function anySlot(test: (slot: number) => Expr): RawBuilder<boolean> {
-  const parts: Expr[] = [];
-  for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
-    parts.push(sql`(${column(slotColumn(slot, 'index'))} is not null and ${test(slot)})`);
-  }
-  return orAll(parts);
-}
+const EMPTY_CONTACT = Object.freeze({ others: {}, devices: [], location: {} });
 
 function listOf(condition: Condition): string[] {
   const { value } = condition;
@@ -112,41 +181,9 @@ export function canonicalLikePattern(pattern: string): string {
   return out;
 }
 
-/** Escapes `text` so LIKE (with `ESCAPE '\\'`) matches it literally. */
+/** Escapes `text` so LIKE (with `ESCAPE '\'`) matches it literally. */
 export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
-/** A test over one string value (already coalesced to ''). */
-function valueTest(condition: Condition, d: SqlDialect): (value: Expr) => Expr {
-  const { operator } = condition;
-  if (operator === 'isEmpty') return (v) => sql`(${d.trim(v)} = '')`;
-  if (operator === 'isNotEmpty') return (v) => sql`(${d.trim(v)} <> '')`;
-  if (condition.type === 'numeric') return numericTest(condition, d);
-  const values = listOf(condition).map(foldValue);
-  const wanted = values[0] ?? '';
-  const folded = (v: Expr) => d.binary(d.fold(v));
-  switch (operator) {
-    case 'equal':
-      return (v) => sql`(${folded(v)} = ${wanted})`;
-    case 'notEqual':
-      return (v) => sql`(${folded(v)} <> ${wanted})`;
-    case 'like':
-      return (v) => sql`(${folded(v)} like ${canonicalLikePattern(wanted)} escape ${'\\'})`;
-    case 'notLike':
-      return (v) => not(sql`(${folded(v)} like ${canonicalLikePattern(wanted)} escape ${'\\'})`);
-    case 'in':
-      return (v) => sql`(${folded(v)} in (${sql.join(values)}))`;
-    case 'notIn':
-      return (v) => sql`(${folded(v)} not in (${sql.join(values)}))`;
-    case 'contains':
-      return (v) => d.contains(d.fold(v), wanted);
-    case 'notContains':
-      return (v) => not(d.contains(d.fold(v), wanted));
-    default:
-      // Validation refuses numeric operators on string types.
-      return () => FALSE;
-  }
 }
 
 const NUMERIC_OPERATORS: Readonly<Record<string, string>> = {
@@ -163,15 +200,15 @@ function numericTest(condition: Condition, d: SqlDialect): (value: Expr) => Expr
   const wanted = typeof raw === 'number' ? raw : (parseNumeric(String(raw)) as number);
   const op = NUMERIC_OPERATORS[condition.operator];
   if (op === undefined) return () => FALSE;
-  // A value that is not a number reads NULL; `coalesce(…, false)` makes it match nothing, not even `<>`.
+  // Folding does not change a number (`parseNumeric(foldValue(v)) === parseNumeric(v)`). A value
+  // that is not a number reads NULL; `coalesce(…, false)` makes it match nothing, not even `<>`.
   return (v) => sql`coalesce(${d.number(v)} ${sql.raw(op)} ${d.numberParam(wanted)}, ${FALSE})`;
 }
 
-/** `countryCode` on one device, given its calling-code and ISO columns (NULL when absent). */
+/** `countryCode` on one device, given its folded calling-code and ISO columns (NULL when absent). */
 function countryCodeTest(condition: Condition, d: SqlDialect): (calling: Expr, iso: Expr) => Expr {
   const { operator } = condition;
-  const empty = (calling: Expr, iso: Expr) =>
-    sql`(${d.trim(coalesceEmpty(calling))} = '' and ${d.trim(coalesceEmpty(iso))} = '')`;
+  const empty = (calling: Expr, iso: Expr) => sql`(${coalesceEmpty(calling)} = '' and ${coalesceEmpty(iso)} = '')`;
   if (operator === 'isEmpty') return empty;
   if (operator === 'isNotEmpty') return (calling, iso) => not(empty(calling, iso));
   const wanted = listOf(condition).map((v) => parseCountryCodeValue(v)!);
@@ -180,38 +217,16 @@ function countryCodeTest(condition: Condition, d: SqlDialect): (calling: Expr, i
   const matches = (calling: Expr, iso: Expr) => {
     const parts: Expr[] = [];
     if (callingCodes.length > 0) {
-      const folded = d.binary(d.fold(coalesceEmpty(calling)));
+      const folded = coalesceEmpty(calling);
       // core strips one leading '+' after folding.
       const stripped = sql`(case when substr(${folded}, 1, 1) = '+' then substr(${folded}, 2) else ${folded} end)`;
       parts.push(sql`(${d.binary(stripped)} in (${sql.join(callingCodes)}))`);
     }
-    if (isoCodes.length > 0) parts.push(sql`(${d.binary(d.fold(coalesceEmpty(iso)))} in (${sql.join(isoCodes)}))`);
+    if (isoCodes.length > 0) parts.push(sql`(${d.binary(coalesceEmpty(iso))} in (${sql.join(isoCodes)}))`);
     return orAll(parts);
   };
   const negative = operator === 'notEqual' || operator === 'notIn';
   return negative ? (calling, iso) => not(matches(calling, iso)) : matches;
-}
-
-function compileDeviceCondition(condition: Condition, d: SqlDialect): Expr {
-  const { field } = condition;
-  const any = field === 'device';
-  const index = any ? 0 : Number(field.slice('device'.length));
-  if (condition.type === 'countryCode') {
-    const test = countryCodeTest(condition, d);
-    if (any) {
-      return anySlot((slot) => test(column(slotColumn(slot, 'calling_code')), column(slotColumn(slot, 'country_iso'))));
-    }
-    return test(deviceByIndex(index, 'calling_code'), deviceByIndex(index, 'country_iso'));
-  }
-  const attribute = DEVICE_ATTRIBUTE[condition.type] as SlotField;
-  const test = valueTest(condition, d);
-  if (any) return anySlot((slot) => test(coalesceEmpty(column(slotColumn(slot, attribute)))));
-  return test(coalesceEmpty(deviceByIndex(index, attribute)));
-}
-
-function compileCondition(condition: Condition, d: SqlDialect): Expr {
-  if (condition.field.startsWith('device')) return compileDeviceCondition(condition, d);
-  return valueTest(condition, d)(readContactField(condition.field, d));
 }
 
 /** A compiled selection: the WHERE condition and the ORDER BY keys (before the id tie-break). */
@@ -223,21 +238,27 @@ export interface CompiledSelection {
 
 /**
  * Compiles a selection (validated here; throws `LIST_RULE_INVALID` like
- * `compileSelection`) for the contacts table aliased `c`.
+ * `compileSelection`) for the contacts table aliased `c`, for a list whose
+ * contacts have at most `slots` devices.
  */
-export function compileSqlSelection(input: SelectionInput | Selection | undefined, d: SqlDialect): CompiledSelection {
+export function compileSqlSelection(
+  input: SelectionInput | Selection | undefined,
+  d: SqlDialect,
+  slots: number = DEVICE_SLOTS,
+): CompiledSelection {
   if (input === undefined) return { where: TRUE, orderBy: [] };
   const selection = parseSelection(input);
+  const compiler = new Compiler(d, Math.min(Math.max(slots, 0), DEVICE_SLOTS));
   const where =
     selection.conditionSets.length === 0
       ? TRUE
-      : orAll(selection.conditionSets.map((set) => andAll(set.conditions.map((c) => compileCondition(c, d)))));
+      : orAll(selection.conditionSets.map((set) => andAll(set.conditions.map((c) => compiler.condition(c)))));
   const orderBy = selection.orderBy.map(({ field, direction }) => {
     let read: Expr;
     if (field === 'device') read = coalesceEmpty(column(slotColumn(1, 'value')));
-    else if (field.startsWith('device')) read = coalesceEmpty(deviceByIndex(Number(field.slice(6)), 'value'));
+    else if (field.startsWith('device')) read = coalesceEmpty(compiler.deviceByIndex(Number(field.slice(6)), 'value'));
     else read = readContactField(field, d);
-    return { key: d.binary(d.fold(read)), direction };
+    return { key: d.binary(read), direction };
   });
   return { where, orderBy };
 }

@@ -1,8 +1,6 @@
 import { parseNumeric } from '@outpace/core';
-import type { RawBuilder } from 'kysely';
 import { CompiledQuery, sql } from 'kysely';
 import type { BulkColumn, BulkInsertOptions, SqlDialect, SqlExecutor } from '../sql/dialect.js';
-import { ASCII_WHITESPACE, JS_WHITESPACE } from '../sql/whitespace.js';
 import type { SqliteDatabase } from './driver.js';
 
 /** SQLite binds at most this many parameters per statement (SQLITE_MAX_VARIABLE_NUMBER). */
@@ -10,19 +8,15 @@ export const SQLITE_MAX_PARAMETERS = 32_766;
 /** Rows per multi-row INSERT: big enough to amortise the statement, small enough for the stack of `run(...args)`. */
 const ROWS_PER_STATEMENT = 200;
 
-const WHITESPACE = `char(${JS_WHITESPACE.join(', ')})`;
-const ASCII_SPACES = `char(${ASCII_WHITESPACE.join(', ')})`;
-
 /** Names of the SQL functions the SQLite store registers on its connection. */
-export const SQLITE_FUNCTIONS = { lower: 'outpace_lower', number: 'outpace_number' } as const;
+export const SQLITE_FUNCTIONS = { number: 'outpace_number' } as const;
 
 /**
- * Registers the two SQL functions the SQLite store needs on a better-sqlite3
- * connection: `outpace_lower` (JavaScript `toLowerCase`, used for non-ASCII
- * text only) and `outpace_number` (core's `parseNumeric`, used for numbers of
- * more than 15 characters, which SQLite's own CAST rounds differently from
- * JavaScript). Call it yourself when you give the store your own `Kysely`
- * instance.
+ * Registers the SQL function the SQLite store needs on a better-sqlite3
+ * connection: `outpace_number`, core's `parseNumeric`, for numbers of more
+ * than 15 characters, which SQLite's own CAST rounds differently from
+ * JavaScript's `Number`. Call it yourself when you give the store your own
+ * `Kysely` instance.
  *
  * @example
  * const database = new Database('outpace.db');
@@ -30,9 +24,6 @@ export const SQLITE_FUNCTIONS = { lower: 'outpace_lower', number: 'outpace_numbe
  * const store = createSqliteStore({ kysely: new Kysely({ dialect: new SqliteDialect({ database }) }) });
  */
 export function registerSqliteFunctions(database: SqliteDatabase): void {
-  database.function(SQLITE_FUNCTIONS.lower, { deterministic: true }, (value: unknown) =>
-    value === null ? null : String(value).toLowerCase(),
-  );
   database.function(SQLITE_FUNCTIONS.number, { deterministic: true }, (value: unknown) =>
     value === null ? null : (parseNumeric(String(value)) ?? null),
   );
@@ -51,12 +42,6 @@ export interface SqliteDialectOptions {
  */
 export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
   const rawOf = options.raw ?? (() => undefined);
-  // The values are plain text; ASCII text (the common case) folds with the
-  // built-ins, anything else with JavaScript's own `toLowerCase`.
-  const isAscii = (v: RawBuilder<unknown>) => sql`(length(${v}) = length(cast(${v} as blob)))`;
-  const trim = (v: RawBuilder<unknown>) => sql<string>`trim(${v}, ${sql.raw(WHITESPACE)})`;
-  const lower = (v: RawBuilder<unknown>) =>
-    sql<string>`(case when ${isAscii(v)} then lower(${v}) else ${sql.raw(SQLITE_FUNCTIONS.lower)}(${v}) end)`;
   const statements = new Map<string, { run(...args: unknown[]): unknown }>();
 
   return {
@@ -71,13 +56,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
       json: 'text',
     }),
     qualified: (table) => `"${table}"`,
-    trim,
-    lower,
-    fold(v) {
-      return sql<string>`(case when ${isAscii(v)} then lower(trim(${v}, ${sql.raw(ASCII_SPACES)})) else ${sql.raw(SQLITE_FUNCTIONS.lower)}(${trim(v)}) end)`;
-    },
-    number(v) {
-      const t = trim(v);
+    number(t) {
       const unsigned = sql`(case when substr(${t}, 1, 1) in ('+', '-') then substr(${t}, 2) else ${t} end)`;
       // NUMERIC_PATTERN without REGEXP: digits and at most one dot, at least one digit.
       const numeric = sql`(${unsigned} not glob '*[^0-9.]*' and ${unsigned} not glob '*.*.*' and ${unsigned} glob '*[0-9]*')`;

@@ -114,13 +114,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
       ...dialect,
       async prepare(db) {
         try {
-          await sql`select ${sql.raw(SQLITE_FUNCTIONS.lower)}('A'), ${sql.raw(SQLITE_FUNCTIONS.number)}('1')`.execute(
-            db,
-          );
+          await sql`select ${sql.raw(SQLITE_FUNCTIONS.number)}('1')`.execute(db);
         } catch (cause) {
           throw new OutpaceError(
             'ADAPTER_SQLITE_FUNCTIONS_MISSING',
-            'The SQLite connection lacks the functions selection rules need; call registerSqliteFunctions(database) on it before creating the kysely instance, or pass filename or database instead of kysely.',
+            'The SQLite connection lacks the function numeric selection rules need; call registerSqliteFunctions(database) on it before creating the kysely instance, or pass filename or database instead of kysely.',
             { cause },
           );
         }
