@@ -1,0 +1,263 @@
+import { DelayKernel, DurationSample } from './estimators.js';
+import { RISK_NODE_COUNT, type RiskState } from './risk.js';
+import type { PacingEvent, PacingSnapshot } from './types.js';
+
+/** Time constant of the Little's-law estimate of the dial resolution time. */
+const RESOLVE_TAU_MS = 600_000;
+/** Answers the delay kernel needs before it replaces the exponential assumption. */
+const KERNEL_EVIDENCE = 200;
+/** How often the answer-time nodes and the talking agents' free chances are recomputed. */
+const REFRESH_MS = 10_000;
+
+/**
+ * What the predictive pacer knows about calls in flight and busy agents, and
+ * how it turns that into the per-node inputs of the risk model:
+ *
+ * - the delay from dial to live answer: learned by deconvolution
+ *   ({@link DelayKernel}); until then exponential with the mean resolution time
+ *   from Little's law (calls in flight ÷ resolutions per second);
+ * - the dials in flight, by age: a dial of age a answers live in (a, a + t] with
+ *   probability p·(F(a + t) − F(a));
+ * - agents in wrap-up, by elapsed wrap time (the pacer matches `call-ended` and
+ *   `wrap-ended` events), against the empirical wrap distribution;
+ * - talking agents: residual talk (exponential with the mean residual life of
+ *   the talk sample) followed by a wrap-up.
+ */
+export class PipelineModel {
+  private readonly talk = new DurationSample(200);
+  private readonly wrap = new DurationSample(200);
+  private readonly wrapStarts: number[] = [];
+  private readonly kernel = new DelayKernel();
+  private readonly recentDials: number[] = [];
+  private recentHead = 0;
+  private resolveIntegral = 0;
+  private resolveCount = 0;
+  private lastNow: number | undefined;
+  private lastDialing = 0;
+  private refreshedAt = Number.NEGATIVE_INFINITY;
+  /** Normalised cumulative answer-delay distribution by second (kernel mode). */
+  private cumulative: Float64Array | undefined;
+  private readonly answerTimes = new Float64Array(RISK_NODE_COUNT);
+  private readonly newShape = new Float64Array(RISK_NODE_COUNT);
+  private readonly talkFree = new Float64Array(RISK_NODE_COUNT);
+  private readonly state: RiskState = {
+    ready: 0,
+    waiting: 0,
+    inFlight: 0,
+    pendingMean: new Float64Array(RISK_NODE_COUNT),
+    pendingVariance: new Float64Array(RISK_NODE_COUNT),
+    newLive: new Float64Array(RISK_NODE_COUNT),
+    freeMean: new Float64Array(RISK_NODE_COUNT),
+    freeVariance: new Float64Array(RISK_NODE_COUNT),
+  };
+
+  constructor(private readonly graceMs: number) {}
+
+  get talkCount(): number {
+    return this.talk.count;
+  }
+  get talkMean(): number {
+    return this.talk.mean();
+  }
+  get wrapMean(): number {
+    return this.wrap.mean();
+  }
+  /** Mean time from dial to resolution (ms), from Little's law. */
+  get resolveMs(): number {
+    return this.resolveCount >= 5 ? this.resolveIntegral / this.resolveCount : 15_000;
+  }
+  /** Whether the learned answer-delay distribution is in use. */
+  get kernelActive(): boolean {
+    return this.cumulative !== undefined;
+  }
+  /** Median delay from dial to live answer the model uses (ms). */
+  get answerDelayMs(): number {
+    return this.answerTimes[RISK_NODE_COUNT / 2]!;
+  }
+
+  observe(event: PacingEvent): void {
+    switch (event.type) {
+      case 'dialed':
+        this.kernel.dialed(event.at);
+        this.recentDials.push(event.at);
+        break;
+      case 'answered':
+        this.kernel.answered(event.at);
+        this.resolveCount++;
+        break;
+      case 'not-answered':
+        this.resolveCount++;
+        break;
+      case 'call-ended':
+        this.talk.add(event.talkMs);
+        this.wrapStarts.push(event.at);
+        break;
+      case 'wrap-ended': {
+        this.wrap.add(event.wrapMs);
+        // Remove the wrap that started exactly wrapMs ago, else the oldest.
+        const start = event.at - event.wrapMs;
+        let index = 0;
+        let best = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < this.wrapStarts.length; i++) {
+          const gap = Math.abs(this.wrapStarts[i]! - start);
+          if (gap < best) {
+            best = gap;
+            index = i;
+          }
+        }
+        if (this.wrapStarts.length > 0) this.wrapStarts.splice(best <= 1 ? index : 0, 1);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Integrates calls in flight over time (Little's law); call with every snapshot. */
+  advance(s: PacingSnapshot): void {
+    if (this.lastNow !== undefined) {
+      const dt = Math.max(0, s.now - this.lastNow);
+      if (dt > 0) {
+        const decay = Math.exp(-dt / RESOLVE_TAU_MS);
+        this.resolveIntegral = this.resolveIntegral * decay + this.lastDialing * dt;
+        this.resolveCount *= decay;
+      }
+    }
+    this.lastNow = s.now;
+    this.lastDialing = s.callsDialing;
+  }
+
+  /** Records the dials just decided on, so Little's law sees them before the next snapshot. */
+  placed(calls: number): void {
+    this.lastDialing += calls;
+  }
+
+  private distribution(a: number): number {
+    const cumulative = this.cumulative;
+    if (!cumulative) return 1 - Math.exp(-a / this.resolveMs);
+    if (a <= 0) return 0;
+    const last = cumulative.length - 1;
+    if (a >= last * 1000) return 1;
+    const x = a / 1000;
+    const j = Math.floor(x);
+    return cumulative[j]! + (cumulative[j + 1]! - cumulative[j]!) * (x - j);
+  }
+
+  private refresh(now: number): void {
+    if (now - this.refreshedAt < REFRESH_MS) return;
+    this.refreshedAt = now;
+    this.cumulative = undefined;
+    const beta = this.kernel.evidence >= KERNEL_EVIDENCE ? this.kernel.kernel(now) : undefined;
+    if (beta) {
+      let total = 0;
+      for (const b of beta) total += b;
+      if (total > 0) {
+        const cumulative = new Float64Array(beta.length + 1);
+        for (let j = 0; j < beta.length; j++) cumulative[j + 1] = cumulative[j]! + beta[j]! / total;
+        this.cumulative = cumulative;
+      }
+    }
+    for (let k = 0; k < RISK_NODE_COUNT; k++) {
+      const u = (k + 0.5) / RISK_NODE_COUNT;
+      let t: number;
+      const cumulative = this.cumulative;
+      if (cumulative) {
+        let j = 0;
+        while (j < cumulative.length - 2 && cumulative[j + 1]! < u) j++;
+        const width = cumulative[j + 1]! - cumulative[j]!;
+        t = (j + (width > 0 ? (u - cumulative[j]!) / width : 0)) * 1000;
+      } else {
+        t = -Math.log(1 - u) * this.resolveMs;
+      }
+      this.answerTimes[k] = t;
+      this.newShape[k] = this.distribution(t);
+    }
+    // Talking agents: residual talk, then a full wrap-up from the sample.
+    const residual = this.talk.count > 0 ? Math.max(1000, this.talk.residualMean()) : 120_000;
+    const wraps = this.wrap.sorted();
+    for (let k = 0; k < RISK_NODE_COUNT; k++) {
+      const t = this.answerTimes[k]! + this.graceMs;
+      let pt = 0;
+      if (wraps.length === 0) pt = 1 - Math.exp(-t / residual);
+      else {
+        // Equal wrap times (a fixed wrap timer) cost one exponential.
+        for (let i = 0; i < wraps.length; ) {
+          const w = wraps[i]!;
+          if (w >= t) break;
+          let j = i + 1;
+          while (j < wraps.length && wraps[j] === w) j++;
+          pt += (j - i) * (1 - Math.exp(-(t - w) / residual));
+          i = j;
+        }
+        pt /= wraps.length;
+      }
+      this.talkFree[k] = pt;
+    }
+  }
+
+  /** The risk model's inputs for this snapshot and live-answer rate. */
+  riskState(s: PacingSnapshot, liveRate: number): RiskState {
+    const now = s.now;
+    this.refresh(now);
+    const st = this.state;
+    st.ready = s.agentsReady;
+    st.waiting = s.callsWaiting;
+    st.inFlight = s.callsDialing;
+    const n = RISK_NODE_COUNT;
+    for (let k = 0; k < n; k++) st.newLive[k] = liveRate * this.newShape[k]!;
+    // Dials in flight.
+    const horizon = this.kernel.lags * 1000;
+    while (this.recentHead < this.recentDials.length && this.recentDials[this.recentHead]! <= now - horizon)
+      this.recentHead++;
+    if (this.recentHead > 1024 && this.recentHead * 2 > this.recentDials.length) {
+      this.recentDials.splice(0, this.recentHead);
+      this.recentHead = 0;
+    }
+    if (this.cumulative) {
+      st.pendingMean.fill(0);
+      st.pendingVariance.fill(0);
+      for (let i = this.recentHead; i < this.recentDials.length; i++) {
+        const age = now - this.recentDials[i]!;
+        const before = this.distribution(age);
+        if (before >= 1) continue;
+        for (let k = 0; k < n; k++) {
+          const q = liveRate * (this.distribution(age + this.answerTimes[k]!) - before);
+          st.pendingMean[k]! += q;
+          st.pendingVariance[k]! += q * (1 - q);
+        }
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const q = st.newLive[k]!;
+        st.pendingMean[k] = s.callsDialing * q;
+        st.pendingVariance[k] = s.callsDialing * q * (1 - q);
+      }
+    }
+    // Busy agents.
+    const talking = s.agentsBusy;
+    for (let k = 0; k < n; k++) {
+      const pt = this.talkFree[k]!;
+      st.freeMean[k] = talking * pt;
+      st.freeVariance[k] = talking * pt * (1 - pt);
+    }
+    const wrapping = s.agentsWrapUp;
+    while (this.wrapStarts.length > wrapping) this.wrapStarts.shift();
+    const wrapCount = this.wrap.count;
+    const wrapMean = wrapCount > 0 ? this.wrap.mean() : 10_000;
+    for (let j = 0; j < wrapping; j++) {
+      const elapsed = j < this.wrapStarts.length ? now - this.wrapStarts[j]! : 0;
+      const done = this.wrap.cdf(elapsed);
+      const survive = 1 - done;
+      for (let k = 0; k < n; k++) {
+        const t = this.answerTimes[k]! + this.graceMs;
+        let pw: number;
+        if (wrapCount === 0) pw = 1 - Math.exp(-t / wrapMean);
+        else if (survive < 1 / wrapCount) pw = 1 - Math.exp(-t / Math.max(1000, wrapMean / 4));
+        else pw = (this.wrap.cdf(elapsed + t) - done) / survive;
+        st.freeMean[k]! += pw;
+        st.freeVariance[k]! += pw * (1 - pw);
+      }
+    }
+    return st;
+  }
+}
