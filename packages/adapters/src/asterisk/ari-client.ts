@@ -43,6 +43,12 @@ export interface AriClientOptions {
   maxReconnectDelayMs?: number;
   /** Ms between WebSocket pings; a missing pong drops and reopens the stream. @default 5000 */
   pingIntervalMs?: number;
+  /**
+   * Most REST requests in flight at once; more wait their turn. Asterisk's HTTP server closes connections past its
+   * `sessionlimit` (http.conf), so a burst of originates must not open one connection each.
+   * @default 64
+   */
+  maxConcurrentRequests?: number;
   /** `fetch` to use. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** WebSocket factory. @default the `ws` package, loaded on first connect */
@@ -71,6 +77,7 @@ export interface AriClient {
   listChannels(): Promise<AriChannel[]>;
   hangup(channelId: string, reason?: AriHangupReason): Promise<void>;
   continueInDialplan(channelId: string, to: { context: string; extension: string; priority: number }): Promise<void>;
+  setVariable(channelId: string, variable: string, value: string): Promise<void>;
   play(channelId: string, media: string, playbackId: string): Promise<AriPlayback>;
   createBridge(bridgeId: string, type: 'mixing' | 'holding', name?: string): Promise<AriBridge>;
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;
@@ -125,6 +132,25 @@ export function createAriClient(options: AriClientOptions): AriClient {
   const firstDelay = options.reconnectDelayMs ?? 250;
   const maxDelay = options.maxReconnectDelayMs ?? 5000;
   const pingIntervalMs = options.pingIntervalMs ?? 5000;
+  const maxInFlight = options.maxConcurrentRequests ?? 64;
+  let inFlight = 0;
+  const queue: (() => void)[] = [];
+  const acquire = (): Promise<void> => {
+    if (inFlight < maxInFlight) {
+      inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) =>
+      queue.push(() => {
+        inFlight++;
+        resolve();
+      }),
+    );
+  };
+  const release = () => {
+    inFlight--;
+    queue.shift()?.();
+  };
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   const eventListeners = new Set<(event: AriMessage) => void>();
   const connectionListeners = new Set<(event: AriConnectionEvent) => void>();
@@ -233,17 +259,26 @@ export function createAriClient(options: AriClientOptions): AriClient {
 
   async function request<T>(method: string, path: string, query?: Record<string, unknown>, body?: unknown) {
     const url = `${base}/ari${path}${toQuery(query)}`;
+    const init = {
+      method,
+      headers: {
+        authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    };
+    await acquire();
     let response: Response;
     try {
-      response = await fetchFn(url, {
-        method,
-        headers: {
-          authorization,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(requestTimeoutMs),
-      });
+      try {
+        response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
+      } catch (first) {
+        // A kept-alive connection Asterisk had already closed fails before any answer; one retry on a fresh
+        // connection is safe because every POST the connector makes names its object (channel, playback, bridge
+        // id), so a duplicate is refused by Asterisk rather than doubled.
+        logger.debug('ARI request failed before an answer; retrying once', { method, path, error: String(first) });
+        response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
+      }
     } catch (cause) {
       throw new OutpaceError(
         'ADAPTER_TELEPHONY_UNAVAILABLE',
@@ -251,6 +286,8 @@ export function createAriClient(options: AriClientOptions): AriClient {
           'http.conf binds that address.',
         { cause, details: { method, path } },
       );
+    } finally {
+      release();
     }
     const text = await response.text();
     if (!response.ok) {
@@ -306,6 +343,9 @@ export function createAriClient(options: AriClientOptions): AriClient {
     },
     async continueInDialplan(channelId, to) {
       await request('POST', `/channels/${id(channelId)}/continue`, to);
+    },
+    async setVariable(channelId, variable, value) {
+      await request('POST', `/channels/${id(channelId)}/variable`, { variable, value });
     },
     play: (channelId, media, playbackId) =>
       request<AriPlayback>('POST', `/channels/${id(channelId)}/play/${id(playbackId)}`, { media }),

@@ -82,7 +82,7 @@ describe('createAsteriskTelephony', () => {
     expect(fake.requests).toEqual([]);
   });
 
-  it('originates into the application with caller ID, ring timeout in seconds and the AMD arguments', async () => {
+  it('originates into the application with caller ID and the ring timeout in seconds', async () => {
     const { telephony, fake } = setup({ endpoint: 'PJSIP/{digits}@trunk' });
     await connected(telephony);
     await telephony.originate({
@@ -101,13 +101,8 @@ describe('createAsteriskTelephony', () => {
       timeout: '21',
       callerId: '+15550199',
     });
-    expect(originate?.body).toEqual({
-      variables: {
-        OUTPACE_CALL_ID: 'c1',
-        OUTPACE_APP: 'outpace',
-        OUTPACE_AMD_ARGS: '2500,1100,800,1500,100,50,2,256,5000',
-      },
-    });
+    // No channel variables on originate: they cost Asterisk about a third of its originate rate.
+    expect(originate?.body).toBeUndefined();
     await expect(telephony.originate({ callId: 'c1', to: '+15550100' })).rejects.toThrow(/already live/);
   });
 
@@ -169,9 +164,10 @@ describe('createAsteriskTelephony', () => {
     ev('StasisStart', 'outpace-c1', { args: ['dial'] });
     await tick();
     expect(
-      fake.requests.slice(-2).map((r) => `${r.method} ${decodeURIComponent(r.path)} ${JSON.stringify(r.query)}`),
+      fake.requests.slice(-3).map((r) => `${r.method} ${decodeURIComponent(r.path)} ${JSON.stringify(r.query)}`),
     ).toEqual([
       'POST /applications/outpace/subscription {"eventSource":"channel:outpace-c1"}',
+      'POST /channels/outpace-c1/variable {"variable":"OUTPACE_AMD_ARGS","value":"2500,1100,800,1500,100,50,2,256,5000"}',
       'POST /channels/outpace-c1/continue {"context":"outpace-amd","extension":"s","priority":"1"}',
     ]);
     await tick(1400);

@@ -76,6 +76,8 @@ export interface AsteriskTelephonyOptions {
   maxReconnectDelayMs?: number;
   /** WebSocket ping interval; a missed pong reopens the stream. @default 5000 */
   pingIntervalMs?: number;
+  /** Most ARI requests in flight at once (keep it well under http.conf `sessionlimit`). @default 64 */
+  maxConcurrentRequests?: number;
   /** @default systemClock */
   clock?: Clock;
   /** @default noopLogger */
@@ -144,6 +146,7 @@ const schema = z
     reconnectDelayMs: ms(10, 60_000).default(250),
     maxReconnectDelayMs: ms(10, 600_000).default(5000),
     pingIntervalMs: ms(100, 600_000).default(5000),
+    maxConcurrentRequests: z.number().int().min(1).max(1000).default(64),
   })
   .superRefine((o, ctx) => {
     if (o.defaultRingTimeoutMs < o.minRingTimeoutMs) {

@@ -1,7 +1,7 @@
 import type { OriginateRequest, TelephonyEvent, TelephonyPort } from '@outpace/core';
 import { OutpaceError } from '@outpace/core';
 import { isLivePerson } from '../asterisk/cause-map.js';
-import { parseAgent, parseOriginate } from '../asterisk/requests.js';
+import { createRequestParsers } from '../asterisk/requests.js';
 import { resolveTwilioOptions, type TwilioTelephonyOptions } from './options.js';
 import { validateTwilioSignature } from './signature.js';
 import { amdVerdictFromTwilio, callResultFromTwilio } from './status-map.js';
@@ -57,6 +57,7 @@ export function createTwilioTelephony(options: TwilioTelephonyOptions): TwilioTe
   const { clock, logger } = o;
   const listeners = new Set<(event: TelephonyEvent) => void>();
   const calls = new Map<string, TwilioCall>();
+  const parse = createRequestParsers(o.minRingTimeoutMs, o.defaultRingTimeoutMs);
   const auth = `Basic ${Buffer.from(`${o.apiKeySid ?? o.accountSid}:${o.apiKeySecret ?? o.authToken}`).toString('base64')}`;
   let closed = false;
 
@@ -278,7 +279,7 @@ export function createTwilioTelephony(options: TwilioTelephonyOptions): TwilioTe
 
     async originate(input: OriginateRequest) {
       if (closed) throw new OutpaceError('ADAPTER_CLOSED', 'The Twilio connector was closed.');
-      const request = parseOriginate(input, o.minRingTimeoutMs, o.defaultRingTimeoutMs);
+      const request = parse.originate(input);
       if (calls.has(request.callId)) {
         throw new OutpaceError(
           'ADAPTER_TELEPHONY_DUPLICATE_CALL',
@@ -329,7 +330,7 @@ export function createTwilioTelephony(options: TwilioTelephonyOptions): TwilioTe
     },
 
     async bridge(callId, agentInput) {
-      const agent = parseAgent(agentInput);
+      const agent = parse.agent(agentInput);
       const call = live(callId, 'bridge');
       if (!call.answered || call.amdPending || call.messageRequested || call.bridge || !call.sid) {
         throw new OutpaceError(
