@@ -1,7 +1,7 @@
 import { OutpaceError } from '@outpace/core';
 import { z } from 'zod';
 import type { Attempt } from './attempt.js';
-import { ReasonCollector } from './evaluate.js';
+import { ReasonCollector, type RecordFacts } from './evaluate.js';
 import type { LocationProfile } from './location.js';
 import type { ActiveRules, Plan } from './plan.js';
 import { nextCloseAll, nextOpenAll, type TimeConstraint } from './time-constraints.js';
@@ -42,7 +42,16 @@ export interface BatchContext {
   activeFor(groupId: string | undefined, attached: readonly string[] | undefined): ActiveRules;
   profileOf(attempt: Attempt): LocationProfile;
   planFor(profile: LocationProfile, active: ActiveRules): Plan;
-  evaluate(attempt: Attempt, t: number, profile: LocationProfile, plan: Plan, out: ReasonCollector): void;
+  evaluate(
+    attempt: Attempt,
+    t: number,
+    profile: LocationProfile,
+    plan: Plan,
+    out: ReasonCollector,
+    facts?: RecordFacts,
+  ): void;
+  /** Registry listings and list membership of a record, looked up once. */
+  factsOf(attempt: Attempt): RecordFacts;
   constraintsFor(plan: Plan, attempt: Attempt): readonly TimeConstraint[];
   nextAllowed(attempt: Attempt, t: number, plan: Plan, historyUnblock: number): number | undefined;
   horizonMs: number;
@@ -71,8 +80,66 @@ function openIntervals(
   return { from, to, intervals, after, afterEnd: 0 };
 }
 
-/** Evaluates a list of attempts for a window. */
-export function runBatch(attempts: readonly Attempt[], window: BatchWindow, ctx: BatchContext): BatchResult {
+/**
+ * A list prepared for repeated batch evaluation: each record's location is
+ * resolved and its rules are bound once, so evaluating a window only reads
+ * what changes with time. Prepare when a list is loaded, `update` a record
+ * after it changes (a call added to its history), and evaluate each window.
+ */
+export interface PreparedBatch {
+  readonly size: number;
+  /** Re-prepares record `index` with a changed attempt (new history, device or campaign). */
+  update(index: number, attempt: Attempt): void;
+}
+
+/** The engine's implementation of {@link PreparedBatch}. */
+export class PreparedList implements PreparedBatch {
+  readonly attempts: Attempt[];
+  plans: Plan[];
+  readonly facts: RecordFacts[];
+  generation: number;
+
+  constructor(
+    readonly owner: object,
+    attempts: readonly Attempt[],
+    private readonly ctx: BatchContext & { generation(): number },
+  ) {
+    this.attempts = attempts.slice();
+    this.generation = ctx.generation();
+    this.plans = this.attempts.map((a) => this.planOf(a));
+    this.facts = this.attempts.map((a) => ctx.factsOf(a));
+  }
+
+  get size(): number {
+    return this.attempts.length;
+  }
+
+  update(index: number, attempt: Attempt): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.attempts.length) {
+      throw new OutpaceError(
+        'COMPLIANCE_BATCH_INDEX_INVALID',
+        `Record ${index} is not in this prepared batch of ${this.attempts.length}; use an index from 0 to ${this.attempts.length - 1}.`,
+      );
+    }
+    this.attempts[index] = attempt;
+    this.plans[index] = this.planOf(attempt);
+    this.facts[index] = this.ctx.factsOf(attempt);
+  }
+
+  /** Re-binds every record when the engine's rules changed since preparation. */
+  refresh(): void {
+    if (this.generation === this.ctx.generation()) return;
+    this.generation = this.ctx.generation();
+    this.plans = this.attempts.map((a) => this.planOf(a));
+  }
+
+  private planOf(a: Attempt): Plan {
+    return this.ctx.planFor(this.ctx.profileOf(a), this.ctx.activeFor(a.campaign?.groupId, a.campaign?.rules));
+  }
+}
+
+/** Evaluates a prepared list for a window. */
+export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchContext): BatchResult {
   const parsed = WindowSchema.safeParse(window);
   if (!parsed.success) {
     throw new OutpaceError(
@@ -80,7 +147,11 @@ export function runBatch(attempts: readonly Attempt[], window: BatchWindow, ctx:
       `Batch window {from: ${window?.from}, to: ${window?.to}} is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
     );
   }
+  list.refresh();
   const { from, to } = parsed.data;
+  const attempts = list.attempts;
+  const plans = list.plans;
+  const facts = list.facts;
   const n = attempts.length;
   const nextAllowedAt = new Float64Array(n);
   const allowedUntil = new Float64Array(n);
@@ -90,12 +161,9 @@ export function runBatch(attempts: readonly Attempt[], window: BatchWindow, ctx:
   let allowedAtStart = 0;
   for (let i = 0; i < n; i++) {
     const a = attempts[i]!;
-    const campaign = a.campaign;
-    const active = ctx.activeFor(campaign?.groupId, campaign?.rules);
-    const profile = ctx.profileOf(a);
-    const plan = ctx.planFor(profile, active);
+    const plan = plans[i]!;
     out.reset();
-    ctx.evaluate(a, from, profile, plan, out);
+    ctx.evaluate(a, from, plan.profile, plan, out, facts[i]);
     reasons[i] = out.mask;
     if (out.mask === 0) allowedAtStart++;
     else if (!out.temporalOnly) {

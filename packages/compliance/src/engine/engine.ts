@@ -7,7 +7,14 @@ import { RULE_FORMAT_VERSION } from '../rules/common.js';
 import { parseRestrictedDates, type RestrictedDatesFeed } from '../rules/restricted-dates.js';
 import { composeRuleSets, type Rule, type RuleSet, type RuleSetInput } from '../rules/rule-set.js';
 import { type Attempt, parseAttempt } from './attempt.js';
-import { type BatchResult, type BatchWindow, runBatch } from './batch.js';
+import {
+  type BatchContext,
+  type BatchResult,
+  type BatchWindow,
+  type PreparedBatch,
+  PreparedList,
+  runBatch,
+} from './batch.js';
 import {
   type CompiledDate,
   type CompiledHistory,
@@ -27,6 +34,8 @@ import {
   evaluateSuppression,
   localDay,
   ReasonCollector,
+  type RecordFacts,
+  recordFacts,
   type SuppressionInputs,
 } from './evaluate.js';
 import { type LocationProfile, ProfileCache } from './location.js';
@@ -62,7 +71,7 @@ export interface ComplianceEngineOptions {
   wallClock?: Exclude<WallDisambiguation, 'at-or-after'>;
   /** How far ahead `nextAllowedAt` searches. @default 400 */
   horizonDays?: number;
-  /** Resolved locations kept in memory. @default 100000 */
+  /** Location cache entries (contact and device keys; profiles are shared by content). @default 1000000 */
   locationCacheSize?: number;
   /** Validate every attempt with zod in `check` (slower; for untrusted input). @default false */
   validateAttempts?: boolean;
@@ -74,8 +83,14 @@ export interface ComplianceEngineOptions {
 export interface ComplianceEngine {
   /** Decides one attempt. Does not validate the attempt unless `validateAttempts` is set (see `parseAttempt`). */
   check(attempt: Attempt): ComplianceDecision;
-  /** Evaluates many attempts over a time window (their own `at`/`local` are ignored). */
-  checkBatch(attempts: readonly Attempt[], window: BatchWindow): BatchResult;
+  /**
+   * Evaluates many attempts over a time window `[from, to)` (their own
+   * `at`/`local` are ignored). Give a list from {@link ComplianceEngine.prepare}
+   * to evaluate the same list for many windows without resolving it again.
+   */
+  checkBatch(attempts: readonly Attempt[] | PreparedBatch, window: BatchWindow): BatchResult;
+  /** Resolves and binds a list once for repeated `checkBatch` calls (not validated; see `parseAttempt`). */
+  prepare(attempts: readonly Attempt[]): PreparedBatch;
   /** The audit record of a decision. */
   record(attempt: Attempt, decision: ComplianceDecision): ComplianceDecisionRecord;
   /** Replaces the restricted-dates feed (validated). */
@@ -93,7 +108,7 @@ const OptionsSchema = z.object({
   unverifiedRules: z.enum(['enforce', 'skip']).default('enforce'),
   wallClock: z.enum(['compatible', 'earlier', 'later', 'reject']).default('compatible'),
   horizonDays: z.number().int().min(1).max(3660).default(400),
-  locationCacheSize: z.number().int().min(1).default(100_000),
+  locationCacheSize: z.number().int().min(1).default(1_000_000),
   validateAttempts: z.boolean().default(false),
   locationResolver: z
     .custom<LocationResolver>(
@@ -261,7 +276,14 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
   const collector = new ReasonCollector();
 
   /** Evaluates every rule at `t` into `out`. Returns the plan. */
-  function evaluate(attempt: Attempt, t: number, profile: LocationProfile, plan: Plan, out: ReasonCollector): void {
+  function evaluate(
+    attempt: Attempt,
+    t: number,
+    profile: LocationProfile,
+    plan: Plan,
+    out: ReasonCollector,
+    facts?: RecordFacts,
+  ): void {
     const modeBit = MODE_BITS[attempt.mode ?? 'predictive'];
     const agent = attempt.agentReserved === true;
     if (profile.unresolved !== undefined) {
@@ -335,11 +357,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       let callDay = Number.NEGATIVE_INFINITY;
       for (const clock of plan.clocks) callDay = Math.max(callDay, localDay(clock, t));
       for (const r of plan.suppression) {
-        if (applies(r, modeBit, agent))
-          evaluateSuppression(r, attempt, t, callDay, suppressionInputs, out, {
-            suppressed: B.SUPPRESSED,
-            stale: B.DNC_SCRUB_STALE,
-          });
+        if (applies(r, modeBit, agent)) evaluateSuppression(r, attempt, t, callDay, suppressionInputs, out, facts);
       }
     }
     for (const r of plan.abandon) {
@@ -423,18 +441,44 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     return r;
   }
 
+  let generation = 0;
+  const owner = {};
+  const batchContext: BatchContext & { generation(): number } = {
+    activeFor,
+    profileOf: (a) => profiles.profileOf(a.contact, a.device, a.location),
+    planFor,
+    evaluate,
+    constraintsFor,
+    nextAllowed,
+    horizonMs,
+    generation: () => generation,
+    factsOf: (a) => recordFacts(a, suppressionInputs),
+  };
+  function prepare(attempts: readonly Attempt[]): PreparedList {
+    if (!Array.isArray(attempts)) {
+      throw new OutpaceError(
+        'COMPLIANCE_ATTEMPT_INVALID',
+        'prepare/checkBatch take an array of attempts (or a prepared batch).',
+      );
+    }
+    return new PreparedList(owner, attempts, batchContext);
+  }
+
   return {
     check,
+    prepare,
     checkBatch(attempts, window) {
-      return runBatch(attempts, window, {
-        activeFor,
-        profileOf: (a) => profiles.profileOf(a.contact, a.device, a.location),
-        planFor,
-        evaluate,
-        constraintsFor,
-        nextAllowed,
-        horizonMs,
-      });
+      let list: PreparedList;
+      if (attempts instanceof PreparedList) {
+        if (attempts.owner !== owner) {
+          throw new OutpaceError(
+            'COMPLIANCE_BATCH_FOREIGN',
+            'This prepared batch belongs to another compliance engine; prepare it with this one.',
+          );
+        }
+        list = attempts;
+      } else list = prepare(attempts as readonly Attempt[]);
+      return runBatch(list, window, batchContext);
     },
     record,
     setRestrictedDates(next) {
@@ -443,6 +487,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
       feedRules = parsed.entries.map((e) => compileFeedEntry(e, parsed.version));
       activeCache = new Map();
       profiles.clear();
+      generation++;
     },
     rules,
     ruleSets,

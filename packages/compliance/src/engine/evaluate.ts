@@ -9,8 +9,8 @@ import {
   parseJurisdiction,
   selectorCovers,
 } from './compile.js';
-import type { ComplianceReason, ReasonCode } from './decision.js';
-import type { RegistryCopy, SuppressionListLookup } from './suppression-sources.js';
+import { type ComplianceReason, REASON_BITS, type ReasonCode } from './decision.js';
+import type { RegistryCopy, RegistryListing, SuppressionListLookup } from './suppression-sources.js';
 import { type WallClock, wallToInstant } from './zone-clock.js';
 
 /** Collects reasons without allocating while an attempt passes. */
@@ -210,16 +210,36 @@ export function evaluateHistory(
   }
 }
 
+/**
+ * What batch preparation learnt about one record's device and contact:
+ * registry listings by registry name, and whether any internal list may hold
+ * them. `check` passes none and looks everything up.
+ */
+export interface RecordFacts {
+  listings: ReadonlyMap<string, RegistryListing> | null;
+  lists: boolean;
+}
+
+/** Facts of a record that no registry lists and no internal list holds. */
+export const NO_FACTS: RecordFacts = Object.freeze({ listings: null, lists: false });
+
 /** Engine-wide suppression inputs. */
 export interface SuppressionInputs {
   lists: SuppressionListLookup | undefined;
   registries: ReadonlyMap<string, { copy: RegistryCopy; copyDay: number }>;
 }
 
+const copyDays = new Map<string, number | undefined>();
+
+/** Day number (UTC) of a registry copy date given as an instant or `YYYY-MM-DD`. */
 function copyDayOf(value: number | string): number | undefined {
   if (typeof value === 'number') return Math.floor(value / DAY_MS);
+  if (copyDays.has(value)) return copyDays.get(value);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  return m ? Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS) : undefined;
+  const day = m ? Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS) : undefined;
+  if (copyDays.size > 10_000) copyDays.clear();
+  copyDays.set(value, day);
+  return day;
 }
 
 export { copyDayOf };
@@ -232,13 +252,14 @@ export function evaluateSuppression(
   callDay: number,
   inputs: SuppressionInputs,
   out: ReasonCollector,
-  bits: { suppressed: number; stale: number },
+  facts: RecordFacts | undefined,
 ): void {
   const rule = compiled.rule as SuppressionRule;
   const source = rule.suppress;
   const device = attempt.device.value;
   const contact = attempt.contact;
   if (source.type === 'lists') {
+    if (facts !== undefined && !facts.lists) return;
     const matches = inputs.lists!.lookup({
       device,
       clientId: contact.clientId,
@@ -250,7 +271,7 @@ export function evaluateSuppression(
     for (const m of matches) {
       out.add(
         'SUPPRESSED',
-        bits.suppressed,
+        REASON_BITS.SUPPRESSED,
         false,
         rule.id,
         rule.priority,
@@ -269,7 +290,7 @@ export function evaluateSuppression(
     if (copyDay === undefined) {
       out.add(
         'DNC_SCRUB_STALE',
-        bits.stale,
+        REASON_BITS.DNC_SCRUB_STALE,
         false,
         rule.id,
         rule.priority,
@@ -278,7 +299,7 @@ export function evaluateSuppression(
     } else if (callDay - copyDay > source.maxCopyAgeDays) {
       out.add(
         'DNC_SCRUB_STALE',
-        bits.stale,
+        REASON_BITS.DNC_SCRUB_STALE,
         false,
         rule.id,
         rule.priority,
@@ -286,7 +307,7 @@ export function evaluateSuppression(
       );
     }
     if (held === undefined) return;
-    const listing = held.copy.lookup(device);
+    const listing = facts === undefined ? held.copy.lookup(device) : facts.listings?.get(source.registry);
     if (listing === undefined) return;
     if (listing.registeredAt !== undefined && t - listing.registeredAt < source.listingGraceDays * DAY_MS) return;
     for (const ex of source.exemptions) {
@@ -304,7 +325,7 @@ export function evaluateSuppression(
     }
     out.add(
       'SUPPRESSED',
-      bits.suppressed,
+      REASON_BITS.SUPPRESSED,
       false,
       rule.id,
       rule.priority,
@@ -322,7 +343,7 @@ export function evaluateSuppression(
     }
     out.add(
       'SUPPRESSED',
-      bits.suppressed,
+      REASON_BITS.SUPPRESSED,
       false,
       rule.id,
       rule.priority,
@@ -345,7 +366,7 @@ export function evaluateSuppression(
       continue;
     out.add(
       'SUPPRESSED',
-      bits.suppressed,
+      REASON_BITS.SUPPRESSED,
       false,
       rule.id,
       rule.priority,
@@ -428,7 +449,13 @@ export function evaluateLocation(
 /** Applies a campaign abandonment limit. */
 export function evaluateAbandon(compiled: CompiledOther, attempt: Attempt, out: ReasonCollector, bit: number): void {
   const rule = compiled.rule as AbandonRateRule;
-  const stats = attempt.campaign?.abandonment?.find((s) => s.windowHours === rule.windowHours);
+  let stats: { abandoned: number; liveAnswered: number } | undefined;
+  for (const s of attempt.campaign?.abandonment ?? []) {
+    if (s.windowHours === rule.windowHours) {
+      stats = s;
+      break;
+    }
+  }
   if (stats === undefined) {
     out.add(
       'ABANDON_RATE',
@@ -451,4 +478,21 @@ export function evaluateAbandon(compiled: CompiledOther, attempt: Attempt, out: 
       `The campaign's abandonment rate over ${rule.windowHours} hours is ${(rate * 100).toFixed(2)}%, over the ${rule.maxRate * 100}% limit (${rule.name}).`,
     );
   }
+}
+
+/** The facts of a record, computed once when a batch is prepared. */
+export function recordFacts(attempt: Attempt, inputs: SuppressionInputs): RecordFacts {
+  let listings: Map<string, RegistryListing> | null = null;
+  for (const [name, { copy }] of inputs.registries) {
+    const listing = copy.lookup(attempt.device.value);
+    if (listing !== undefined) {
+      listings ??= new Map();
+      listings.set(name, listing);
+    }
+  }
+  const lists =
+    inputs.lists === undefined
+      ? false
+      : (inputs.lists.mayMatch?.(attempt.device.value, attempt.contact.clientId) ?? true);
+  return listings === null && !lists ? NO_FACTS : { listings, lists };
 }

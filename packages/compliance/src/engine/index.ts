@@ -18,7 +18,7 @@ export {
   OptOutSchema,
   parseAttempt,
 } from './attempt.js';
-export type { BatchResult, BatchWindow } from './batch.js';
+export type { BatchResult, BatchWindow, PreparedBatch } from './batch.js';
 export {
   type ComplianceDecision,
   type ComplianceDecisionRecord,

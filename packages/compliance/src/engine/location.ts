@@ -35,7 +35,10 @@ export interface LocationProfile {
   policyJurisdictions: readonly Jurisdiction[];
   allJurisdictions: readonly Jurisdiction[];
   decision: DecisionLocation;
-  /** Evaluation plans per active rule selection (filled by the engine). */
+  /**
+   * Evaluation plans per active rule selection (filled by the engine). Shared
+   * by every profile with the same candidate zones and jurisdictions.
+   */
   plans: Map<object, unknown>;
 }
 
@@ -61,7 +64,11 @@ function setsOf(candidates: readonly LocationCandidate[]): { zones: string[]; ju
 }
 
 /** Builds the evaluation profile of a resolution under a policy. */
-export function buildProfile(resolved: ResolvedLocation, policy: LocationPolicy): LocationProfile {
+export function buildProfile(
+  resolved: ResolvedLocation,
+  policy: LocationPolicy,
+  plansFor: (signature: string) => Map<object, unknown> = () => new Map(),
+): LocationProfile {
   // A zone that only came from a tenant default or the on-error zone is not a location.
   const located = (c: LocationCandidate) => c.source !== 'default' && c.source !== 'on-error';
   const usable = resolved.candidates.filter(located);
@@ -93,14 +100,19 @@ export function buildProfile(resolved: ResolvedLocation, policy: LocationPolicy)
     notes: resolved.notes ?? [],
     dataVersions: resolved.dataVersions,
   });
+  const policyZones = unresolved ? [] : chosen.zones;
+  const allZones = unresolved ? [] : all.zones;
+  const policyJurisdictions = unresolved ? [] : chosen.jurisdictions;
+  const allJurisdictions = unresolved ? [] : all.jurisdictions;
+  const signature = `${unresolved === undefined ? '' : 'unresolved'}|${policyZones.join(',')}|${allZones.join(',')}|${policyJurisdictions.map((j) => j.key).join(',')}|${allJurisdictions.map((j) => j.key).join(',')}`;
   return {
     unresolved,
-    policyZones: unresolved ? [] : chosen.zones,
-    allZones: unresolved ? [] : all.zones,
-    policyJurisdictions: unresolved ? [] : chosen.jurisdictions,
-    allJurisdictions: unresolved ? [] : all.jurisdictions,
+    policyZones,
+    allZones,
+    policyJurisdictions,
+    allJurisdictions,
     decision,
-    plans: new Map(),
+    plans: plansFor(signature),
   };
 }
 
@@ -190,10 +202,56 @@ export function storedLocation(contact: AttemptContact, device: AttemptDevice): 
   };
 }
 
+/**
+ * The NPA-NXX of a NANP number as an integer, read without allocating, or
+ * `-1`. With {@link zipNumber} it keys the common case of the profile cache.
+ */
+export function nanpPrefix(contact: AttemptContact, device: AttemptDevice): number {
+  const v = device.value;
+  if (v.length !== 12 || v.charCodeAt(0) !== 43 || v.charCodeAt(1) !== 49) return -1;
+  if (contact.state !== undefined || contact.country !== undefined || contact.timeZone !== undefined) return -1;
+  if (device.timeZone !== undefined || device.countryIso !== undefined) return -1;
+  let key = 0;
+  for (let i = 2; i < 8; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    key = key * 10 + d;
+  }
+  return key;
+}
+
+/** A 5-digit ZIP as an integer + 1 (0 = no postal code), or `-1` for any other postal code. */
+export function zipNumber(postalCode: string | undefined): number {
+  if (postalCode === undefined) return 0;
+  if (postalCode.length !== 5) return -1;
+  let z = 0;
+  for (let i = 0; i < 5; i++) {
+    const d = postalCode.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    z = z * 10 + d;
+  }
+  return z + 1;
+}
+
 /** A bounded cache of profiles keyed by query. */
 export class ProfileCache {
+  /** NPA-NXX → (ZIP + 1, 0 without a ZIP) → profile: small-integer keys hash without allocating. */
+  private readonly byNumber = new Map<number, Map<number, LocationProfile>>();
+  private numberSize = 0;
   private readonly byKey = new Map<string, LocationProfile>();
   private readonly byResolution = new WeakMap<object, LocationProfile>();
+  /** Profiles interned by content, so that a million keys share a few thousand profiles. */
+  private readonly byContent = new Map<string, LocationProfile>();
+  private readonly plans = new Map<string, Map<object, unknown>>();
+  private readonly plansFor = (signature: string): Map<object, unknown> => {
+    let plans = this.plans.get(signature);
+    if (plans === undefined) {
+      if (this.plans.size >= 10_000) this.plans.clear();
+      plans = new Map();
+      this.plans.set(signature, plans);
+    }
+    return plans;
+  };
 
   constructor(
     private readonly resolver: LocationResolver | undefined,
@@ -205,15 +263,36 @@ export class ProfileCache {
     if (given !== undefined) {
       let p = this.byResolution.get(given);
       if (p === undefined) {
-        p = buildProfile(given, this.policy);
+        p = buildProfile(given, this.policy, this.plansFor);
         this.byResolution.set(given, p);
+      }
+      return p;
+    }
+    const prefix = nanpPrefix(contact, device);
+    const zip = prefix < 0 ? -1 : zipNumber(contact.postalCode);
+    if (zip >= 0) {
+      let byZip = this.byNumber.get(prefix);
+      let p = byZip?.get(zip);
+      if (p === undefined) {
+        p = this.intern(this.resolve(contact, device));
+        if (this.numberSize >= this.maxSize) {
+          this.byNumber.clear();
+          this.numberSize = 0;
+          byZip = undefined;
+        }
+        if (byZip === undefined) {
+          byZip = new Map();
+          this.byNumber.set(prefix, byZip);
+        }
+        byZip.set(zip, p);
+        this.numberSize++;
       }
       return p;
     }
     const key = queryKey(contact, device);
     let p = this.byKey.get(key);
     if (p === undefined) {
-      p = buildProfile(this.resolve(contact, device), this.policy);
+      p = this.intern(this.resolve(contact, device));
       if (this.byKey.size >= this.maxSize) this.byKey.clear();
       this.byKey.set(key, p);
     }
@@ -221,7 +300,22 @@ export class ProfileCache {
   }
 
   clear(): void {
+    this.byNumber.clear();
+    this.numberSize = 0;
     this.byKey.clear();
+    this.byContent.clear();
+    this.plans.clear();
+  }
+
+  private intern(resolved: ResolvedLocation): LocationProfile {
+    const content = JSON.stringify([resolved.status, resolved.candidates, resolved.notes ?? [], resolved.dataVersions]);
+    let p = this.byContent.get(content);
+    if (p === undefined) {
+      p = buildProfile(resolved, this.policy, this.plansFor);
+      if (this.byContent.size >= 100_000) this.byContent.clear();
+      this.byContent.set(content, p);
+    }
+    return p;
   }
 
   private resolve(contact: AttemptContact, device: AttemptDevice): ResolvedLocation {

@@ -15,6 +15,8 @@ export interface ActiveRules {
 
 /** Everything needed to evaluate attempts with one location profile under one rule selection. */
 export interface Plan {
+  /** The location profile the plan was built for (shared by profiles with the same candidates). */
+  profile: LocationProfile;
   constraints: readonly TimeConstraint[];
   /** Whether any constraint's rule is limited to some modes or lifted by a reserved agent. */
   modeDependent: boolean;
@@ -72,6 +74,7 @@ export function buildPlan(profile: LocationProfile, active: ActiveRules): Plan {
   const clocks = profile.unresolved ? [getZoneClock('UTC')] : profile.policyZones.map(getZoneClock);
   const allClocks = profile.unresolved ? clocks : profile.allZones.map(getZoneClock);
   return {
+    profile,
     constraints,
     modeDependent,
     history: active.history

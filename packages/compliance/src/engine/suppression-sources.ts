@@ -21,6 +21,11 @@ export interface SuppressionListLookup {
     listIds?: readonly string[] | undefined;
     includeRequired: boolean;
   }): readonly SuppressionMatch[];
+  /**
+   * False when no entry of any list holds the device or ClientID at any time.
+   * Optional; batch preparation uses it to skip lookups for most records.
+   */
+  mayMatch?(device: string | undefined, clientId: string | undefined): boolean;
   /** Recorded in decisions, e.g. when the snapshot was taken. */
   readonly version?: string;
 }
@@ -132,8 +137,16 @@ export function createSuppressionSnapshot(input: {
     return undefined;
   }
 
+  const all = [...byId.values()];
   return {
     ...(parsed.data.version === undefined ? {} : { version: parsed.data.version }),
+    mayMatch(device, clientId) {
+      for (const snap of all) {
+        const value = snap.list.type === 'device' ? device : clientId;
+        if (value !== undefined && snap.entries.has(value)) return true;
+      }
+      return false;
+    },
     lookup({ device, clientId, channel, at, listIds, includeRequired }) {
       let out: SuppressionMatch[] | undefined;
       if (includeRequired) {

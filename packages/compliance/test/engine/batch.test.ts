@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type Attempt, createComplianceEngine, REASON_BITS, type RuleInput, reasonCodesOf } from '../../src/index.js';
+import {
+  type Attempt,
+  createComplianceEngine,
+  createRegistryCopy,
+  createSuppressionSnapshot,
+  REASON_BITS,
+  type RuleInput,
+  reasonCodesOf,
+} from '../../src/index.js';
 import { fakeResolver } from './fake-resolver.js';
 
 const source = { citation: 'test' };
@@ -89,6 +97,93 @@ describe('checkBatch', () => {
   it('rejects an empty window', () => {
     expect(() => engine.checkBatch(attempts, { from: to, to: from })).toThrow(
       expect.objectContaining({ code: 'COMPLIANCE_BATCH_WINDOW_INVALID' }),
+    );
+  });
+});
+
+describe('prepared batches', () => {
+  const lists = createSuppressionSnapshot({
+    lists: [
+      {
+        id: 'dnc',
+        name: 'dnc',
+        description: '',
+        type: 'device',
+        channels: ['voice'],
+        required: true,
+        expirationDays: -1,
+        size: 1,
+        loadedAt: 0,
+        createdAt: 0,
+        updatedAt: 0,
+      },
+    ],
+    entries: { dnc: [{ value: '+12125550002' }] },
+  });
+  const registry = createRegistryCopy({ registry: 'US-DNC', obtainedAt: '2026-06-01', numbers: ['+12125550003'] });
+  const suppressionRules: RuleInput[] = [
+    ...rules,
+    { id: 'lists', kind: 'suppression', name: 'lists', suppress: { type: 'lists' }, source, verification: 'verified' },
+    {
+      id: 'dnc',
+      kind: 'suppression',
+      name: 'dnc',
+      suppress: { type: 'registry', registry: 'US-DNC', maxCopyAgeDays: 31 },
+      source,
+      verification: 'verified',
+    },
+    {
+      id: 'la',
+      kind: 'contact-time',
+      name: 'la',
+      scope: { jurisdictions: ['US-LA'] },
+      windows: [{ days: ['mon'], start: '09:00', end: '10:00' }],
+      source,
+      verification: 'verified',
+    },
+  ];
+  const make = () =>
+    createComplianceEngine({
+      rules: { formatVersion: 1, id: 't', version: '1', name: 't', rules: suppressionRules },
+      locationResolver: fakeResolver(),
+      suppression: { lists, registries: [registry] },
+    });
+  const campaign = { registryCopies: { 'US-DNC': '2026-06-01' } };
+  const list = ['+12125550001', '+12125550002', '+12125550003', '+13055550004'].map((v) => mk(v, { campaign }));
+  const window = { from: at('2026-06-10T16:00:00Z'), to: at('2026-06-10T17:00:00Z') };
+
+  it('give the same results as an unprepared batch, lists and registries included', () => {
+    const engine = make();
+    const plain = engine.checkBatch(list, window);
+    const prepared = engine.checkBatch(engine.prepare(list), window);
+    expect([...prepared.reasons]).toEqual([...plain.reasons]);
+    expect([...prepared.nextAllowedAt]).toEqual([...plain.nextAllowedAt]);
+    expect(reasonCodesOf(prepared.reasons[1]!)).toEqual(['SUPPRESSED']);
+    expect(reasonCodesOf(prepared.reasons[2]!)).toEqual(['SUPPRESSED']);
+    expect(prepared.allowedInWindow).toBe(2);
+  });
+
+  it('re-read one record on update, and follow a changed restricted-dates feed', () => {
+    const engine = make();
+    const prepared = engine.prepare(list);
+    prepared.update(0, mk('+12125550003', { campaign }));
+    expect(reasonCodesOf(engine.checkBatch(prepared, window).reasons[0]!)).toEqual(['SUPPRESSED']);
+    engine.setRestrictedDates({
+      version: '2',
+      entries: [{ id: 'ny', jurisdiction: 'US-NY', from: '2026-06-10', to: '2026-06-10', reason: 'test' }],
+    });
+    const after = engine.checkBatch(prepared, window);
+    expect(reasonCodesOf(after.reasons[0]!)).toEqual(['CONTACT_DATE', 'SUPPRESSED']);
+    expect(reasonCodesOf(after.reasons[3]!)).toEqual([]);
+    expect(after.allowedInWindow).toBe(1); // only the Florida record
+    expect(() => prepared.update(9, list[0]!)).toThrow(
+      expect.objectContaining({ code: 'COMPLIANCE_BATCH_INDEX_INVALID' }),
+    );
+  });
+
+  it('belong to the engine that prepared them', () => {
+    expect(() => make().checkBatch(make().prepare(list), window)).toThrow(
+      expect.objectContaining({ code: 'COMPLIANCE_BATCH_FOREIGN' }),
     );
   });
 });
