@@ -45,3 +45,4 @@ export * from './lists/spec-file.js';
 export * from './labels/labels.js';
 export * from './lists/import-suppression.js';
 export * from './lists/preview-import.js';
+export * from './lists/export.js';
