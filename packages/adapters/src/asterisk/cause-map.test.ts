@@ -32,7 +32,7 @@ describe('cause mapping (reference telephony-research.md §4.2)', () => {
       'SitInvalidNum',
       'SitOperIntercept',
     ]);
-    expect([503, 504].map(callResultFromSip)).toEqual(['SitNoCircuit', 'SitReorder']);
+    expect([503, 500, 504].map(callResultFromSip)).toEqual(['SitNoCircuit', 'SitNoCircuit', 'SitReorder']);
     expect([499, 599, 699, 302].map(callResultFromSip)).toEqual(['DialError', 'SitReorder', 'Busy', 'GeneralError']);
   });
 

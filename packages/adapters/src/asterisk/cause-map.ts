@@ -44,7 +44,7 @@ export const SIP_CALL_RESULTS: Readonly<Record<number, CallResult>> = Object.fre
   486: 'Busy',
   487: 'NoAnswer',
   488: 'DialError',
-  500: 'SwitchError',
+  500: 'SitNoCircuit', // as Asterisk, which maps 500 to cause 38
   502: 'SitUnknown',
   503: 'SitNoCircuit',
   504: 'SitReorder',
