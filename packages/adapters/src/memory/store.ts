@@ -8,6 +8,8 @@ import {
   systemClock,
 } from '@outpace/core';
 import { z } from 'zod';
+import { createCampaignState, createMemoryCampaigns } from './campaigns.js';
+import { createMemoryRecords, createRecordState } from './campaigns-records.js';
 import { createCompactStorage } from './compact/index.js';
 import { createMemoryContacts } from './contacts.js';
 import { createMemoryCrud } from './crud.js';
@@ -69,8 +71,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
   const views = new Map<string, TenantStores>();
   let closed = false;
 
-  const view = (state: TenantState, storage: ContactStorage): TenantStores =>
-    Object.freeze({
+  const view = (state: TenantState, storage: ContactStorage): TenantStores => {
+    const campaignState = createCampaignState();
+    const { records, attempts } = createMemoryRecords(createRecordState(), campaignState, clock);
+    return Object.freeze({
       tenantId: state.tenantId,
       lists: createMemoryLists(state, storage, clock),
       contacts: createMemoryContacts(state, storage, clock),
@@ -104,7 +108,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
         noun: 'Spec file',
         clock,
       }),
+      campaigns: createMemoryCampaigns(campaignState, clock),
+      records,
+      attempts,
     });
+  };
 
   return {
     name: parsed.name ?? 'memory',

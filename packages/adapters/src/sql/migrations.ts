@@ -1,6 +1,7 @@
 import { OutpaceError } from '@outpace/core';
 import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'kysely';
 import { Migrator, sql } from 'kysely';
+import { CAMPAIGN_MIGRATION } from './campaigns-schema.js';
 import type { SqlDialect } from './dialect.js';
 import { DEVICE_SLOTS, slotColumn } from './schema.js';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
     '0004_named_objects',
     ['outpace_list_rules', 'outpace_label_schemas', 'outpace_data_mappings', 'outpace_spec_files'].map(objectTable),
   ],
+  ['0005_campaigns', CAMPAIGN_MIGRATION],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */

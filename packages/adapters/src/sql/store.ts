@@ -8,6 +8,8 @@ import {
   OutpaceError,
 } from '@outpace/core';
 import type { Kysely } from 'kysely';
+import { createSqlCampaigns } from './campaigns.js';
+import { createSqlRecords } from './campaigns-records.js';
 import { createSqlContacts } from './contacts.js';
 import type { SqlContext } from './context.js';
 import { parseInput, tableRef } from './context.js';
@@ -97,8 +99,9 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
   };
 
   const views = new Map<string, TenantStores>();
-  const view = (tenantId: string): TenantStores =>
-    Object.freeze({
+  const view = (tenantId: string): TenantStores => {
+    const { records, attempts } = createSqlRecords(ctx, tenantId);
+    return Object.freeze({
       tenantId,
       lists: createSqlLists(ctx, tenantId),
       contacts: createSqlContacts(ctx, tenantId),
@@ -128,7 +131,11 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
         prefix: 'spc',
         noun: 'Spec file',
       }),
+      campaigns: createSqlCampaigns(ctx, tenantId),
+      records,
+      attempts,
     });
+  };
 
   const capabilities: StoreCapabilities = Object.freeze({
     nativeSelection: true,

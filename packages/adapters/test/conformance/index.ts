@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import { campaignsSuite } from './campaigns.js';
 import { contactsSuite } from './contacts.js';
 import type { OpenStore } from './context.js';
 import { createSuiteContext } from './context.js';
@@ -42,5 +43,6 @@ export function describeStoreConformance(name: string, open: OpenStore, options:
     suppressionSuite(ctx);
     crudAndJobsSuite(ctx);
     isolationSuite(ctx);
+    campaignsSuite(ctx);
   });
 }

@@ -15,6 +15,7 @@ import type {
   SuppressionQueryInput,
 } from '../schemas/suppression.js';
 import type { Tenant, TenantSettingsInput } from '../schemas/tenant.js';
+import type { AttemptStore, CampaignRecordStore, CampaignStore } from './campaign-stores.js';
 
 /** What a store can do, so shared code branches on capabilities, never on names. */
 export interface StoreCapabilities {
@@ -224,6 +225,12 @@ export interface TenantStores {
   readonly labels: CrudStore<NewLabelSchemaInput, LabelSchema>;
   readonly dataMappings: CrudStore<NewDataMappingInput, DataMapping>;
   readonly specFiles: CrudStore<NewSpecFileInput, SpecFile>;
+  /** Dialing profiles, campaign templates and campaign groups (with leases). */
+  readonly campaigns: CampaignStore;
+  /** Calling-list records of campaign groups. */
+  readonly records: CampaignRecordStore;
+  /** The attempt history. */
+  readonly attempts: AttemptStore;
 }
 
 /**
