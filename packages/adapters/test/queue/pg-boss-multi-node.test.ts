@@ -26,7 +26,7 @@ function startNode(db: TestSchema, name: string): Promise<Node> {
   );
   const node: Node = { name, process: child, output: '' };
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${name} did not start:\n${node.output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`node ${name} did not start:\n${node.output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       node.output += chunk.toString();
       if (node.output.includes('ready')) {

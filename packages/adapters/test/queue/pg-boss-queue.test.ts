@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { createPgBossQueue } from '../../src/queue/pg-boss/index.js';
 import { postgresAvailability, testPostgresUrl, uniqueSchemaName } from '../support/postgres.js';
 import { describeWithService } from '../support/service.js';
@@ -17,6 +17,28 @@ describeWithService(pgStatus, 'pg-boss queue on PostgreSQL', () => {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
   });
+
+  it('creates queues concurrently from several nodes without deadlocking', async () => {
+    // pg-boss's createQueue deadlocks when two nodes attach partitions at once; the queue serialises it.
+    const nodes = [0, 1, 2].map((n) =>
+      createPgBossQueue({ connectionString: url, schema, runSchedules: false, name: `node-${n}` }),
+    );
+    await Promise.all(nodes.map((node) => node.start()));
+    try {
+      const names = Array.from({ length: 6 }, (_, i) => `concurrent-create-${i}`);
+      await Promise.all(nodes.flatMap((node) => names.map((name) => node.send(name, { name }))));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query(
+        `SELECT name, (SELECT count(*)::int FROM ${schema}.job j WHERE j.name = q.name) AS jobs
+         FROM ${schema}.queue q WHERE name LIKE 'concurrent-create-%' ORDER BY name`,
+      );
+      await client.end();
+      expect(rows).toEqual(names.map((name) => ({ name, jobs: 3 })));
+    } finally {
+      await Promise.all(nodes.map((node) => node.stop()));
+    }
+  }, 60_000);
 
   describeJobQueueBehaviour('pg-boss', async ({ clock }) =>
     createPgBossQueue({

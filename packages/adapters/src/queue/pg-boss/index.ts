@@ -3,11 +3,6 @@
  * (pg-boss 10 and pg, optional peer dependencies loaded by `start()`).
  */
 export { QueueErrorCode } from '../errors.js';
-export {
-  createPgBossQueue,
-  type PgBossQueueOptions,
-  type PgClientLike,
-  type PgPoolLike,
-  type PgQueryResult,
-} from './pg-boss-queue.js';
+export type { PgBossQueueOptions, PgClientLike, PgPoolLike, PgQueryResult } from './options.js';
+export { createPgBossQueue } from './pg-boss-queue.js';
 export { QUEUE_SCHEMA_VERSION } from './schema.js';
