@@ -14,7 +14,7 @@
  * noisy; run it more than once when a goal is close.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { TelephonyEvent } from '@outpace/core';
 import { createAriClient, createAsteriskTelephony } from '../../packages/adapters/src/asterisk/index.js';
@@ -346,6 +346,7 @@ try {
       date: new Date().toISOString(),
       node: process.version,
       cpus: cpus().length,
+      loadAverage1m: Math.round(loadavg()[0]! * 10) / 10,
       asterisk: '22 (Debian sid folder)',
       note: 'All peers on 127.0.0.1 on one shared 2-core machine: Asterisk, kamailio, SIPp and the connector compete for CPU; figures are noisy.',
     },
@@ -356,7 +357,7 @@ try {
     [
       '# Telephony benchmark (`npm run bench:telephony`)',
       '',
-      `Asterisk connector against a real Asterisk 22, kamailio as carrier and SIPp phones, all on 127.0.0.1 (${summary.environment.date}, Node ${process.version}, ${cpus().length} cores shared with the peers: noisy).`,
+      `Asterisk connector against a real Asterisk 22, kamailio as carrier and SIPp phones, all on 127.0.0.1 (${summary.environment.date}, Node ${process.version}, ${cpus().length} cores shared with the peers and other work, load average ${summary.environment.loadAverage1m}: noisy).`,
       '',
       '| Measure | Connector | Bare ARI baseline | Ratio | Goal |',
       '|---|---|---|---|---|',

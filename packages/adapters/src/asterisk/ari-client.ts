@@ -315,6 +315,7 @@ export function createAriClient(options: AriClientOptions): AriClient {
       if (closed) return Promise.reject(new OutpaceError('ADAPTER_CLOSED', 'The ARI client was closed.'));
       firstOpen ??= openStream().catch((error: unknown) => {
         firstOpen = undefined;
+        if (error instanceof OutpaceError) throw error; // e.g. ADAPTER_DRIVER_MISSING naming the ws package
         throw new OutpaceError(
           'ADAPTER_TELEPHONY_UNAVAILABLE',
           `Could not open the ARI event stream at ${base} for application "${options.app}" (${String(error)}); ` +

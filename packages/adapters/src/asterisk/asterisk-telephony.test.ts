@@ -362,3 +362,20 @@ describe('createAsteriskTelephony', () => {
     await telephony.close();
   });
 });
+
+describe('createAriClient', () => {
+  it('names the ws package when it cannot load it', async () => {
+    const { OutpaceError } = await import('@outpace/core');
+    const { createAriClient } = await import('./ari-client.js');
+    const client = createAriClient({
+      url: 'http://127.0.0.1:1',
+      username: 'u',
+      password: 'p',
+      app: 'a',
+      socket: async () => {
+        throw new OutpaceError('ADAPTER_DRIVER_MISSING', 'install ws');
+      },
+    });
+    await expect(client.connect()).rejects.toMatchObject({ code: 'ADAPTER_DRIVER_MISSING' });
+  });
+});
