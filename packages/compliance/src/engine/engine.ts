@@ -142,6 +142,7 @@ function fnv1a(text: string): string {
 }
 
 const B = REASON_BITS;
+const NO_HISTORY: Plan['history'] = Object.freeze([]);
 
 /**
  * Creates the pre-dial compliance engine. The configuration is validated and
@@ -203,6 +204,13 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     }
   }
   const suppressionInputs: SuppressionInputs = { lists, registries };
+  const optOutOutcomes = { results: new Set<string>(), dispositions: new Set<string>() };
+  for (const r of rules) {
+    if (r.kind === 'suppression' && r.suppress.type === 'opt-outs') {
+      for (const x of r.suppress.callResults) optOutOutcomes.results.add(x);
+      for (const x of r.suppress.dispositions) optOutOutcomes.dispositions.add(x);
+    }
+  }
 
   let feed: RestrictedDatesFeed | undefined = options.restrictedDates
     ? parseRestrictedDates(options.restrictedDates)
@@ -342,7 +350,9 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
         );
       }
     }
-    for (const h of plan.history) {
+    // A prepared record whose whole history is older than every period cannot be blocked by it.
+    const history = facts !== undefined && facts.latestHistoryAt <= t - plan.historyReachMs ? NO_HISTORY : plan.history;
+    for (const h of history) {
       if (applies(h.rule, modeBit, agent))
         evaluateHistory(
           h.rule,
@@ -452,7 +462,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     nextAllowed,
     horizonMs,
     generation: () => generation,
-    factsOf: (a) => recordFacts(a, suppressionInputs),
+    factsOf: (a) => recordFacts(a, suppressionInputs, optOutOutcomes),
   };
   function prepare(attempts: readonly Attempt[]): PreparedList {
     if (!Array.isArray(attempts)) {

@@ -218,10 +218,19 @@ export function evaluateHistory(
 export interface RecordFacts {
   listings: ReadonlyMap<string, RegistryListing> | null;
   lists: boolean;
+  /** Latest instant (placed or ended) in the record's history; `-Infinity` without history. */
+  latestHistoryAt: number;
+  /** Some history entry has an opt-out result or disposition of some rule. */
+  optOutHistory: boolean;
 }
 
-/** Facts of a record that no registry lists and no internal list holds. */
-export const NO_FACTS: RecordFacts = Object.freeze({ listings: null, lists: false });
+/** Facts of a record without history that no registry lists and no internal list holds. */
+export const NO_FACTS: RecordFacts = Object.freeze({
+  listings: null,
+  lists: false,
+  latestHistoryAt: Number.NEGATIVE_INFINITY,
+  optOutHistory: false,
+});
 
 /** Engine-wide suppression inputs. */
 export interface SuppressionInputs {
@@ -351,6 +360,7 @@ export function evaluateSuppression(
     );
     return;
   }
+  if (facts !== undefined && !facts.optOutHistory) return;
   const results = source.callResults;
   const dispositions = source.dispositions;
   for (const h of attempt.history ?? []) {
@@ -480,8 +490,14 @@ export function evaluateAbandon(compiled: CompiledOther, attempt: Attempt, out: 
   }
 }
 
+/** Call results and dispositions that any opt-out rule treats as an opt-out. */
+export interface OptOutOutcomes {
+  results: ReadonlySet<string>;
+  dispositions: ReadonlySet<string>;
+}
+
 /** The facts of a record, computed once when a batch is prepared. */
-export function recordFacts(attempt: Attempt, inputs: SuppressionInputs): RecordFacts {
+export function recordFacts(attempt: Attempt, inputs: SuppressionInputs, optOuts: OptOutOutcomes): RecordFacts {
   let listings: Map<string, RegistryListing> | null = null;
   for (const [name, { copy }] of inputs.registries) {
     const listing = copy.lookup(attempt.device.value);
@@ -494,5 +510,18 @@ export function recordFacts(attempt: Attempt, inputs: SuppressionInputs): Record
     inputs.lists === undefined
       ? false
       : (inputs.lists.mayMatch?.(attempt.device.value, attempt.contact.clientId) ?? true);
-  return listings === null && !lists ? NO_FACTS : { listings, lists };
+  let latestHistoryAt = Number.NEGATIVE_INFINITY;
+  let optOutHistory = false;
+  for (const h of attempt.history ?? []) {
+    const end = Math.max(h.at, h.endedAt ?? h.at);
+    if (end > latestHistoryAt) latestHistoryAt = end;
+    if (
+      (h.callResult !== undefined && optOuts.results.has(h.callResult)) ||
+      (h.disposition !== undefined && optOuts.dispositions.has(h.disposition))
+    ) {
+      optOutHistory = true;
+    }
+  }
+  if (listings === null && !lists && latestHistoryAt === Number.NEGATIVE_INFINITY) return NO_FACTS;
+  return { listings, lists, latestHistoryAt, optOutHistory };
 }

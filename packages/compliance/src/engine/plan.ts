@@ -1,3 +1,4 @@
+import { DAY_MS } from '../calendars/civil.js';
 import type { CompiledDate, CompiledHistory, CompiledOther, CompiledTime, Jurisdiction } from './compile.js';
 import { selectorCovers } from './compile.js';
 import type { LocationProfile } from './location.js';
@@ -21,6 +22,8 @@ export interface Plan {
   /** Whether any constraint's rule is limited to some modes or lifted by a reserved agent. */
   modeDependent: boolean;
   history: readonly { rule: CompiledHistory; clocks: readonly WallClock[] }[];
+  /** History older than this (before the instant checked) cannot affect any history rule of the plan. */
+  historyReachMs: number;
   location: readonly CompiledOther[];
   suppression: readonly CompiledOther[];
   abandon: readonly CompiledOther[];
@@ -73,13 +76,20 @@ export function buildPlan(profile: LocationProfile, active: ActiveRules): Plan {
   }
   const clocks = profile.unresolved ? [getZoneClock('UTC')] : profile.policyZones.map(getZoneClock);
   const allClocks = profile.unresolved ? clocks : profile.allZones.map(getZoneClock);
+  const history = active.history
+    .filter((r) => applies(r, profile))
+    .map((rule) => ({ rule, clocks: rule.allCandidates ? allClocks : clocks }));
+  // Calendar-day periods get two extra days: local days run up to a day either side of UTC.
+  const historyReachMs = history.reduce(
+    (m, { rule }) => Math.max(m, rule.elapsed ? rule.periodMs : (rule.periodDays + 2) * DAY_MS),
+    0,
+  );
   return {
     profile,
     constraints,
     modeDependent,
-    history: active.history
-      .filter((r) => applies(r, profile))
-      .map((rule) => ({ rule, clocks: rule.allCandidates ? allClocks : clocks })),
+    history,
+    historyReachMs,
     location: active.location.filter((r) => applies(r, profile)),
     suppression: active.suppression.filter((r) => applies(r, profile)),
     abandon: active.abandon.filter((r) => applies(r, profile)),

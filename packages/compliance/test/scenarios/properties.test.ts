@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { createComplianceEngine, type HistoryEntry, presets, type RuleSetInput } from '../../src/index.js';
+import {
+  createComplianceEngine,
+  createRegistryCopy,
+  createSuppressionSnapshot,
+  type HistoryEntry,
+  presets,
+  REASON_BITS,
+  type RuleSetInput,
+} from '../../src/index.js';
 import { dial, engineFor, freshCampaign } from './support.js';
 
 const FROM = Date.parse('2025-01-01T00:00:00Z');
@@ -152,6 +160,85 @@ describe('properties over random instants and zones', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('batch agrees with check', () => {
+  it('on random lists, histories, registry listings and opt-outs, prepared or not', () => {
+    const listed = PHONES.filter((_, i) => i % 5 === 0);
+    const dnc = createRegistryCopy({ registry: 'US-DNC', obtainedAt: '2026-05-20', numbers: listed });
+    const list = {
+      id: 'dnc',
+      name: 'dnc',
+      description: '',
+      type: 'device' as const,
+      channels: ['voice' as const],
+      required: true,
+      expirationDays: -1,
+      size: 1,
+      loadedAt: 0,
+      createdAt: 0,
+      updatedAt: 0,
+    };
+    const lists = createSuppressionSnapshot({
+      lists: [list],
+      entries: {
+        dnc: [
+          { value: PHONES[3]!, from: Date.parse('2026-06-01T00:00:00Z'), till: Date.parse('2026-06-20T00:00:00Z') },
+        ],
+      },
+    });
+    const e = engineFor([presets.usFederal, presets.usStates, presets.canada, presets.usDebtCollection], {
+      suppression: { lists, registries: [dnc] },
+    });
+    const from0 = Date.parse('2026-06-01T00:00:00Z');
+    const record = fc.record({
+      phone: fc.constantFrom(...PHONES),
+      zip: fc.option(fc.constantFrom('10001', '75001', '86515', '96813', '33101'), { nil: undefined }),
+      history: fc.array(
+        fc.record({
+          hoursBefore: fc.integer({ min: 0, max: 24 * 40 }),
+          callResult: fc.constantFrom('NoAnswer', 'Answer', 'Busy', 'DoNotCall', 'AnsweringMachine' as const),
+          subjectKey: fc.constantFrom('solar', 'roofing'),
+          debtKey: fc.constantFrom('d1', 'd2'),
+        }),
+        { maxLength: 9 },
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 * 24 }),
+        fc.array(record, { minLength: 1, maxLength: 20 }),
+        (hour, records) => {
+          const from = from0 + hour * 3_600_000;
+          const window = { from, to: from + 3_600_000 };
+          const attempts = records.map((r, i) =>
+            dial(r.phone, from, {
+              contact: r.zip === undefined ? { clientId: `c${i}` } : { clientId: `c${i}`, postalCode: r.zip },
+              campaign: freshCampaign(Date.parse('2026-06-15T00:00:00Z'), { subjectKey: 'solar', debtKey: 'd1' }),
+              history: r.history.map((h) => ({
+                at: from - h.hoursBefore * 3_600_000,
+                callResult: h.callResult,
+                subjectKey: h.subjectKey,
+                debtKey: h.debtKey,
+              })),
+            }),
+          );
+          const plain = e.checkBatch(attempts, window);
+          const prepared = e.checkBatch(e.prepare(attempts), window);
+          attempts.forEach((a, i) => {
+            const d = e.check({ ...a, at: from });
+            const mask = d.reasons.reduce((m, r) => m | REASON_BITS[r.code], 0);
+            expect(plain.reasons[i]).toBe(mask);
+            expect(prepared.reasons[i]).toBe(mask);
+            const expected = d.allowed ? from : (d.nextAllowedAt ?? Number.NaN);
+            expect(plain.nextAllowedAt[i]).toBe(expected);
+            expect(prepared.nextAllowedAt[i]).toBe(expected);
+          });
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
