@@ -1,0 +1,569 @@
+/**
+ * Import benchmark of the SQL stores
+ * (`npm run bench:import-stores -- --store sqlite|postgres [--rows=1000000]`).
+ *
+ * Same run, same data, side by side:
+ * 1. Generates a CSV like `bench:import` (ClientID, names, company, three
+ *    devices in mixed formats with about 2% invalid, five Other fields, zip).
+ * 2. The full pipeline (`importContacts`, CREATE) into the store, in a child
+ *    process (its peak RSS is the figure), with the time spent inside the
+ *    store's `session.write` and `commit` measured apart.
+ * 3. Raw driver insert of the same prepared rows: the contacts the pipeline
+ *    produced, encoded once into the store's row layout, inserted with the bare
+ *    driver (better-sqlite3 multi-row prepared statements; pg `unnest` arrays)
+ *    in transactions of the same size, into a fresh copy of the same tables.
+ * 4. A selection rule counted over the imported list (median of three).
+ *
+ * Writes `stores.<name>` into docs/benchmarks/import.json (keeping what other
+ * benchmarks wrote there) and docs/benchmarks/import-stores.md. The machine is
+ * shared and has 2 cores: figures are noisy; run it more than once.
+ */
+import { fork } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ContactImportOptions, NewContact, OutpaceStore, SelectionInput } from '@outpace/core';
+import { importContacts, parseSelection } from '@outpace/core';
+import { contactColumns, encodeContact } from '../../packages/adapters/src/sql/contact-rows.js';
+import type { SqlDialect } from '../../packages/adapters/src/sql/dialect.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const eq = args.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const STORES = ['sqlite', 'postgres'] as const;
+type StoreName = (typeof STORES)[number];
+const ROWS = Number(arg('rows') ?? 1_000_000);
+const BATCH = 2000;
+const PG_URL = arg('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/test';
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = join(HERE, '..', '..', '..');
+
+/** The rule counted over the imported list: two of 16 area codes and a balance, or a name prefix. */
+export const BENCH_SELECTION: SelectionInput = {
+  conditionSets: [
+    {
+      conditions: [
+        { field: 'device', type: 'areaCode', operator: 'in', value: ['212', '415', '617'] },
+        { field: 'other1', type: 'numeric', operator: 'greaterThan', value: 50_000 },
+      ],
+    },
+    { conditions: [{ field: 'lastName', operator: 'like', value: 'smi%' }] },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Stores
+
+interface OpenedStore {
+  store: OutpaceStore & { migrate(): Promise<string[]> };
+  dialect: SqlDialect;
+  /** Inserts prepared rows with the bare driver (one transaction per call). */
+  rawInsert(rows: unknown[][], slots: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openStore(name: StoreName, dir: string, tag: string): Promise<OpenedStore> {
+  if (name === 'sqlite') {
+    const { createSqliteStore } = await import('@outpace/adapters/sqlite');
+    const { createSqliteDialect } = await import('../../packages/adapters/src/sqlite/dialect.js');
+    const { default: Database } = await import('better-sqlite3');
+    const filename = join(dir, `${tag}.db`);
+    const store = createSqliteStore({ filename });
+    let raw: InstanceType<typeof Database> | undefined;
+    const statements = new Map<string, { run(...params: unknown[]): unknown }>();
+    return {
+      store,
+      dialect: createSqliteDialect({ durable: true }),
+      async rawInsert(rows, slots) {
+        if (raw === undefined) {
+          raw = new Database(filename);
+          raw.pragma('journal_mode = WAL');
+          raw.pragma('synchronous = NORMAL');
+          raw.pragma('cache_size = -262144');
+        }
+        const db = raw;
+        const columns = contactColumns(slots).map((c) => c.name);
+        const perStatement = Math.min(200, Math.floor(32_766 / columns.length));
+        const tuple = `(${columns.map(() => '?').join(', ')})`;
+        const statement = (count: number) => {
+          const key = `${slots}:${count}`;
+          let s = statements.get(key);
+          if (s === undefined) {
+            s = db.prepare(
+              `insert into outpace_contacts (${columns.join(', ')}) values ${new Array(count).fill(tuple).join(', ')}`,
+            ) as unknown as { run(...params: unknown[]): unknown };
+            statements.set(key, s);
+          }
+          return s;
+        };
+        db.transaction(() => {
+          for (let i = 0; i < rows.length; i += perStatement) {
+            const chunk = rows.slice(i, i + perStatement);
+            statement(chunk.length).run(...chunk.flat());
+          }
+        })();
+      },
+      async close() {
+        raw?.close();
+        await store.close();
+      },
+    };
+  }
+  const { createPostgresStore } = await import('@outpace/adapters/postgres');
+  const { createPostgresDialect } = await import('../../packages/adapters/src/postgres/dialect.js');
+  const { default: pg } = await import('pg');
+  const schema = `outpace_bench_${tag}_${process.pid}`;
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+  await pool.query(`drop schema if exists ${schema} cascade`);
+  const store = createPostgresStore({ pool, schema });
+  return {
+    store,
+    dialect: createPostgresDialect({ schema }),
+    async rawInsert(rows, slots) {
+      const columns = contactColumns(slots);
+      const types: Record<string, string> = {
+        key: 'text[]',
+        text: 'text[]',
+        bigint: 'bigint[]',
+        int: 'integer[]',
+        bool: 'boolean[]',
+        json: 'text[]',
+      };
+      const text = `insert into ${schema}.outpace_contacts (${columns.map((c) => c.name).join(', ')}) select ${columns
+        .map((c, i) => (c.type === 'json' ? `c${i}::jsonb` : `c${i}`))
+        .join(
+          ', ',
+        )} from unnest(${columns.map((c, i) => `$${i + 1}::${types[c.type]}`).join(', ')}) as u(${columns.map((_, i) => `c${i}`).join(', ')})`;
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query('set local synchronous_commit = off');
+        await client.query(
+          text,
+          columns.map((_, c) => rows.map((r) => r[c])),
+        );
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await store.close();
+      await pool.query(`drop schema if exists ${schema} cascade`);
+      await pool.end();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: the full pipeline into the store, then the selection count
+
+interface PipelineFigures {
+  rows: number;
+  accepted: number;
+  seconds: number;
+  rowsPerSec: number;
+  storeWriteSeconds: number;
+  commitSeconds: number;
+  peakRssMb: number;
+  selectionCount: number;
+  selectionCountMs: number;
+  selectionCountRunsMs: number[];
+  fullCountMs: number;
+}
+
+function vmHwmMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function pipelineChild(file: string, name: StoreName, dir: string): Promise<void> {
+  const opened = await openStore(name, dir, 'pipeline');
+  const { store } = opened;
+  await store.migrate();
+  const tenant = await store.tenants.create({ name: 'bench' });
+  const stores = store.forTenant(tenant.id);
+  let writeMs = 0;
+  let commitMs = 0;
+  // The store's own share of the time: inside write() and commit().
+  const contacts = {
+    async beginImport(options: ContactImportOptions) {
+      const session = await stores.contacts.beginImport(options);
+      return {
+        mode: session.mode,
+        createList: session.createList.bind(session),
+        abort: session.abort.bind(session),
+        async write(listId: string, batch: readonly NewContact[]) {
+          const started = performance.now();
+          try {
+            return await session.write(listId, batch);
+          } finally {
+            writeMs += performance.now() - started;
+          }
+        },
+        async commit() {
+          const started = performance.now();
+          try {
+            return await session.commit();
+          } finally {
+            commitMs += performance.now() - started;
+          }
+        },
+      };
+    },
+  };
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  const started = performance.now();
+  const result = await importContacts({
+    stores: { contacts, lists: stores.lists },
+    input: file,
+    fileName: 'bench.csv',
+    list: { name: 'bench' },
+    settings: { defaultCountry: 'US' },
+    batchSize: BATCH,
+    trackJob: false,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss(), vmHwmMb() * 1024 * 1024);
+  const listId = result.lists[0]?.id as string;
+  const selection = parseSelection(BENCH_SELECTION);
+  const runs: number[] = [];
+  let selectionCount = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    selectionCount = await stores.contacts.count(listId, selection);
+    runs.push(performance.now() - t);
+  }
+  const t = performance.now();
+  await stores.contacts.count(listId);
+  const fullCountMs = performance.now() - t;
+  await opened.close();
+  const figures: PipelineFigures = {
+    rows: result.counters.processedLines,
+    accepted: result.counters.acceptedLines,
+    seconds,
+    rowsPerSec: result.counters.processedLines / seconds,
+    storeWriteSeconds: writeMs / 1000,
+    commitSeconds: commitMs / 1000,
+    peakRssMb: peak / 1024 / 1024,
+    selectionCount,
+    selectionCountMs: [...runs].sort((a, b) => a - b)[1] as number,
+    selectionCountRunsMs: runs,
+    fullCountMs,
+  };
+  process.send?.(figures);
+}
+
+/** Runs the pipeline once into a session that saves every staged batch (the prepared rows of the raw baseline). */
+async function capture(file: string, out: string): Promise<number> {
+  const sink = createWriteStream(out);
+  const write = (s: string) => new Promise<void>((res) => (sink.write(s) ? res() : sink.once('drain', res)));
+  let n = 0;
+  const session = (mode: ContactImportOptions['mode']) => ({
+    mode,
+    async createList(input: { name: string }) {
+      return {
+        id: `lst_${++n}`,
+        name: input.name,
+        description: '',
+        useCustomTimeZones: true,
+        size: 0,
+        createdAt: 0,
+        updatedAt: 0,
+      };
+    },
+    async write(_listId: string, batch: readonly NewContact[]) {
+      await write(`${JSON.stringify(batch)}\n`);
+      return [];
+    },
+    async commit() {
+      return { inserted: 0, updated: 0, deleted: 0, lists: [] };
+    },
+    async abort() {},
+  });
+  const result = await importContacts({
+    stores: {
+      contacts: { beginImport: async (o: ContactImportOptions) => session(o.mode) },
+      lists: {
+        get: async () => undefined,
+        update: async () => {
+          throw new Error('not used');
+        },
+      },
+    },
+    input: file,
+    fileName: 'bench.csv',
+    list: { name: 'bench' },
+    settings: { defaultCountry: 'US' },
+    batchSize: BATCH,
+    trackJob: false,
+  });
+  await new Promise<void>((res) => sink.end(res));
+  return result.counters.acceptedLines;
+}
+
+/** Inserts the captured contacts with the bare driver; only the driver calls are timed. */
+async function rawBaseline(name: StoreName, dir: string, captured: string): Promise<{ rows: number; seconds: number }> {
+  const opened = await openStore(name, dir, 'raw');
+  await opened.store.migrate();
+  let rows = 0;
+  let insertMs = 0;
+  let batchNo = 0;
+  const lines = createInterface({ input: createReadStream(captured), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const batch = JSON.parse(line) as NewContact[];
+    const slots = Math.max(0, ...batch.map((c) => c.devices.length));
+    const prepared = batch.map((contact, i) => {
+      const row: unknown[] = [];
+      const id = `con_${String(batchNo).padStart(8, '0')}${String(i).padStart(6, '0')}`;
+      encodeContact(
+        opened.dialect,
+        { tenantId: 'ten_bench', dataId: 'seg_bench', id, createdAt: null, updatedAt: null },
+        contact,
+        slots,
+        row,
+      );
+      return row;
+    });
+    batchNo++;
+    const started = performance.now();
+    await opened.rawInsert(prepared, slots);
+    insertMs += performance.now() - started;
+    rows += batch.length;
+  }
+  await opened.close();
+  return { rows, seconds: insertMs / 1000 };
+}
+
+function runChild(file: string, store: StoreName, dir: string): Promise<PipelineFigures> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(HERE, ['--child', file, '--store', store, '--dir', dir], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let figures: PipelineFigures | undefined;
+    proc.on('message', (m) => {
+      figures = m as PipelineFigures;
+    });
+    proc.on('error', reject);
+    proc.on('exit', (code) =>
+      code === 0 && figures ? resolve(figures) : reject(new Error(`pipeline child (${store}) exited with ${code}`)),
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data (the format of bench:import)
+
+let seed = 20_260_611;
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+}
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+const FIRST = ['Ann', 'Bob', 'Carmen', 'Dmitri', 'Eve', 'Fatima', 'Gus', 'Hana', 'Ivan', 'José', 'Kai', 'Lena'];
+const LAST = ['Lee', 'Ray', 'Smith', 'García', 'Nguyen', 'Okafor', 'Ivanova', 'Brown', 'Müller', 'Rossi'];
+const COMPANY = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vehement', 'Stark', ''];
+const NPAS = [
+  '212',
+  '213',
+  '305',
+  '312',
+  '415',
+  '503',
+  '617',
+  '702',
+  '713',
+  '808',
+  '907',
+  '204',
+  '416',
+  '604',
+  '787',
+  '800',
+];
+const INVALID = ['555-01', 'n/a', '211-555-0100', '123-456-7890', '99999', 'call me'];
+
+function device(): string {
+  if (random() < 0.02) return pick(INVALID);
+  const npa = pick(NPAS);
+  const nxx = String(200 + Math.floor(random() * 800));
+  const line = String(Math.floor(random() * 10_000)).padStart(4, '0');
+  switch (Math.floor(random() * 6)) {
+    case 0:
+      return `(${npa}) ${nxx}-${line}`;
+    case 1:
+      return `${npa}-${nxx}-${line}`;
+    case 2:
+      return `+1 ${npa} ${nxx} ${line}`;
+    case 3:
+      return `1.${npa}.${nxx}.${line}`;
+    case 4:
+      return `${npa}${nxx}${line}`;
+    default:
+      return `+1${npa}${nxx}${line}`;
+  }
+}
+
+async function generate(file: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  const write = (s: string) => new Promise<void>((res) => (out.write(s) ? res() : out.once('drain', res)));
+  await write('ClientID,FirstName,LastName,Company,Device1,Device2,cellPhone,Other1,Other2,Other3,Other4,Other5,zip\n');
+  let chunk = '';
+  for (let i = 1; i <= rows; i++) {
+    chunk += `C${i},${pick(FIRST)},${pick(LAST)},${pick(COMPANY)},${device()},${random() < 0.7 ? device() : ''},${device()},${Math.floor(random() * 100_000)},tier-${Math.floor(random() * 5)},${random() < 0.5 ? 'yes' : 'no'},2026-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)},"note ${i % 97}",${String(Math.floor(random() * 99_999)).padStart(5, '0')}\n`;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((res) => out.end(res));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+const GOALS: Record<StoreName, { rowsPerSec: number; selectionCountMs: number }> = {
+  sqlite: { rowsPerSec: 100_000, selectionCountMs: 1000 },
+  postgres: { rowsPerSec: 50_000, selectionCountMs: 1000 },
+};
+
+async function main(): Promise<void> {
+  const requested = arg('store');
+  const names = (requested === undefined ? [...STORES] : requested.split(',')) as StoreName[];
+  for (const n of names) {
+    if (!STORES.includes(n)) {
+      console.error(`Unknown --store "${n}"; use sqlite, postgres or both (sqlite,postgres).`);
+      process.exit(2);
+    }
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'outpace-bench-stores-'));
+  const file = join(dir, 'contacts.csv');
+  const captured = join(dir, 'prepared.ndjson');
+  const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  try {
+    console.log(`Generating ${fmt(ROWS)} rows…`);
+    await generate(file, ROWS);
+    console.log('Capturing the pipeline output (the prepared rows of the raw baseline)…');
+    const acceptedRows = await capture(file, captured);
+    const results: Record<string, unknown> = {};
+    for (const name of names) {
+      console.log(`[${name}] full pipeline into the store (child process)…`);
+      const pipeline = await runChild(file, name, dir);
+      console.log(
+        `  ${fmt(pipeline.rows)} rows in ${pipeline.seconds.toFixed(1)} s = ${fmt(pipeline.rowsPerSec)} rows/s; store write ${pipeline.storeWriteSeconds.toFixed(1)} s, commit ${pipeline.commitSeconds.toFixed(2)} s; peak RSS ${pipeline.peakRssMb.toFixed(0)} MB`,
+      );
+      console.log(
+        `  selection count ${fmt(pipeline.selectionCount)} in ${pipeline.selectionCountMs.toFixed(0)} ms (runs ${pipeline.selectionCountRunsMs.map((r) => r.toFixed(0)).join(', ')}); count(*) ${pipeline.fullCountMs.toFixed(0)} ms`,
+      );
+      console.log(`[${name}] raw driver insert of the same ${fmt(acceptedRows)} prepared rows…`);
+      const raw = await rawBaseline(name, dir, captured);
+      const rawRowsPerSec = raw.rows / raw.seconds;
+      const storeRowsPerSec = pipeline.accepted / (pipeline.storeWriteSeconds + pipeline.commitSeconds);
+      console.log(`  ${fmt(raw.rows)} rows in ${raw.seconds.toFixed(1)} s = ${fmt(rawRowsPerSec)} rows/s`);
+      results[name] = {
+        rows: pipeline.rows,
+        seconds: round(pipeline.seconds, 2),
+        rowsPerSec: round(pipeline.rowsPerSec),
+        ratioToRawInsert: round(pipeline.rowsPerSec / rawRowsPerSec, 3),
+        peakRssMb: round(pipeline.peakRssMb, 1),
+        selectionCountMs: round(pipeline.selectionCountMs, 1),
+        selectionCount: pipeline.selectionCount,
+        selectionCountRunsMs: pipeline.selectionCountRunsMs.map((r) => round(r, 1)),
+        fullCountMs: round(pipeline.fullCountMs, 1),
+        accepted: pipeline.accepted,
+        storeWriteSeconds: round(pipeline.storeWriteSeconds, 2),
+        commitSeconds: round(pipeline.commitSeconds, 2),
+        storeRowsPerSec: round(storeRowsPerSec),
+        storeRatioToRawInsert: round(storeRowsPerSec / rawRowsPerSec, 3),
+        rawInsertRowsPerSec: round(rawRowsPerSec),
+        rawInsertSeconds: round(raw.seconds, 2),
+        goals: GOALS[name],
+        met: {
+          rowsPerSec: pipeline.rowsPerSec >= GOALS[name].rowsPerSec,
+          selectionCountMs: pipeline.selectionCountMs < GOALS[name].selectionCountMs,
+        },
+        selection: BENCH_SELECTION,
+        generatedAt: new Date().toISOString(),
+      };
+    }
+    const jsonPath = join(ROOT, 'docs/benchmarks/import.json');
+    const json = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>) : {};
+    const stores = { ...((json.stores as Record<string, unknown> | undefined) ?? {}), ...results };
+    const machine = {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      totalMemMb: round(totalmem() / 1024 / 1024),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      note: 'shared 2-core machine; figures are noisy',
+    };
+    writeFileSync(jsonPath, `${JSON.stringify({ ...json, stores, machine: json.machine ?? machine }, null, 2)}\n`);
+    writeFileSync(join(ROOT, 'docs/benchmarks/import-stores.md'), markdown(stores, machine));
+    console.log(JSON.stringify(results, null, 2));
+    console.log('Updated docs/benchmarks/import.json (stores.*) and docs/benchmarks/import-stores.md');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuModel: string; node: string }): string {
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const rows = STORES.filter((s) => stores[s] !== undefined).map((s) => {
+    const f = stores[s] as {
+      rowsPerSec: number;
+      storeRowsPerSec: number;
+      rawInsertRowsPerSec: number;
+      ratioToRawInsert: number;
+      storeRatioToRawInsert: number;
+      peakRssMb: number;
+      selectionCountMs: number;
+      goals: { rowsPerSec: number };
+    };
+    return `| ${s} | ${n(f.rowsPerSec)} (goal ≥ ${n(f.goals.rowsPerSec)}) | ${n(f.storeRowsPerSec)} | ${n(f.rawInsertRowsPerSec)} | ${f.ratioToRawInsert} | ${f.storeRatioToRawInsert} | ${f.peakRssMb} MB | ${n(f.selectionCountMs)} ms (goal < 1,000) |`;
+  });
+  return `# SQL store import benchmark
+
+\`npm run bench:import-stores -- --store sqlite|postgres\` — ${n(ROWS)} generated rows (the format of
+\`bench:import\`), on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. The machine is shared with
+other work: figures are noisy, run it more than once.
+
+| store | full pipeline rows/s | store rows/s (inside write + commit) | raw driver insert rows/s | pipeline / raw | store / raw | peak RSS | selection count |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+- **full pipeline**: \`importContacts\` (CSV → contacts, E.164, validation, time zones) into the store in
+  one CREATE session with batches of ${BATCH.toLocaleString('en-US')}, in a child process whose peak RSS is given.
+- **store rows/s**: accepted contacts divided by the time spent inside the store's \`write\` and \`commit\`.
+- **raw driver insert**: the same contacts, encoded once into the store's row layout, inserted with the bare
+  driver into a fresh copy of the tables (better-sqlite3 multi-row prepared statements; pg \`unnest\` arrays
+  with \`synchronous_commit = off\`, as the store's staging writes), in transactions of ${BATCH.toLocaleString('en-US')}.
+- **selection count**: median of three \`contacts.count(list, rule)\` over the imported list, with the rule
+  \`(any device's area code in 212, 415, 617 and Other1 > 50000) or last name like "smi%"\`.
+`;
+}
+
+if (args[0] === '--child') {
+  await pipelineChild(args[1] as string, arg('store') as StoreName, arg('dir') as string);
+} else {
+  await main();
+}
