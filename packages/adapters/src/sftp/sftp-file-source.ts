@@ -6,8 +6,9 @@ import { isTransient, SftpErrorCode, type SftpErrorContext } from './errors.js';
 import { backoffDelay, type Connector, createConnector, type Session, sleep } from './internal/connector.js';
 import type { RawAttrs, RawDirEntry } from './internal/raw-sftp.js';
 import { SftpReadStream } from './internal/read-stream.js';
-import { request } from './internal/request.js';
-import { parseMoveOptions, parsePath, parseRule, parseWriteData, TEMP_SUFFIX, toBuffer } from './internal/validate.js';
+import { createSessionOps } from './internal/session-ops.js';
+import { upload } from './internal/upload.js';
+import { parseMoveOptions, parsePath, parseRule, parseWriteData, TEMP_SUFFIX } from './internal/validate.js';
 import { resolveSftpOptions, type SftpFileSourceOptions } from './options.js';
 
 /** Options of {@link SftpFileSource.move}. */
@@ -36,9 +37,6 @@ export interface SftpFileSource extends FileSource {
   /** Connects (if needed) and returns what the server presented; use it for a "test connection" button. */
   checkConnection(): Promise<SftpConnectionCheck>;
 }
-
-/** READ/WRITE requests kept in flight while uploading. */
-const WRITES_IN_FLIGHT = 4;
 
 /**
  * A file source on an SFTP server, on ssh2-sftp-client (an optional peer
@@ -69,12 +67,8 @@ export function createSftpFileSource(options: SftpFileSourceOptions): SftpFileSo
   const log = o.logger.child({ source: o.name });
   const streams = new Set<SftpReadStream>();
 
-  const ctx = (op: string, path?: string, writing?: boolean): SftpErrorContext => ({
-    source: o.name,
-    op,
-    ...(path === undefined ? {} : { path }),
-    ...(writing === undefined ? {} : { writing }),
-  });
+  const ops = createSessionOps(connector, o.name, o.operationTimeoutMs);
+  const { ctx, req, statOrUndefined, ensureFolder, closeHandle } = ops;
 
   /** Runs `fn` on a session, retrying on a fresh connection when the connection broke. */
   const run = async <T>(
@@ -103,58 +97,12 @@ export function createSftpFileSource(options: SftpFileSourceOptions): SftpFileSo
     }
   };
 
-  const req = <T>(
-    session: Session,
-    context: SftpErrorContext,
-    start: (done: (err: unknown, value?: T) => void) => void,
-  ): Promise<T> => request(connector, session, context, o.operationTimeoutMs, start);
-
-  const statOrUndefined = async (session: Session, path: string, link = false): Promise<RawAttrs | undefined> => {
-    try {
-      return await req<RawAttrs>(session, ctx('stat', path), (done) =>
-        link ? session.sftp.lstat(path, done) : session.sftp.stat(path, done),
-      );
-    } catch (error) {
-      if (error instanceof OutpaceError && error.code === SftpErrorCode.NOT_FOUND) return undefined;
-      throw error;
-    }
-  };
-
-  const ensureFolder = async (session: Session, folder: string): Promise<void> => {
-    if (folder === '.' || folder === '/' || folder === '') return;
-    const attrs = await statOrUndefined(session, folder);
-    if (attrs !== undefined) {
-      if (!attrs.isDirectory()) {
-        throw new OutpaceError(SftpErrorCode.FAILED, `"${folder}" on ${o.name} is a file, not a folder.`, {
-          details: { source: o.name, path: folder },
-        });
-      }
-      return;
-    }
-    await ensureFolder(session, posix.dirname(folder));
-    try {
-      await req<void>(session, ctx('create folder', folder), (done) => session.sftp.mkdir(folder, done));
-    } catch (error) {
-      // Another writer may have created it meanwhile.
-      if ((await statOrUndefined(session, folder))?.isDirectory() !== true) throw error;
-    }
-  };
-
   const toRemoteFile = (path: string, attrs: RawAttrs): RemoteFile => ({
     name: posix.basename(path),
     path,
     size: attrs.size,
     modifiedAt: attrs.mtime * 1000,
   });
-
-  const closeHandle = (session: Session, handle: Buffer): void => {
-    if (!session.alive) return;
-    try {
-      session.sftp.close(handle, () => {});
-    } catch {
-      // The session is going away; its handles go with it.
-    }
-  };
 
   return {
     name: o.name,
@@ -231,67 +179,17 @@ export function createSftpFileSource(options: SftpFileSourceOptions): SftpFileSo
       let consumed = false;
       await run(
         ctx('write', file, true),
-        async (session) => {
-          await ensureFolder(session, folder);
-          const wctx = ctx('write', file, true);
-          const handle = await req<Buffer>(session, wctx, (done) => session.sftp.open(target, 'w', done));
-          let open = true;
-          try {
-            let position = 0;
-            let failure: unknown;
-            const inFlight = new Set<Promise<void>>();
-            for await (const chunk of source) {
+        (session) =>
+          upload({
+            session,
+            ops,
+            file,
+            target,
+            data: source,
+            onConsumed: () => {
               consumed = true;
-              if (failure !== undefined) break;
-              const buffer = toBuffer(chunk);
-              if (buffer.length === 0) continue;
-              while (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
-              if (failure !== undefined) break;
-              const at = position;
-              position += buffer.length;
-              const write: Promise<void> = req<void>(session, wctx, (done) =>
-                session.sftp.write(handle, buffer, 0, buffer.length, at, done),
-              ).then(
-                () => {
-                  inFlight.delete(write);
-                },
-                (error) => {
-                  inFlight.delete(write);
-                  failure ??= error;
-                },
-              );
-              inFlight.add(write);
-            }
-            await Promise.all(inFlight);
-            if (failure !== undefined) throw failure;
-            if (session.fsync) {
-              await req<void>(session, wctx, (done) => session.sftp.ext_openssh_fsync(handle, done));
-            }
-            open = false;
-            await req<void>(session, wctx, (done) => session.sftp.close(handle, done));
-            if (o.atomicWrites) {
-              if (session.posixRename) {
-                await req<void>(session, ctx('rename', file), (done) =>
-                  session.sftp.ext_openssh_rename(target, file, done),
-                );
-              } else {
-                if ((await statOrUndefined(session, file)) !== undefined) {
-                  await req<void>(session, ctx('replace', file), (done) => session.sftp.unlink(file, done));
-                }
-                await req<void>(session, ctx('rename', file), (done) => session.sftp.rename(target, file, done));
-              }
-            }
-          } catch (error) {
-            if (open) closeHandle(session, handle);
-            if (session.alive) {
-              // Leave no partial file behind (with atomic writes the target was never touched).
-              await req<void>(session, ctx('remove partial upload', target), (done) =>
-                session.sftp.unlink(target, done),
-              ).catch(() => {});
-            }
-            throw error;
-          }
-        },
+            },
+          }),
         () => !consumed, // a stream cannot be read twice: retry only before the first byte was taken
       );
     },

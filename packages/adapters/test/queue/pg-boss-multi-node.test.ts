@@ -70,7 +70,7 @@ describeWithService(pgStatus, 'pg-boss queue: two worker processes on one Postgr
          retry_count integer NOT NULL, completed boolean NOT NULL DEFAULT false, at timestamptz NOT NULL DEFAULT now())`,
     );
     nodes.push(...(await Promise.all([startNode(db, 'node-a'), startNode(db, 'node-b')])));
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.all(nodes.map(stopNode));
