@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { FAST_VALID, type FastPathParts, nanpFastPathInto } from '../../phone/internal/nanp-fast-path.js';
+import { getNanpTable } from '../../phone/internal/nanp-table.js';
 import { normalizeEmail } from '../../phone/normalize-email.js';
 import type { NormalizedPhone, PhoneNormalizer } from '../../phone/normalize-phone.js';
 import type { LocationResolver, PhoneLocationKey } from '../../ports/location-resolver.js';
@@ -162,6 +164,11 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       : { timeZone: settings.defaultTimeZone, source: 'default' as const, region: settings.defaultRegion },
   );
   const defaultCountry = settings.defaultCountry;
+  const defaultTimeZone = settings.defaultTimeZone;
+  const defaultRegion = settings.defaultRegion;
+  const table = getNanpTable();
+  const defaultIsNanp = table.regions.includes(defaultCountry);
+  const parts: FastPathParts = { e164: '', countryIso: '', areaCode: '', exchange: '' };
   const clientIdHash = mapping.clientIdHash;
   const cardCheck = mapping.creditCardCheck;
 
@@ -355,12 +362,23 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       if (v.length === 0) continue;
       sawDevice = true;
       any = true;
-      const n = normalizeDevice(v, d, line, ctx);
-      if (typeof n !== 'string' && 'code' in n) {
-        issues = pushIssue(issues, n);
-        continue;
+      let value: string;
+      let phone: NormalizedPhone | undefined;
+      let fast = false;
+      if (!d.email && nanpFastPathInto(v, defaultIsNanp, parts, table) === FAST_VALID) {
+        value = parts.e164;
+        fast = true;
+      } else {
+        const n = normalizeDevice(v, d, line, ctx);
+        if (typeof n === 'string') value = n;
+        else if ('code' in n) {
+          issues = pushIssue(issues, n);
+          continue;
+        } else {
+          value = n.e164;
+          phone = n;
+        }
       }
-      const value = typeof n === 'string' ? n : n.e164;
       const list = contact.devices;
       let duplicate = false;
       for (let i = 0; i < list.length; i++) if (list[i]!.value === value) duplicate = true;
@@ -396,11 +414,49 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       }
       used |= 1 << index;
       let device: Device;
-      if (typeof n === 'string') {
-        device = { index, type: 'email', value: n };
+      if (!fast && phone === undefined) {
+        device = { index, type: 'email', value };
+      } else if (fast && !resolver) {
+        // The common case in one literal, so every device shares one shape.
+        device =
+          defaultRegion === undefined
+            ? {
+                index,
+                type: d.type,
+                value,
+                countryCallingCode: '1',
+                countryIso: parts.countryIso,
+                international: parts.countryIso !== defaultCountry,
+                areaCode: parts.areaCode,
+                exchange: parts.exchange,
+                timeZone: defaultTimeZone,
+                timeZoneSource: 'default',
+              }
+            : {
+                index,
+                type: d.type,
+                value,
+                countryCallingCode: '1',
+                countryIso: parts.countryIso,
+                international: parts.countryIso !== defaultCountry,
+                areaCode: parts.areaCode,
+                exchange: parts.exchange,
+                timeZone: defaultTimeZone,
+                timeZoneSource: 'default',
+                region: defaultRegion,
+              };
       } else {
-        const p = n;
-        device = { index, type: d.type, value: p.e164, countryCallingCode: p.countryCallingCode };
+        const p: NormalizedPhone = fast
+          ? {
+              valid: true,
+              e164: value,
+              countryCallingCode: '1',
+              countryIso: parts.countryIso,
+              areaCode: parts.areaCode,
+              exchange: parts.exchange,
+            }
+          : phone!;
+        device = { index, type: d.type, value, countryCallingCode: p.countryCallingCode };
         if (p.countryIso !== undefined) {
           device.countryIso = p.countryIso;
           device.international = p.countryIso !== defaultCountry;
@@ -422,15 +478,15 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
               device.timeZone = loc.timeZone;
               device.timeZoneSource = loc.source;
             } else {
-              device.timeZone = settings.defaultTimeZone;
+              device.timeZone = defaultTimeZone;
               device.timeZoneSource = 'default';
             }
             if (loc?.region !== undefined) device.region = loc.region;
-            else if (settings.defaultRegion !== undefined) device.region = settings.defaultRegion;
+            else if (defaultRegion !== undefined) device.region = defaultRegion;
           } catch (error) {
             device.timeZone = settings.onErrorTimeZone;
             device.timeZoneSource = 'on-error';
-            if (settings.defaultRegion !== undefined) device.region = settings.defaultRegion;
+            if (defaultRegion !== undefined) device.region = defaultRegion;
             issues = pushIssue(
               issues,
               issue(
@@ -444,9 +500,9 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
             );
           }
         } else {
-          device.timeZone = settings.defaultTimeZone;
+          device.timeZone = defaultTimeZone;
           device.timeZoneSource = 'default';
-          if (settings.defaultRegion !== undefined) device.region = settings.defaultRegion;
+          if (defaultRegion !== undefined) device.region = defaultRegion;
         }
       }
       if (keepRawDevices) device.raw = v.length > 256 ? v.slice(0, 256) : v;

@@ -115,31 +115,35 @@ function isBlank(text: string): boolean {
 export function parseQuoted(s: string, delimiter: string): ParseResult {
   const fields: string[] = [];
   const n = s.length;
+  const single = delimiter.length === 1;
+  const dc = delimiter.charCodeAt(0);
+  const tabIsSpace = delimiter !== '\t';
+  const isSpace = (c: number) => c === 32 || (c === 9 && tabIsSpace);
   let i = 0;
   for (;;) {
     let j = i;
-    while (j < n && (s[j] === ' ' || (s[j] === '\t' && delimiter !== '\t'))) j++;
-    if (s[j] === '"') {
+    while (j < n && isSpace(s.charCodeAt(j))) j++;
+    if (s.charCodeAt(j) === 34) {
       let value = '';
       let k = j + 1;
       let segment = k;
       for (;;) {
         const q = s.indexOf('"', k);
         if (q < 0) return { open: true };
-        if (s[q + 1] === '"') {
+        if (s.charCodeAt(q + 1) === 34) {
           value += s.slice(segment, q + 1);
           k = q + 2;
           segment = k;
           continue;
         }
-        value += s.slice(segment, q);
+        value = value.length === 0 ? s.slice(segment, q) : value + s.slice(segment, q);
         k = q + 1;
         break;
       }
-      while (k < n && (s[k] === ' ' || (s[k] === '\t' && delimiter !== '\t'))) k++;
+      while (k < n && isSpace(s.charCodeAt(k))) k++;
       fields.push(value);
       if (k >= n) return fields;
-      if (s.startsWith(delimiter, k)) {
+      if (single ? s.charCodeAt(k) === dc : s.startsWith(delimiter, k)) {
         i = k + delimiter.length;
         if (i >= n) {
           fields.push('');

@@ -230,17 +230,35 @@ export function compileDigitPatterns(patterns: readonly DigitPattern[]): DigitAu
     acceptOf.set(end, i);
   });
   const nodes = b.nodes;
-  const closure = (seeds: Iterable<number>): number[] => {
-    const seen = new Set<number>();
-    const stack = [...seeds];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      if (seen.has(n)) continue;
-      seen.add(n);
-      for (const x of nodes[n]!.eps) if (!seen.has(x)) stack.push(x);
+  const acceptIndex = new Int32Array(nodes.length).fill(-1);
+  for (const [node, index] of acceptOf) acceptIndex[node] = index;
+  // Epsilon closure with a generation-stamped visit mark: no per-call sets (the table is built once per process).
+  const mark = new Uint32Array(nodes.length);
+  const stack = new Int32Array(nodes.length);
+  let generation = 0;
+  const closure = (seeds: readonly number[]): number[] => {
+    generation++;
+    let sp = 0;
+    for (const s of seeds) {
+      if (mark[s] !== generation) {
+        mark[s] = generation;
+        stack[sp++] = s;
+      }
     }
-    // Only nodes with a labelled transition or an accept mark matter for identity.
-    return [...seen].filter((n) => nodes[n]!.mask !== 0 || acceptOf.has(n)).sort((x, y) => x - y);
+    const out: number[] = [];
+    while (sp > 0) {
+      const n = stack[--sp]!;
+      const node = nodes[n]!;
+      // Only nodes with a labelled transition or an accept mark matter for identity.
+      if (node.mask !== 0 || acceptIndex[n]! >= 0) out.push(n);
+      for (const x of node.eps) {
+        if (mark[x] !== generation) {
+          mark[x] = generation;
+          stack[sp++] = x;
+        }
+      }
+    }
+    return out.sort((x, y) => x - y);
   };
   const ids = new Map<string, number>();
   const sets: number[][] = [];
@@ -272,8 +290,8 @@ export function compileDigitPatterns(patterns: readonly DigitPattern[]): DigitAu
   const accepting = sets.map((set) => {
     const out: number[] = [];
     for (const n of set) {
-      const a = acceptOf.get(n);
-      if (a !== undefined) out.push(a);
+      const a = acceptIndex[n]!;
+      if (a >= 0) out.push(a);
     }
     return out.sort((x, y) => x - y);
   });
