@@ -4,7 +4,6 @@ import type {
   ContactImportSession,
   ContactList,
   ImportCommitResult,
-  NewContact,
   StageRejection,
   UploadMode,
 } from '@outpace/core';
@@ -78,9 +77,9 @@ export async function beginContactImport(
       const existing = target.created === undefined ? state.lists.get(targetId)?.contacts : undefined;
       const rejections: StageRejection[] = [];
       contacts.forEach((contact, index) => {
-        const rejection = stageRejection(mode, target.staging, existing, contact, targetId);
-        if (rejection === undefined) target.staging.add(contact);
-        else rejections.push({ index, ...rejection });
+        const outcome = target.staging.stage(contact, mode === 'APPEND_ONLY' ? existing : undefined);
+        if (outcome !== 'staged')
+          rejections.push({ index, ...rejectionFor(outcome, contact.clientId ?? '', targetId) });
       });
       return rejections;
     },
@@ -106,28 +105,20 @@ export async function beginContactImport(
   };
 }
 
-function stageRejection(
-  mode: UploadMode,
-  staging: ContactStaging,
-  existing: ListState['contacts'] | undefined,
-  contact: NewContact,
+function rejectionFor(
+  outcome: 'duplicate' | 'exists',
+  clientId: string,
   listId: string,
-): Omit<StageRejection, 'index'> | undefined {
-  const { clientId } = contact;
-  if (clientId === undefined) return undefined;
-  if (staging.hasClientId(clientId)) {
-    return {
-      code: 'CLIENT_ID_DUPLICATE',
-      message: `ClientID "${clientId}" appears earlier in this import; the first row wins, so this one was rejected.`,
-    };
-  }
-  if (mode === 'APPEND_ONLY' && existing?.hasClientId(clientId)) {
-    return {
-      code: 'CLIENT_ID_EXISTS',
-      message: `APPEND_ONLY: ClientID "${clientId}" is already in list "${listId}"; use APPEND_AND_UPDATE to replace it.`,
-    };
-  }
-  return undefined;
+): Omit<StageRejection, 'index'> {
+  return outcome === 'duplicate'
+    ? {
+        code: 'CLIENT_ID_DUPLICATE',
+        message: `ClientID "${clientId}" appears earlier in this import; the first row wins, so this one was rejected.`,
+      }
+    : {
+        code: 'CLIENT_ID_EXISTS',
+        message: `APPEND_ONLY: ClientID "${clientId}" is already in list "${listId}"; use APPEND_AND_UPDATE to replace it.`,
+      };
 }
 
 /** Applies a session's staged contacts. Synchronous: nothing can observe it half-done. */

@@ -50,6 +50,11 @@ export interface ContactStaging {
   readonly size: number;
   hasClientId(clientId: string): boolean;
   add(contact: NewContact): void;
+  /**
+   * Stages a contact unless its ClientID is already staged (`duplicate`) or,
+   * when `existing` is given, already in that table (`exists`).
+   */
+  stage(contact: NewContact, existing: ContactTable | undefined): 'staged' | 'duplicate' | 'exists';
   /** Every staged contact in write order. */
   entries(): Iterable<NewContact>;
 }

@@ -1,4 +1,5 @@
 import type { Contact, NewContact } from '@outpace/core';
+import { ascendingIds } from './ascending-ids.js';
 import type { ContactStaging, ContactTable } from './contact-table.js';
 
 /** The plain-object {@link ContactTable}: simple, and about 1 KB per contact. */
@@ -50,13 +51,15 @@ export function createObjectContactTable(listId: string): ContactTable {
       sorted = undefined;
     },
     load(staging, { replaceExisting, now, newId }) {
+      // Same id assignment as the compact table: ascending in write order.
+      const ids = ascendingIds(staging.size, newId);
       let inserted = 0;
       let updated = 0;
       for (const contact of staging.entries()) {
         const existingId = contact.clientId === undefined ? undefined : byClientId.get(contact.clientId);
         const existing = existingId === undefined ? undefined : byId.get(existingId);
         if (existing === undefined) {
-          this.put({ ...contact, id: newId(), listId, createdAt: now, updatedAt: now });
+          this.put({ ...contact, id: ids.next().value as string, listId, createdAt: now, updatedAt: now });
           inserted++;
         } else if (replaceExisting) {
           this.put({ ...contact, id: existing.id, listId, createdAt: existing.createdAt, updatedAt: now });
@@ -80,6 +83,13 @@ export function createObjectStaging(): ContactStaging {
     add(contact) {
       staged.push(structuredClone(contact));
       if (contact.clientId !== undefined) clientIds.add(contact.clientId);
+    },
+    stage(contact, existing) {
+      const { clientId } = contact;
+      if (clientId !== undefined && clientIds.has(clientId)) return 'duplicate';
+      if (clientId !== undefined && existing?.hasClientId(clientId)) return 'exists';
+      this.add(contact);
+      return 'staged';
     },
     entries: () => staged,
   };

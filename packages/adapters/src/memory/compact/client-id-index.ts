@@ -26,9 +26,9 @@ export class ClientIdIndex {
   }
 
   /** The ref of the record whose ClientID has the UTF-8 bytes `key[start..end)`, or undefined. */
-  find(key: Uint8Array, start = 0, end = key.length): number | undefined {
+  find(key: Uint8Array, start = 0, end = key.length, hash = hashBytes(key, start, end)): number | undefined {
     const mask = this.slots.length - 1;
-    for (let i = hashBytes(key, start, end) & mask; ; i = (i + 1) & mask) {
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
       const ref = this.slots[i] as number;
       if (ref === EMPTY) return undefined;
       const chunk = this.arena.chunk(ref);
@@ -37,10 +37,10 @@ export class ClientIdIndex {
     }
   }
 
-  /** Adds a record (which must have a ClientID not yet in the index). */
-  add(ref: number): void {
+  /** Adds a record (which must have a ClientID not yet in the index); `hash` when already known. */
+  add(ref: number, hash = this.hashOf(ref)): void {
     if ((this.count + 1) * 2 > this.slots.length) this.resize(this.slots.length * 2);
-    this.place(ref);
+    this.place(ref, hash);
     this.count++;
   }
 
@@ -89,9 +89,9 @@ export class ClientIdIndex {
     return hashBytes(chunk, range[0], range[1]);
   }
 
-  private place(ref: number): void {
+  private place(ref: number, hash: number): void {
     const mask = this.slots.length - 1;
-    let i = this.hashOf(ref) & mask;
+    let i = hash & mask;
     while (this.slots[i] !== EMPTY) i = (i + 1) & mask;
     this.slots[i] = ref;
   }
@@ -99,6 +99,6 @@ export class ClientIdIndex {
   private resize(capacity: number): void {
     const old = this.slots;
     this.slots = new Uint32Array(capacity).fill(EMPTY);
-    for (const ref of old) if (ref !== EMPTY) this.place(ref);
+    for (const ref of old) if (ref !== EMPTY) this.place(ref, this.hashOf(ref));
   }
 }

@@ -1,8 +1,9 @@
 import type { Contact, NewContact } from '@outpace/core';
 import { OutpaceError } from '@outpace/core';
+import { ascendingIds } from '../ascending-ids.js';
 import type { ContactStaging, ContactTable, LoadOptions, LoadResult } from '../contact-table.js';
 import { Arena, offsetOf } from './arena.js';
-import { ByteReader, ByteWriter } from './bytes.js';
+import { ByteReader, ByteWriter, hashBytes } from './bytes.js';
 import { ClientIdIndex } from './client-id-index.js';
 import {
   clientIdRange,
@@ -16,7 +17,7 @@ import {
 import type { ContactDictionary } from './dictionary.js';
 import { compareIds, ID_BYTES, packId, unpackId } from './record-id.js';
 import { RefList } from './ref-list.js';
-import { sortRefsById } from './sort-by-id.js';
+import { sortedById, sortRefsById } from './sort-by-id.js';
 import { StampTable } from './stamps.js';
 
 /** Garbage (replaced or removed records) beyond which a table rewrites its arena. */
@@ -44,11 +45,30 @@ export class CompactStaging implements ContactStaging {
   }
 
   add(contact: NewContact): void {
-    this.writer.reset();
-    encodeContact(this.writer, contact, this.dict);
-    const ref = this.arena.append(this.writer.buf, this.writer.pos);
+    this.stage(contact, undefined);
+  }
+
+  stage(contact: NewContact, existing: ContactTable | undefined): 'staged' | 'duplicate' | 'exists' {
+    // Encode first, then look the ClientID up by its encoded bytes: one hash,
+    // no temporary buffer.
+    const w = this.writer;
+    w.reset();
+    encodeContact(w, contact, this.dict);
+    const range = clientIdRange(w.buf, 0);
+    let hash = 0;
+    if (range !== undefined) {
+      hash = hashBytes(w.buf, range[0], range[1]);
+      if (this.index.find(w.buf, range[0], range[1], hash) !== undefined) return 'duplicate';
+      if (existing instanceof CompactContactTable) {
+        if (existing.hasClientIdBytes(w.buf, range[0], range[1], hash)) return 'exists';
+      } else if (existing?.hasClientId(contact.clientId as string)) {
+        return 'exists';
+      }
+    }
+    const ref = this.arena.append(w.buf, w.pos);
     this.refs.push(ref);
-    if (contact.clientId !== undefined) this.index.add(ref);
+    if (range !== undefined) this.index.add(ref, hash);
+    return 'staged';
   }
 
   *entries(): Iterable<NewContact> {
@@ -120,6 +140,11 @@ export class CompactContactTable implements ContactTable {
 
   hasClientId(clientId: string): boolean {
     return this.index.find(Buffer.from(clientId, 'utf8')) !== undefined;
+  }
+
+  /** {@link hasClientId} for a ClientID given as UTF-8 bytes and their hash. */
+  hasClientIdBytes(buf: Uint8Array, start: number, end: number, hash: number): boolean {
+    return this.index.find(buf, start, end, hash) !== undefined;
   }
 
   *scan(afterId?: string): Iterable<Contact> {
@@ -196,16 +221,19 @@ export class CompactContactTable implements ContactTable {
       staging.index.rebind(this.arena);
       this.index = staging.index;
       const refs = staging.refs.view();
+      const ids = ascendingIds(refs.length, options.newId);
       for (const ref of refs) {
-        packId(options.newId(), this.key, 0);
+        packId(ids.next().value as string, this.key, 0);
         writeHeader(this.arena.chunk(ref), offsetOf(ref), this.key, insertStamp);
       }
-      sortRefsById(refs, this.arena);
+      if (!sortedById(refs, this.arena)) sortRefsById(refs, this.arena);
       this.order = staging.refs;
       this.version++;
       return { inserted: refs.length, updated: 0 };
     }
     const added = new RefList();
+    // At most one id per staged record; unused ones are simply never made.
+    const ids = ascendingIds(staging.refs.length, options.newId);
     let updated = 0;
     for (const stagedRef of staging.refs.view()) {
       const ref = stagedRef + shift;
@@ -214,7 +242,7 @@ export class CompactContactTable implements ContactTable {
       const range = clientIdRange(chunk, offset);
       const existing = range === undefined ? undefined : this.index.find(chunk, range[0], range[1]);
       if (existing === undefined) {
-        packId(options.newId(), this.key, 0);
+        packId(ids.next().value as string, this.key, 0);
         writeHeader(chunk, offset, this.key, insertStamp);
         added.push(ref);
         if (range !== undefined) this.index.add(ref);
@@ -233,7 +261,7 @@ export class CompactContactTable implements ContactTable {
       }
     }
     const sorted = added.view();
-    sortRefsById(sorted, this.arena);
+    if (!sortedById(sorted, this.arena)) sortRefsById(sorted, this.arena);
     this.merge(sorted);
     this.version++;
     this.compactIfWasteful();

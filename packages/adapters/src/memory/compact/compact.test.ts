@@ -335,3 +335,27 @@ describe('CompactContactTable', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 });
+
+describe('loading with ids that do not come in order', () => {
+  it('sorts when the clock stands still for more ids than one group holds', () => {
+    const stopped = createManualClock(Date.parse('2026-03-02T12:00:00Z'));
+    const dict = createContactDictionary();
+    const staging = new CompactStaging(dict);
+    const total = 70_000;
+    for (let n = 0; n < total; n++) staging.add({ clientId: `K${n}`, others: {}, devices: [], location: {} });
+    const table = new CompactContactTable('lst_many', dict);
+    const made: string[] = [];
+    const result = table.load(staging, {
+      replaceExisting: false,
+      now: stopped.now(),
+      newId: () => {
+        made.push(createId('con', stopped));
+        return made.at(-1)!;
+      },
+    });
+    expect(result).toEqual({ inserted: total, updated: 0 });
+    const ids = [...table.scan()].map((c) => c.id);
+    expect(ids).toEqual([...made].sort());
+    expect(table.idOfClientId('K69999')).toBe(table.get(table.idOfClientId('K69999')!)?.id);
+  });
+});

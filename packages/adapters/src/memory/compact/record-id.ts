@@ -51,9 +51,9 @@ export function unpackId(buf: Uint8Array, offset: number): string {
 }
 
 /** Compares a packed id with the one at `offset` in `buf`. */
-export function compareIds(a: Uint8Array, b: Uint8Array, bOffset: number): number {
+export function compareIds(a: Uint8Array, b: Uint8Array, bOffset: number, aOffset = 0): number {
   for (let i = 0; i < ID_BYTES; i++) {
-    const diff = (a[i] as number) - (b[bOffset + i] as number);
+    const diff = (a[aOffset + i] as number) - (b[bOffset + i] as number);
     if (diff !== 0) return diff;
   }
   return 0;
