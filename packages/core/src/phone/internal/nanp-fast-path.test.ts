@@ -213,5 +213,5 @@ describe('NANP fast path', () => {
     // letters, other country codes); it must still decide a large share, valid and invalid alike.
     expect(decided / runs).toBeGreaterThan(0.4);
     expect(decidedValid).toBeGreaterThan(100_000);
-  }, 600_000);
+  }, 1_200_000);
 });
