@@ -1,4 +1,4 @@
-import type { Clock, IdentityStore, Logger, OutpaceStore, TenantIdentityStore } from '@outpace/core';
+import type { Clock, IdentityStore, LocationResolver, Logger, OutpaceStore, TenantIdentityStore } from '@outpace/core';
 import type { SecretBox } from './auth/secret-box.js';
 
 /** Options of the HTTP layer. */
@@ -27,4 +27,10 @@ export interface ServerDeps {
   /** Key of the CSRF-token HMAC (derived from the server's secret key). */
   csrfKey: Buffer;
   http: HttpOptions;
+  /**
+   * The location resolver of a tenant's imports and single contact adds (with
+   * the tenant's custom time-zone map). When absent, lists use a resolver
+   * without a custom map, built once per tenant (`services/lists-context.ts`).
+   */
+  locationResolverFor?: (tenantId: string) => LocationResolver | Promise<LocationResolver>;
 }
