@@ -146,8 +146,8 @@ const NO_HISTORY: Plan['history'] = Object.freeze([]);
 
 /**
  * Creates the pre-dial compliance engine. The configuration is validated and
- * compiled once; `check` then runs without validation or allocation while an
- * attempt passes.
+ * compiled once; `check` then runs without validation, allocating only its
+ * decision while an attempt passes.
  *
  * @example
  * const engine = createComplianceEngine({
@@ -332,7 +332,7 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
             true,
             rule.id,
             rule.priority,
-            `It is ${formatTimeOfDay(ms)} on ${formatIsoDate(day)} in ${where}; ${rule.name} allows ${describeWindows(rule, day)}.`,
+            `It is ${formatTimeOfDay(ms)} on ${formatIsoDate(day)} in ${where}; "${rule.name}" allows ${describeWindows(rule, day)}.`,
             c.jurisdiction,
             c.zone,
           );

@@ -242,6 +242,7 @@ export class ProfileCache {
   private readonly byResolution = new WeakMap<object, LocationProfile>();
   /** Profiles interned by content, so that a million keys share a few thousand profiles. */
   private readonly byContent = new Map<string, LocationProfile>();
+  private byResolved = new WeakMap<ResolvedLocation, LocationProfile>();
   private readonly plans = new Map<string, Map<object, unknown>>();
   private readonly plansFor = (signature: string): Map<object, unknown> => {
     let plans = this.plans.get(signature);
@@ -304,10 +305,14 @@ export class ProfileCache {
     this.numberSize = 0;
     this.byKey.clear();
     this.byContent.clear();
+    this.byResolved = new WeakMap();
     this.plans.clear();
   }
 
   private intern(resolved: ResolvedLocation): LocationProfile {
+    // Resolvers often return the same object for the same answer: no need to serialise it again.
+    const known = this.byResolved.get(resolved);
+    if (known !== undefined) return known;
     const content = JSON.stringify([resolved.status, resolved.candidates, resolved.notes ?? [], resolved.dataVersions]);
     let p = this.byContent.get(content);
     if (p === undefined) {
@@ -315,6 +320,7 @@ export class ProfileCache {
       if (this.byContent.size >= 100_000) this.byContent.clear();
       this.byContent.set(content, p);
     }
+    this.byResolved.set(resolved, p);
     return p;
   }
 

@@ -256,7 +256,7 @@ export const usStates = {
     {
       id: 'us-states.pa.sundays-sb992',
       kind: 'contact-date',
-      name: 'PA: no calls on Sundays (SB 992, reported from 2026-10-18)',
+      name: 'PA: no calls on Sundays (SB 992)',
       priority: 20,
       scope: { jurisdictions: ['US-PA'] },
       effectiveFrom: '2026-10-18',
