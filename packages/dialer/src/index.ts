@@ -15,3 +15,4 @@ export {
 export type { PredictivePacer, PredictiveState } from './pacing/predictive.js';
 export type { NotAnsweredResult, Pacer, PacingEvent, PacingSnapshot } from './pacing/types.js';
 export { createSeededRandom, type Random } from './sim/random.js';
+export * from './runtime/index.js';

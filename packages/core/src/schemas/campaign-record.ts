@@ -32,6 +32,8 @@ export const ActiveAttemptSchema = z.object({
   placedAt: InstantSchema,
   /** The agent reserved for the call (preview, personal callback). */
   agentId: z.string().min(1).max(128).optional(),
+  /** The record is offered to `agentId` for preview and no call is placed yet (`placedAt` is the offer time). */
+  offered: z.boolean().optional(),
 });
 export type ActiveAttempt = z.infer<typeof ActiveAttemptSchema>;
 

@@ -4,6 +4,13 @@
  * telephony and agents driven by a virtual clock for the runtime and demos.
  */
 export { type AgentModel, type AgentModelInput, AgentModelSchema, type AgentState } from './agent-model.js';
+export {
+  createSimulatedAgentsPort,
+  type SimulatedAgentsPort,
+  type SimulatedAgentsPortOptions,
+  SimulatedAgentsPortOptionsSchema,
+  SimulatedDispositionSchema,
+} from './agents-port.js';
 export { type Distribution, DistributionSchema, distributionMean, sampleDistribution } from './distributions.js';
 export {
   buildOracleProgram,

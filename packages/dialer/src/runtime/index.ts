@@ -1,0 +1,13 @@
+/** The campaign runtime: drives campaign groups over the telephony and agents ports. */
+export { realTimerClock, type TimerClock } from './clock.js';
+export type { AnyEventListener, CampaignRuntimeEventName, CampaignRuntimeEvents } from './events.js';
+export { type CampaignRuntimeOptions, RuntimeOptionsSchema } from './options.js';
+export { type CampaignRuntime, createCampaignRuntime, type GroupCommandResult } from './runtime.js';
+export type { AbandonmentWindows, GroupStats, ListStats, WindowRate } from './stats.js';
+export {
+  type AttemptOutcome,
+  type BlockPlan,
+  findTreatment,
+  planAfterAttempt,
+  planAfterBlock,
+} from './treatments.js';
