@@ -11,6 +11,12 @@ import { describeWithService } from './support/service.js';
 
 const available = await pgAvailability();
 
+/**
+ * Platform-level tables, read before a tenant is known: the tenant registry and
+ * the credentials (login by email, session token, API key hash).
+ */
+const PLATFORM_TABLES = ['outpace_tenants', 'outpace_users', 'outpace_sessions', 'outpace_api_keys'];
+
 async function count(pool: pg.Pool, schema: string, table: string): Promise<number> {
   const result = await pool.query(`select count(*)::int as n from "${schema}"."${table}"`);
   return result.rows[0].n as number;
@@ -83,6 +89,41 @@ describeWithService(available, 'postgres store', () => {
       await dropSchema(schema);
     });
 
+    it('reports a batch the server refused at the next call, and stores nothing of the import', async () => {
+      const schema = uniqueSchema('outpace_fail');
+      const store = createPostgresStore({ connectionString: pgUrl(), schema });
+      const tenant = await store.tenants.create({ name: 'Refused' });
+      const { contacts, lists } = store.forTenant(tenant.id);
+      const session = await contacts.beginImport({ mode: 'CREATE' });
+      const list = await session.createList({ name: 'Never' });
+      const contact = (clientId: string, firstName: string) => ({
+        clientId,
+        firstName,
+        others: {},
+        location: {},
+        devices: [{ index: 1, type: 'home' as const, value: '+12125550100' }],
+      });
+      // PostgreSQL text cannot hold U+0000: the server refuses the batch.
+      // The refusal arrives at write() (without a stager) or at the next call (COPY in flight).
+      let refused: unknown;
+      try {
+        await session.write(list.id, [contact('A', 'bad\u0000name')]);
+        await session.write(list.id, [contact('B', 'fine')]);
+        await session.commit();
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(Error);
+      expect(await lists.get(list.id)).toBeUndefined();
+      await session.abort();
+      const pool = new pg.Pool({ connectionString: pgUrl(), max: 1 });
+      expect(await count(pool, schema, 'outpace_contacts')).toBe(0);
+      expect(await count(pool, schema, 'outpace_segments')).toBe(0);
+      await pool.end();
+      await store.close();
+      await dropSchema(schema);
+    });
+
     it('upgrades a schema made by an older version in place, keeping its data', async () => {
       const schema = uniqueSchema('outpace_upg');
       const clock = createManualClock(Date.parse('2026-03-02T12:00:00Z'));
@@ -132,7 +173,7 @@ describeWithService(available, 'postgres store', () => {
       const tables = new Set(columns.rows.map((r) => r.table_name as string));
       expect(tables.size).toBeGreaterThanOrEqual(13);
       for (const table of tables) {
-        if (table === 'outpace_tenants') continue;
+        if (PLATFORM_TABLES.includes(table)) continue;
         expect(
           columns.rows.filter((r) => r.table_name === table).map((r) => r.column_name),
           table,
@@ -145,8 +186,8 @@ describeWithService(available, 'postgres store', () => {
            join pg_class t on t.oid = x.indrelid
            join pg_namespace n on n.oid = t.relnamespace
            join pg_attribute a on a.attrelid = t.oid and a.attnum = x.indkey[0]
-          where n.nspname = $1 and t.relname like 'outpace_%' and t.relname not like 'outpace_migration%' and t.relname <> 'outpace_tenants'`,
-        [schema],
+          where n.nspname = $1 and t.relname like 'outpace_%' and t.relname not like 'outpace_migration%' and not (t.relname = any($2))`,
+        [schema, PLATFORM_TABLES],
       );
       expect(indexes.rows.length).toBeGreaterThan(15);
       for (const row of indexes.rows) expect(row.first, `${row.table}.${row.index}`).toBe('tenant_id');

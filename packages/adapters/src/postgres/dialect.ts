@@ -1,6 +1,8 @@
 import { NUMERIC_PATTERN } from '@outpace/core';
 import { CompiledQuery, sql } from 'kysely';
+import type { Pool } from 'pg';
 import type { BulkColumn, BulkInsertOptions, SqlDialect, SqlExecutor, SqlTypes } from '../sql/dialect.js';
+import { createCopyStager } from './copy.js';
 
 /** Rows per `insert … select from unnest(…)` statement. */
 const ROWS_PER_STATEMENT = 5_000;
@@ -25,6 +27,8 @@ const ARRAY_TYPES: Readonly<Record<keyof SqlTypes, string>> = {
 export interface PostgresDialectOptions {
   /** Schema holding the tables; unqualified names (the search path) when absent. */
   schema?: string;
+  /** The pool behind the store's kysely instance, when the store knows it: imports then stage rows with COPY. */
+  pool?: () => Pool | undefined;
 }
 
 /**
@@ -47,6 +51,10 @@ export function createPostgresDialect(options: PostgresDialectOptions = {}): Sql
       json: 'jsonb',
     }),
     qualified: (table) => `${prefix}${quote(table)}`,
+    stager() {
+      const pool = options.pool?.();
+      return pool === undefined ? undefined : createCopyStager(pool, (table) => `${prefix}${quote(table)}`);
+    },
     number(t) {
       const n = sql`(${t})::numeric`;
       // Under 300 characters a decimal cannot overflow or underflow float8; longer

@@ -104,8 +104,10 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
   const parsed = parseInput(OptionsSchema, options, 'PostgreSQL store options');
   const logger = parsed.logger ?? noopLogger;
   const schema = parsed.schema;
-  const dialect = createPostgresDialect(schema === undefined ? {} : { schema });
   let ownedPool: Pool | undefined;
+  // The pool behind the kysely instance, when the store knows it (not for a user's kysely): imports COPY through it.
+  let rawPool: Pool | undefined;
+  const dialect = createPostgresDialect({ ...(schema === undefined ? {} : { schema }), pool: () => rawPool });
   const userKysely = parsed.kysely as Kysely<Database> | undefined;
 
   return createSqlStore({
@@ -127,6 +129,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
           pool.on('error', (error) => logger.warn('postgres idle connection failed', { error: error.message }));
           ownedPool = pool;
         }
+        rawPool = pool;
         db = new KyselyClass<Database>({ dialect: new PostgresDialect({ pool }) });
       }
       if (schema !== undefined) {
@@ -143,6 +146,7 @@ export function createPostgresStore(options: PostgresStoreOptions): SqlStore {
       // kysely's destroy() ends the pool: only for one the store created.
       if (ownedPool !== undefined && db !== undefined) await db.destroy();
       ownedPool = undefined;
+      rawPool = undefined;
     },
   });
 }

@@ -31,6 +31,8 @@ const OptionsSchema = z.object({ mode: UploadModeSchema, listId: IdSchema.option
 const CLIENT_ID_CONFLICT = '(tenant_id, data_id, client_id) where client_id is not null';
 /** ClientIDs looked up per statement. */
 const LOOKUP_CHUNK = 500;
+/** How often a session writing through a stager records that it is alive. */
+const TOUCH_EVERY_MS = 60_000;
 
 interface Target {
   /** The segment this session writes the list's contacts into. */
@@ -41,6 +43,8 @@ interface Target {
   staged: number;
   /** Most devices of a staged contact (the list's device slots grow to it at commit). */
   slots: number;
+  /** ClientIDs staged so far, when the session finds repeats itself (engines with a stager). */
+  seen?: Set<string>;
 }
 
 /** Columns a replacing contact takes from its staged row (all but keys and creation time). */
@@ -77,14 +81,24 @@ export async function beginSqlContactImport(
   const contacts = ctx.table('outpace_contacts');
   const lists = ctx.table('outpace_contact_lists');
   await sweepSegments(ctx, tenantId);
+  // Engines in another process (PostgreSQL) write a batch while the next one is
+  // prepared: one write in flight, its failure reported by the next call.
+  const stager = dialect.stager?.();
   const targets = new Map<string, Target>();
   if (listId !== undefined) {
     if ((await findListRow(db, ctx, tenantId, listId)) === undefined) throw listNotFound(listId);
     const segment = newSegmentId(ctx);
     await registerStaging(db, ctx, tenantId, segment, 'contacts');
-    targets.set(listId, { segment, staged: 0, slots: 0 });
+    targets.set(listId, { segment, staged: 0, slots: 0, ...(stager === undefined ? {} : { seen: new Set<string>() }) });
   }
   let status: 'open' | 'committing' | 'committed' | 'aborted' | 'failed' = 'open';
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  let lastTouch = Number.NEGATIVE_INFINITY;
+  const settle = async () => {
+    await inFlight;
+    if (failure !== undefined) throw failure.error;
+  };
   const requireOpen = () => {
     if (status !== 'open') {
       throw new OutpaceError('LIST_IMPORT_CLOSED', `This import session is already ${status}; begin a new import.`);
@@ -206,7 +220,13 @@ export async function beginSqlContactImport(
       requireOpen();
       const { list, dataId } = makeList(ctx, input);
       await registerStaging(db, ctx, tenantId, dataId, 'contacts');
-      targets.set(list.id, { segment: dataId, created: list, staged: 0, slots: 0 });
+      targets.set(list.id, {
+        segment: dataId,
+        created: list,
+        staged: 0,
+        slots: 0,
+        ...(stager === undefined ? {} : { seen: new Set<string>() }),
+      });
       return { ...list };
     },
 
@@ -234,7 +254,7 @@ export async function beginSqlContactImport(
         }
         const { clientId } = contact;
         if (clientId !== undefined) {
-          if (firstInBatch.has(clientId)) {
+          if (firstInBatch.has(clientId) || target.seen?.has(clientId)) {
             rejections.push(duplicate(index, clientId));
             return;
           }
@@ -280,22 +300,45 @@ export async function beginSqlContactImport(
           ids[i] = id;
           rows[i] = row;
         }
-        await db.transaction().execute(async (trx) => {
-          await dialect.stagingTransaction?.(trx);
-          const inserted = await dialect.insertRows(trx, 'outpace_contacts', contactColumns(slots), rows, {
-            onConflict: CLIENT_ID_CONFLICT,
-          });
-          target.staged += inserted;
-          if (slots > target.slots) target.slots = slots;
-          if (inserted < rows.length) {
-            // Some ClientIDs were staged by an earlier batch: find which rows were skipped.
-            const present = await presentIds(trx, target.segment, ids);
-            accepted.forEach((index, i) => {
-              if (!present.has(ids[i] as string)) rejections.push(duplicate(index, String(batch[index]?.clientId)));
-            });
+        if (stager !== undefined && target.seen !== undefined) {
+          for (const index of accepted) {
+            const clientId = batch[index]?.clientId;
+            if (clientId !== undefined) target.seen.add(clientId);
           }
-          await touchSegment(trx, ctx, tenantId, target.segment);
-        });
+          await settle();
+          if (slots > target.slots) target.slots = slots;
+          const columns = contactColumns(slots);
+          inFlight = stager.write('outpace_contacts', columns, rows).then(
+            () => {
+              target.staged += rows.length;
+            },
+            (error: unknown) => {
+              failure = { error };
+            },
+          );
+          const now = clock.now();
+          if (now - lastTouch >= TOUCH_EVERY_MS) {
+            lastTouch = now;
+            await touchSegment(db, ctx, tenantId, target.segment);
+          }
+        } else {
+          await db.transaction().execute(async (trx) => {
+            await dialect.stagingTransaction?.(trx);
+            const inserted = await dialect.insertRows(trx, 'outpace_contacts', contactColumns(slots), rows, {
+              onConflict: CLIENT_ID_CONFLICT,
+            });
+            target.staged += inserted;
+            if (slots > target.slots) target.slots = slots;
+            if (inserted < rows.length) {
+              // Some ClientIDs were staged by an earlier batch: find which rows were skipped.
+              const present = await presentIds(trx, target.segment, ids);
+              accepted.forEach((index, i) => {
+                if (!present.has(ids[i] as string)) rejections.push(duplicate(index, String(batch[index]?.clientId)));
+              });
+            }
+            await touchSegment(trx, ctx, tenantId, target.segment);
+          });
+        }
       }
       return rejections.sort((a, b) => a.index - b.index);
     },
@@ -305,6 +348,7 @@ export async function beginSqlContactImport(
       status = 'committing';
       let outcome: Awaited<ReturnType<typeof apply>>;
       try {
+        await settle();
         outcome = await db.transaction().execute(apply);
       } catch (error) {
         status = 'failed';
@@ -319,6 +363,7 @@ export async function beginSqlContactImport(
     async abort() {
       if (status !== 'open' && status !== 'failed') return;
       status = 'aborted';
+      await inFlight;
       const segments = [...targets.values()].map((t) => t.segment);
       targets.clear();
       await db.transaction().execute(async (trx) => {

@@ -42,6 +42,12 @@ export interface BulkInsertOptions {
   onConflict?: string;
 }
 
+/** Writes an import's staging rows on a connection of its own (see {@link SqlDialect.stager}). */
+export interface RowStager {
+  /** Inserts every row, in a transaction of its own; rejects if any row fails. */
+  write(table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void>;
+}
+
 /** Executes statements on one connection or transaction. */
 export type SqlExecutor = Kysely<Database> | Transaction<Database>;
 
@@ -98,6 +104,14 @@ export interface SqlDialect {
    * `synchronous_commit` for it).
    */
   stagingTransaction?(trx: Transaction<Database>): Promise<void>;
+  /**
+   * A writer for staging rows that works outside the caller's transaction, on
+   * another connection of an engine running in another process (PostgreSQL
+   * COPY), or undefined. With one, an import session prepares the next batch
+   * while the engine writes the previous one, and finds repeated ClientIDs
+   * itself instead of asking the database.
+   */
+  stager?(): RowStager | undefined;
 }
 
 /** Reads a boolean stored as 0/1, `true`/`false` or `'t'`/`'f'`. */
