@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createMemoryIdentity, createMemoryStore } from '@outpace/adapters/memory';
+import { createMemoryStore } from '@outpace/adapters/memory';
 import { type Logger, systemClock } from '@outpace/core';
 import { createSecretBox } from './auth/secret-box.js';
 import type { ServerConfig } from './config.js';
@@ -29,11 +29,10 @@ function consoleLogger(level: ServerConfig['LOG_LEVEL'], bindings: Record<string
 export async function createServerDeps(config: ServerConfig, options: { nodeId: string }) {
   const clock = systemClock;
   const store = createMemoryStore({ clock });
-  const identity = createMemoryIdentity(clock);
   const deps: ServerDeps = {
     store,
-    identity: identity.identity,
-    tenantIdentity: identity.forTenant,
+    identity: store.identity,
+    tenantIdentity: (tenantId) => store.forTenant(tenantId).identity,
     clock,
     logger: consoleLogger(config.LOG_LEVEL, { node: options.nodeId }),
     secretBox: createSecretBox(config.secretKey),

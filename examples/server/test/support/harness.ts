@@ -1,4 +1,4 @@
-import { createMemoryIdentity, createMemoryStore } from '@outpace/adapters/memory';
+import { createMemoryStore } from '@outpace/adapters/memory';
 import { createManualClock, noopLogger, type Role } from '@outpace/core';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/password.js';
@@ -21,10 +21,10 @@ export interface SeededTenant {
 export async function createHarness() {
   const clock = createManualClock(Date.parse('2026-11-25T15:00:00Z'));
   const store = createMemoryStore({ clock });
-  const identity = createMemoryIdentity(clock);
+  const identity = { identity: store.identity, forTenant: (tenantId: string) => store.forTenant(tenantId).identity };
   const deps: ServerDeps = {
     store,
-    identity: identity.identity,
+    identity: store.identity,
     tenantIdentity: identity.forTenant,
     clock,
     logger: noopLogger,

@@ -34,6 +34,15 @@ function page<T extends { id: string }>(items: Iterable<T>, query: PageQuery | u
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+const encodeAuditCursor = (e: AuditEntry) => Buffer.from(JSON.stringify([e.at, e.id])).toString('base64url');
+function decodeAuditCursor(cursor: string): { at: number; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof at === 'number' && typeof id === 'string') return { at, id };
+  } catch {}
+  throw new OutpaceError('VALIDATION_FAILED', `Cursor "${cursor}" was not returned by the audit log; omit it to start over.`);
+}
+
 /**
  * Creates the identity part of the memory store. Tenant-scoped views filter on
  * the tenant id so one tenant never sees another's users, keys or audit log.
@@ -52,7 +61,10 @@ export function createMemoryIdentity(clock: Clock): MemoryIdentity {
       throw new OutpaceError('CONFLICT', `A user with email "${input.email}" already exists; choose another email.`);
     }
     const now = clock.now();
-    const user: User = { ...input, id: createId('usr', clock), createdAt: now, updatedAt: now };
+    const user: User = { ...input, email: input.email.trim().toLowerCase(), id: createId('usr', clock), createdAt: now, updatedAt: now };
+    if (emailTaken(user.email)) {
+      throw new OutpaceError('CONFLICT', `A user with email "${user.email}" already exists; choose another email.`);
+    }
     users.set(user.id, user);
     return clone(user);
   };
@@ -66,6 +78,7 @@ export function createMemoryIdentity(clock: Clock): MemoryIdentity {
       throw new OutpaceError('CONFLICT', `A user with email "${patch.email}" already exists; choose another email.`);
     }
     const next: User = { ...user, ...patch, id, createdAt: user.createdAt, updatedAt: clock.now() };
+    next.email = next.email.trim().toLowerCase();
     users.set(id, next);
     return clone(next);
   };
@@ -169,14 +182,18 @@ export function createMemoryIdentity(clock: Clock): MemoryIdentity {
             (q.from === undefined || e.at >= q.from) &&
             (q.to === undefined || e.at < q.to),
         )
-        .sort((a, b) => (a.id < b.id ? 1 : -1));
-      // Newest first: the cursor is the last id seen, moving backwards.
-      const start = q.after === undefined ? 0 : matching.findIndex((e) => e.id < (q.after as string));
+        .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
+      // Newest first: the cursor is the position (at, id) of the last entry seen.
+      const cursor = q.after === undefined ? undefined : decodeAuditCursor(q.after);
+      const start =
+        cursor === undefined
+          ? 0
+          : matching.findIndex((e) => e.at < cursor.at || (e.at === cursor.at && e.id < cursor.id));
       const slice = start < 0 ? [] : matching.slice(start, start + q.limit);
       const last = slice.at(-1);
       return {
         items: slice.map(clone),
-        nextCursor: last !== undefined && start + q.limit < matching.length ? last.id : null,
+        nextCursor: last !== undefined && start + q.limit < matching.length ? encodeAuditCursor(last) : null,
       };
     },
   });

@@ -13,6 +13,7 @@ import { createMemoryRecords, createRecordState } from './campaigns-records.js';
 import { createCompactStorage } from './compact/index.js';
 import { createMemoryContacts } from './contacts.js';
 import { createMemoryCrud } from './crud.js';
+import { createMemoryIdentity } from './identity.js';
 import { createMemoryImportJobs } from './import-jobs.js';
 import { createMemoryLists } from './lists.js';
 import { createObjectContactTable, createObjectStaging } from './object-table.js';
@@ -69,6 +70,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
       ? { createTable: createObjectContactTable, createStaging: createObjectStaging }
       : createCompactStorage();
   const views = new Map<string, TenantStores>();
+  const identity = createMemoryIdentity(clock);
   let closed = false;
 
   const view = (state: TenantState, storage: ContactStorage): TenantStores => {
@@ -111,6 +113,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
       campaigns: createMemoryCampaigns(campaignState, clock),
       records,
       attempts,
+      identity: identity.forTenant(state.tenantId),
     });
   };
 
@@ -118,6 +121,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
     name: parsed.name ?? 'memory',
     capabilities,
     tenants: createMemoryTenants(clock),
+    identity: identity.identity,
     forTenant(tenantId) {
       const id = parseInput(IdSchema, tenantId, 'Tenant id');
       let stores = views.get(id);

@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'k
 import { Migrator, sql } from 'kysely';
 import { CAMPAIGN_MIGRATION } from './campaigns-schema.js';
 import type { SqlDialect } from './dialect.js';
+import { IDENTITY_MIGRATION } from './identity-schema.js';
 import { DEVICE_SLOTS, slotColumn } from './schema.js';
 
 /** Name of the table recording which migrations ran (kysely's bookkeeping). */
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
     ['outpace_list_rules', 'outpace_label_schemas', 'outpace_data_mappings', 'outpace_spec_files'].map(objectTable),
   ],
   ['0005_campaigns', CAMPAIGN_MIGRATION],
+  ['0006_identity', IDENTITY_MIGRATION],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */

@@ -15,6 +15,7 @@ import type { SqlContext } from './context.js';
 import { parseInput, tableRef } from './context.js';
 import { createSqlCrud } from './crud.js';
 import type { SqlDialect } from './dialect.js';
+import { createSqlIdentity } from './identity.js';
 import { createSqlImportJobs } from './import-jobs.js';
 import { createSqlLists } from './lists.js';
 import { runMigrations } from './migrations.js';
@@ -98,6 +99,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     },
   };
 
+  const identity = createSqlIdentity(ctx);
   const views = new Map<string, TenantStores>();
   const view = (tenantId: string): TenantStores => {
     const { records, attempts } = createSqlRecords(ctx, tenantId);
@@ -134,6 +136,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
       campaigns: createSqlCampaigns(ctx, tenantId),
       records,
       attempts,
+      identity: identity.forTenant(tenantId),
     });
   };
 
@@ -147,6 +150,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     name: dialect.name,
     capabilities,
     tenants: createSqlTenants(ctx),
+    identity: identity.identity,
     forTenant(tenantId) {
       const id = parseInput(IdSchema, tenantId, 'Tenant id');
       let stores = views.get(id);

@@ -4,6 +4,7 @@ import { contactsSuite } from './contacts.js';
 import type { OpenStore } from './context.js';
 import { createSuiteContext } from './context.js';
 import { crudAndJobsSuite } from './crud-jobs.js';
+import { identitySuite } from './identity.js';
 import { importsSuite } from './imports.js';
 import { isolationSuite } from './isolation.js';
 import { selectionSuite } from './selection.js';
@@ -44,5 +45,6 @@ export function describeStoreConformance(name: string, open: OpenStore, options:
     crudAndJobsSuite(ctx);
     isolationSuite(ctx);
     campaignsSuite(ctx);
+    identitySuite(ctx);
   });
 }

@@ -1,4 +1,5 @@
 import type { Page, PageQuery } from '../schemas/common.js';
+import type { IdentityStore, TenantIdentityStore } from './identity.js';
 import type { Contact, NewContact, NewContactInput } from '../schemas/contact.js';
 import type { ContactList, ContactListPatch, NewContactListInput } from '../schemas/contact-list.js';
 import type { ImportIssue, ImportJob, ImportJobPatch, UploadMode } from '../schemas/import-job.js';
@@ -231,6 +232,8 @@ export interface TenantStores {
   readonly records: CampaignRecordStore;
   /** The attempt history. */
   readonly attempts: AttemptStore;
+  /** The tenant's users, API keys and audit log. */
+  readonly identity: TenantIdentityStore;
 }
 
 /**
@@ -241,6 +244,8 @@ export interface OutpaceStore {
   readonly name: string;
   readonly capabilities: StoreCapabilities;
   readonly tenants: TenantStore;
+  /** Credential lookups made before the tenant is known (login, sessions, API keys). */
+  readonly identity: IdentityStore;
   forTenant(tenantId: string): TenantStores;
   /** Releases connections. Idempotent. */
   close(): Promise<void>;
