@@ -5,6 +5,15 @@
  */
 export { type AgentModel, type AgentModelInput, AgentModelSchema, type AgentState } from './agent-model.js';
 export {
+  type AgentCounts,
+  type AgentStateEvent,
+  createSimulatedAgents,
+  type SimulatedAgent,
+  type SimulatedAgents,
+  type SimulatedAgentsOptions,
+  SimulatedAgentsOptionsSchema,
+} from './agents.js';
+export {
   createSimulatedAgentsPort,
   type SimulatedAgentsPort,
   type SimulatedAgentsPortOptions,
@@ -48,3 +57,17 @@ export {
   simulate,
   type TraceEntry,
 } from './simulate.js';
+export {
+  createSimulatedTelephony,
+  type SimulatedTelephony,
+  type SimulatedTelephonyOptions,
+  SimulatedTelephonyOptionsSchema,
+  type SimulatedTelephonyStats,
+} from './telephony.js';
+export {
+  type CancelTimer,
+  createRealTimeClock,
+  createVirtualClock,
+  type SimClock,
+  type VirtualClock,
+} from './virtual-clock.js';

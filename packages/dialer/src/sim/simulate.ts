@@ -354,7 +354,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     emit({ type: 'not-answered', at: now, result });
   };
 
-  const agentFree = (agent: SimAgent) => {
+  const agentFree = (agent: SimAgent, mayPause = true) => {
     if (agent.logoutPending) {
       agent.logoutPending = false;
       agent.state = 'logged-out';
@@ -363,6 +363,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     }
     const pauses = o.agents.pauses;
     if (
+      mayPause &&
       pauses.probability > 0 &&
       hashUniform(seed, STREAM.agent, agent.index, 2 * agent.callsDone) < pauses.probability
     ) {
@@ -553,7 +554,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
       case Kind.PauseEnd: {
         const agent = item.agent!;
         if (agent.state !== 'paused' || agent.pauseToken !== item.token) continue;
-        agentFree(agent);
+        agentFree(agent, false);
         break;
       }
     }
