@@ -8,9 +8,11 @@ import {
   systemClock,
 } from '@outpace/core';
 import { z } from 'zod';
+import { createAutomationState, createMemoryAutomations, createMemorySchedulerRuns } from './automations.js';
 import { createCampaignState, createMemoryCampaigns } from './campaigns.js';
 import { createMemoryRecords, createRecordState } from './campaigns-records.js';
 import { createCompactStorage } from './compact/index.js';
+import { createComplianceState, createMemoryCompliance } from './compliance.js';
 import { createMemoryContacts } from './contacts.js';
 import { createMemoryCrud } from './crud.js';
 import { createMemoryIdentity } from './identity.js';
@@ -76,6 +78,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
   const view = (state: TenantState, storage: ContactStorage): TenantStores => {
     const campaignState = createCampaignState();
     const { records, attempts } = createMemoryRecords(createRecordState(), campaignState, clock);
+    const automationState = createAutomationState();
     return Object.freeze({
       tenantId: state.tenantId,
       lists: createMemoryLists(state, storage, clock),
@@ -113,6 +116,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
       campaigns: createMemoryCampaigns(campaignState, clock),
       records,
       attempts,
+      automations: createMemoryAutomations(automationState, clock),
+      schedulerRuns: createMemorySchedulerRuns(automationState, clock),
+      compliance: createMemoryCompliance(createComplianceState(), clock),
       identity: identity.forTenant(state.tenantId),
     });
   };

@@ -1,6 +1,7 @@
 import { OutpaceError } from '@outpace/core';
 import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'kysely';
 import { Migrator, sql } from 'kysely';
+import { AUTOMATION_MIGRATION } from './automations-schema.js';
 import { CAMPAIGN_MIGRATION } from './campaigns-schema.js';
 import type { SqlDialect } from './dialect.js';
 import { IDENTITY_MIGRATION } from './identity-schema.js';
@@ -27,6 +28,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
     ['outpace_list_rules', 'outpace_label_schemas', 'outpace_data_mappings', 'outpace_spec_files'].map(objectTable),
   ],
   ['0005_campaigns', CAMPAIGN_MIGRATION],
+  ['0007_automations_compliance', AUTOMATION_MIGRATION],
   ['0006_identity', IDENTITY_MIGRATION],
 ];
 

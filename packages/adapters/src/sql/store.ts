@@ -8,9 +8,11 @@ import {
   OutpaceError,
 } from '@outpace/core';
 import type { Kysely } from 'kysely';
+import { createSqlAutomations, createSqlSchedulerRuns } from './automations.js';
 import { createSqlCampaigns } from './campaigns.js';
 import { createSqlRecords } from './campaigns-records.js';
 import { createSqlContacts } from './contacts.js';
+import { createSqlCompliance } from './compliance.js';
 import type { SqlContext } from './context.js';
 import { parseInput, tableRef } from './context.js';
 import { createSqlCrud } from './crud.js';
@@ -136,6 +138,9 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
       campaigns: createSqlCampaigns(ctx, tenantId),
       records,
       attempts,
+      automations: createSqlAutomations(ctx, tenantId),
+      schedulerRuns: createSqlSchedulerRuns(ctx, tenantId),
+      compliance: createSqlCompliance(ctx, tenantId),
       identity: identity.forTenant(tenantId),
     });
   };

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import { automationsSuite } from './automations.js';
 import { campaignsSuite } from './campaigns.js';
+import { complianceStoresSuite } from './compliance-stores.js';
 import { contactsSuite } from './contacts.js';
 import type { OpenStore } from './context.js';
 import { createSuiteContext } from './context.js';
@@ -45,6 +47,8 @@ export function describeStoreConformance(name: string, open: OpenStore, options:
     crudAndJobsSuite(ctx);
     isolationSuite(ctx);
     campaignsSuite(ctx);
+    automationsSuite(ctx);
+    complianceStoresSuite(ctx);
     identitySuite(ctx);
   });
 }

@@ -16,7 +16,9 @@ import type {
   SuppressionQueryInput,
 } from '../schemas/suppression.js';
 import type { Tenant, TenantSettingsInput } from '../schemas/tenant.js';
+import type { AutomationStore, SchedulerRunStore } from './automation-stores.js';
 import type { AttemptStore, CampaignRecordStore, CampaignStore } from './campaign-stores.js';
+import type { ComplianceStore } from './compliance-stores.js';
 
 /** What a store can do, so shared code branches on capabilities, never on names. */
 export interface StoreCapabilities {
@@ -232,6 +234,12 @@ export interface TenantStores {
   readonly records: CampaignRecordStore;
   /** The attempt history. */
   readonly attempts: AttemptStore;
+  /** List automations (SFTP jobs) and their run state. */
+  readonly automations: AutomationStore;
+  /** Runs of scheduled jobs (automations, housekeeping) with their outcomes. */
+  readonly schedulerRuns: SchedulerRunStore;
+  /** Compliance settings, rule sets, custom time zones, restricted dates and registry copies. */
+  readonly compliance: ComplianceStore;
   /** The tenant's users, API keys and audit log. */
   readonly identity: TenantIdentityStore;
 }
