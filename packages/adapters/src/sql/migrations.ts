@@ -28,8 +28,8 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
     ['outpace_list_rules', 'outpace_label_schemas', 'outpace_data_mappings', 'outpace_spec_files'].map(objectTable),
   ],
   ['0005_campaigns', CAMPAIGN_MIGRATION],
-  ['0007_automations_compliance', AUTOMATION_MIGRATION],
   ['0006_identity', IDENTITY_MIGRATION],
+  ['0007_automations_compliance', AUTOMATION_MIGRATION],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */
