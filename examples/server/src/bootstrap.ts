@@ -1,40 +1,58 @@
 import { createHash } from 'node:crypto';
-import { createMemoryStore } from '@outpace/adapters/memory';
+import path from 'node:path';
+import { createPostgresStore } from '@outpace/adapters/postgres';
+import { createSqliteStore } from '@outpace/adapters/sqlite';
 import { type Logger, systemClock } from '@outpace/core';
 import { createSecretBox } from './auth/secret-box.js';
 import type { ServerConfig } from './config.js';
 import type { ServerDeps } from './deps.js';
+import { type SeedResult, seedFirstStart } from './seed.js';
 
-function consoleLogger(level: ServerConfig['LOG_LEVEL'], bindings: Record<string, unknown> = {}): Logger {
+/** A JSON-lines logger on stdout (never given secrets). */
+export function createConsoleLogger(level: ServerConfig['LOG_LEVEL'], bindings: Record<string, unknown> = {}): Logger {
   const order = ['debug', 'info', 'warn', 'error', 'silent'];
   const min = order.indexOf(level);
   const log = (lvl: string) => (message: string, fields?: Record<string, unknown>) => {
-    if (order.indexOf(lvl) >= min)
+    if (order.indexOf(lvl) >= min) {
       console.log(JSON.stringify({ level: lvl, time: new Date().toISOString(), msg: message, ...bindings, ...fields }));
+    }
   };
   return {
     debug: log('debug'),
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
-    child: (more) => consoleLogger(level, { ...bindings, ...more }),
+    child: (more) => createConsoleLogger(level, { ...bindings, ...more }),
   };
 }
 
 /**
- * Builds the server's dependencies from its configuration.
- * Storage: the SQLite/PostgreSQL adapters replace the memory store here once
- * they land (issue 4); until then the server keeps its data in memory.
+ * Builds the server's dependencies from its configuration: SQLite in the data
+ * folder by default, PostgreSQL when DATABASE_URL is set; migrations run at
+ * start; a fresh installation is seeded with the demo tenant.
  */
 export async function createServerDeps(config: ServerConfig, options: { nodeId: string }) {
   const clock = systemClock;
-  const store = createMemoryStore({ clock });
+  const logger = createConsoleLogger(config.LOG_LEVEL, { node: options.nodeId });
+  const store =
+    config.DATABASE_URL !== undefined
+      ? createPostgresStore({ connectionString: config.DATABASE_URL, clock, logger })
+      : createSqliteStore({ filename: path.join(config.OUTPACE_DATA_DIR, 'outpace.db'), clock, logger });
+  const ran = await store.migrate();
+  if (ran.length > 0) logger.info('migrations ran', { migrations: ran });
+  const seed: SeedResult | undefined = await seedFirstStart(store, {
+    adminEmail: config.OUTPACE_ADMIN_EMAIL,
+    adminPassword: config.OUTPACE_ADMIN_PASSWORD,
+    demo: config.OUTPACE_DEMO,
+    clock,
+    logger,
+  });
   const deps: ServerDeps = {
     store,
     identity: store.identity,
     tenantIdentity: (tenantId) => store.forTenant(tenantId).identity,
     clock,
-    logger: consoleLogger(config.LOG_LEVEL, { node: options.nodeId }),
+    logger,
     secretBox: createSecretBox(config.secretKey),
     csrfKey: createHash('sha256').update(config.secretKey).update('csrf').digest(),
     http: {
@@ -44,5 +62,5 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
       sessionTtlMs: 8 * 3600_000,
     },
   };
-  return { deps, close: () => store.close() };
+  return { deps, seed, close: () => store.close() };
 }

@@ -16,7 +16,15 @@ async function main(): Promise<void> {
     throw err;
   }
   const nodeId = config.OUTPACE_NODE_ID ?? `${hostname()}-${process.pid}`;
-  const { deps, close } = await createServerDeps(config, { nodeId });
+  const { deps, seed, close } = await createServerDeps(config, { nodeId });
+  if (seed !== undefined) {
+    console.log(`First start: created tenant ${seed.tenantId} and administrator ${seed.adminEmail}.`);
+    if (seed.generatedPassword !== undefined) {
+      console.log(
+        `  Administrator password (shown once; set OUTPACE_ADMIN_PASSWORD to choose it): ${seed.generatedPassword}`,
+      );
+    }
+  }
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     console.log(`Outpace ${nodeId} listening on http://localhost:${info.port} (API reference: /docs)`);
