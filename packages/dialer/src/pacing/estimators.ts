@@ -273,7 +273,7 @@ export class DelayKernel {
   constructor(
     readonly lags = 90,
     private readonly memoryMs = 7_200_000,
-    private readonly smoothness = 0.02,
+    private readonly smoothness = 0.1,
   ) {
     this.auto = new Float64Array(lags);
     this.cross = new Float64Array(lags);
@@ -334,11 +334,11 @@ export class DelayKernel {
 
   /**
    * The estimated answers per dial by delay second (its sum is the live share
-   * as the kernel sees it), recomputed at most once a minute.
+   * as the kernel sees it), recomputed at most every five minutes.
    */
   kernel(now: number): Float64Array | undefined {
     if (this.answers < 100) return undefined;
-    if (this.solved && now - this.solvedAt < 60_000) return this.solved;
+    if (this.solved && now - this.solvedAt < 300_000) return this.solved;
     const n = this.lags;
     const a0 = this.auto[0]!;
     if (a0 <= 0) return undefined;
@@ -346,7 +346,8 @@ export class DelayKernel {
       ? Float64Array.from(this.solved)
       : new Float64Array(n).fill(this.answers / Math.max(1, a0) / n);
     const mu = this.smoothness * a0;
-    for (let sweep = 0; sweep < 40; sweep++) {
+    // Warm-started from the last solution, a few sweeps keep up with slow changes.
+    for (let sweep = 0; sweep < (this.solved ? 15 : 60); sweep++) {
       for (let j = 0; j < n; j++) {
         let sum = 0;
         for (let k = 0; k < n; k++) if (k !== j) sum += this.auto[Math.abs(j - k)]! * beta[k]!;

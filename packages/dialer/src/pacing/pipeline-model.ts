@@ -64,7 +64,9 @@ export class PipelineModel {
   }
   /** Mean time from dial to resolution (ms), from Little's law. */
   get resolveMs(): number {
-    return this.resolveCount >= 5 ? this.resolveIntegral / this.resolveCount : 15_000;
+    // Until calls in flight have been integrated over some time, assume a typical 15 s.
+    if (this.resolveCount < 5 || this.resolveIntegral <= 0) return 15_000;
+    return Math.min(120_000, Math.max(1000, this.resolveIntegral / this.resolveCount));
   }
   /** Whether the learned answer-delay distribution is in use. */
   get kernelActive(): boolean {

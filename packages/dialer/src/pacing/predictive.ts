@@ -52,7 +52,7 @@ const PROJECTION_MS = 600_000;
 /** Time constant of measured goal metrics (busy factor, agent wait). */
 const GOAL_TAU_MS = 300_000;
 /** Goal integrator gain per second at a relative error of 1. */
-const GOAL_GAIN = 0.004;
+const GOAL_GAIN = 0.005;
 
 /**
  * Predictive pacing. It estimates the live-answer rate, the delay from dial to
@@ -91,7 +91,13 @@ export function createPredictivePacer(
   let taper = 0;
   let learned = 0;
 
-  const theta = () => (goal.goal === 'abandon-rate' ? abandonTheta : Math.min(abandonTheta, goalTheta));
+  const theta = () =>
+    Math.max(MIN_THRESHOLD, goal.goal === 'abandon-rate' ? abandonTheta : Math.min(abandonTheta, goalTheta));
+  /**
+   * Below the smallest threshold a goal (a low busy factor, say) can still ask
+   * for less: the dials above progressive are then scaled down, to none at all.
+   */
+  const extraShare = () => (goal.goal === 'abandon-rate' ? 1 : Math.min(1, goalTheta / MIN_THRESHOLD));
 
   const onLiveOutcome = (abandoned: boolean) => {
     // Learn fast while the threshold is a prior, then settle (a decaying gain).
@@ -135,7 +141,8 @@ export function createPredictivePacer(
     if (goal.goal === 'abandon-rate' || phase !== 'predictive') return;
     // Relative error > 0 means: dial more aggressively.
     let error = 0;
-    if (goal.goal === 'busy-factor') error = (goal.target - occupancy) / goal.target;
+    // A busy-factor error of 10 points counts as a relative error of 1.
+    if (goal.goal === 'busy-factor') error = (goal.target - occupancy) / 0.1;
     else if (goal.goal === 'agent-wait') {
       const wait = connectsDecayed > 1 ? readyIntegral / connectsDecayed : Number.POSITIVE_INFINITY;
       error = (wait - goal.targetMs) / goal.targetMs;
@@ -144,7 +151,7 @@ export function createPredictivePacer(
     }
     error = Math.max(-1, Math.min(1, error));
     if (error < 0 || goalTheta <= abandonTheta * 1.5) goalTheta *= Math.exp(GOAL_GAIN * error * (dt / 1000));
-    goalTheta = Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD, goalTheta));
+    goalTheta = Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD * 1e-3, goalTheta));
   };
 
   /** Dials wanted by the risk policy, with the last dial placed with an interpolated probability. */
@@ -217,7 +224,11 @@ export function createPredictivePacer(
           taper = Math.min(1, (headroom - options.guardMargin) / options.guardTaper);
           const effective = th * (TAPER_FLOOR + (1 - TAPER_FLOOR) * taper);
           // Never fewer than progressive would place.
-          wanted = Math.max(predictiveCalls(s, p, effective, staffed), progressiveCalls(s, 1));
+          const floor = progressiveCalls(s, 1);
+          const extra = Math.max(0, predictiveCalls(s, p, effective, staffed) - Math.max(0, floor));
+          const share = extraShare();
+          const scaled = share >= 1 ? extra : Math.floor(extra * share + draw);
+          wanted = Math.max(floor, 0) + scaled;
         }
       }
       const calls = caps.apply(wanted, s);
