@@ -20,8 +20,8 @@ import {
 import { createAdaptiveDialLevelPacer, createConstantRatePacer, createIdleRatioPacer } from './pacing/baselines.js';
 import { type DriftResult, runDrift } from './pacing/drift.js';
 import { loadHighs } from './pacing/highs.js';
-import { writeReport } from './pacing/report.js';
-import { type Policy, type PolicyResult, type RunPlan, runPolicy, tune } from './pacing/run.js';
+import { evaluateGoals, type ScenarioReport, writeReport } from './pacing/report.js';
+import { type Policy, type RunPlan, runPolicy, tune } from './pacing/run.js';
 import { driftScenario, gridScenario, realisticScenario, type Scenario, TARGET } from './pacing/scenarios.js';
 import { liveAnswersNeeded } from './pacing/stats.js';
 
@@ -33,14 +33,6 @@ const only = args
   .split(',');
 const wants = (group: string) => !only || only.includes(group);
 const HOUR = 3_600_000;
-
-export interface ScenarioReport {
-  scenario: Scenario;
-  optimum: { occupancy: number; abandonRate: number; meanDials: number; variables: number; seconds: number };
-  plan: { replications: number; hoursPerReplication: number; warmupHours: number; liveAnswersTarget: number };
-  tuned: { idleRatio: number; constantRatePerMinute: number };
-  results: PolicyResult[];
-}
 
 const highs = await loadHighs();
 const solver = highsSolver(highs, { solver: 'ipm' });
@@ -206,11 +198,15 @@ if (wants('small')) {
 }
 
 const elapsedSeconds = (Date.now() - started) / 1000;
+const data = { quick, elapsedSeconds, cpus: cpus().length, grid, realistic, small, drift };
+log(`\nGoals (${quick ? 'quick run: short horizons, wide intervals' : 'full run'}):`);
+for (const goal of evaluateGoals(data))
+  log(`  ${goal.met ? 'met ' : 'MISS'}  ${goal.id}: ${goal.goal} — ${goal.measured}`);
 log(`\nTotal ${elapsedSeconds.toFixed(0)} s.`);
 if (!only) {
-  writeReport({ quick, elapsedSeconds, cpus: cpus().length, grid, realistic, small, drift });
+  writeReport(data);
   log('Wrote docs/benchmarks/pacing.json, pacing.md and pacing.svg.');
 } else {
-  writeFileSync(`/tmp/pacing-bench-${only.join('-')}.json`, JSON.stringify({ grid, realistic, small, drift }, null, 1));
+  writeFileSync(`/tmp/pacing-bench-${only.join('-')}.json`, JSON.stringify(data, null, 1));
   log(`--only given: report files not rewritten (raw figures in /tmp/pacing-bench-${only.join('-')}.json).`);
 }
