@@ -79,6 +79,12 @@ export function createMemoryImportJobs(state: TenantState, clock: Clock): Import
         nextCursor: rows.length > limit && last !== undefined ? encodeCursor([last.position]) : null,
       };
     },
+    async deleteReports(jobId) {
+      requireJob(jobId);
+      const deleted = state.reports.get(jobId)?.length ?? 0;
+      state.reports.set(jobId, []);
+      return deleted;
+    },
     streamReports(jobId, options) {
       return (async function* () {
         const { rejectedOnly } = parseInput(ReportQuerySchema, options ?? {}, 'Report options');

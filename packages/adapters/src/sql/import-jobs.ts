@@ -242,6 +242,18 @@ export function createSqlImportJobs(ctx: SqlContext, tenantId: string): ImportJo
       const page = toPage(rows, limit, (r) => [readNumber(r.seq)]);
       return { items: page.items.map(toReport), nextCursor: page.nextCursor };
     },
+    async deleteReports(jobId) {
+      const db = await ctx.db();
+      return db.transaction().execute(async (trx) => {
+        await requireJob(trx, jobId, true);
+        const result = await trx
+          .deleteFrom('outpace_import_reports')
+          .where('tenant_id', '=', tenantId)
+          .where('job_id', '=', jobId)
+          .executeTakeFirst();
+        return Number(result.numDeletedRows);
+      });
+    },
     streamReports(jobId, options) {
       return (async function* () {
         const { rejectedOnly } = parseInput(ReportQuerySchema, options ?? {}, 'Report options');

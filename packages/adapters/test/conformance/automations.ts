@@ -1,8 +1,8 @@
 import type { NewAutomationInput, TenantStores } from '@outpace/core';
-import { createId, PROCESSED_FILES_LIMIT } from '@outpace/core';
+import { createId, emptyImportCounters, PROCESSED_FILES_LIMIT } from '@outpace/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from './context.js';
-import { collectPages, expectCode } from './context.js';
+import { collect, collectPages, expectCode } from './context.js';
 
 const FINGERPRINT = 'SHA256:oNDMpFP9zumKAD5UTvpgl/7H/maxVh0B1Mr+AJbjG4I';
 
@@ -149,6 +149,34 @@ export function automationsSuite(ctx: SuiteContext): void {
       expect(state?.processed).toHaveLength(PROCESSED_FILES_LIMIT);
       expect(state?.processed.at(-1)?.path).toBe(`in/${PROCESSED_FILES_LIMIT + 4}.csv`);
       await expectCode(t.automations.recordProcessed('aut_missing', []), 'NOT_FOUND');
+    });
+  });
+
+  describe('import report retention', () => {
+    it('deletes a job\u2019s line reports and keeps the job with its counters', async () => {
+      const t = await ctx.tenant();
+      const b = await ctx.tenant();
+      const job = await t.importJobs.create({
+        ...emptyImportCounters(),
+        kind: 'contacts',
+        state: 'completed',
+        uploadMode: 'CREATE',
+        listIds: [],
+        fileName: 'a.csv',
+        rejectedLines: 2,
+      });
+      await t.importJobs.appendReports(job.id, [
+        { line: 2, rejected: true, raw: 'bad,row', issues: [] },
+        { line: 5, rejected: true, raw: 'worse,row', issues: [] },
+      ]);
+      expect(t.importJobs.deleteReports).toBeTypeOf('function');
+      await expectCode(b.importJobs.deleteReports?.(job.id) ?? Promise.resolve(), 'NOT_FOUND');
+      expect(await t.importJobs.deleteReports?.(job.id)).toBe(2);
+      expect(await collect(t.importJobs.streamReports(job.id))).toEqual([]);
+      expect((await t.importJobs.get(job.id))?.rejectedLines).toBe(2);
+      expect(await t.importJobs.deleteReports?.(job.id)).toBe(0);
+      await t.importJobs.appendReports(job.id, [{ line: 9, rejected: false, raw: null, issues: [] }]);
+      expect((await t.importJobs.listReports(job.id)).items.map((r) => r.line)).toEqual([9]);
     });
   });
 

@@ -207,6 +207,12 @@ export interface ImportJobStore {
   /** Paged line reports; `rejectedOnly` gives the rejects artifact. */
   listReports(jobId: string, query?: PageQuery & { rejectedOnly?: boolean }): Promise<Page<ImportLineReport>>;
   streamReports(jobId: string, options?: { rejectedOnly?: boolean }): AsyncIterable<ImportLineReport>;
+  /**
+   * Deletes a job's line reports (artifact retention); the job and its
+   * counters stay. Resolves to the number deleted; throws `NOT_FOUND` for an
+   * unknown job. Optional: stores without it keep reports forever.
+   */
+  deleteReports?(jobId: string): Promise<number>;
 }
 
 /** Tenants (platform level, not scoped to one tenant). */
