@@ -24,9 +24,16 @@ export function createObjectContactTable(listId: string): ContactTable {
     *scan(afterId) {
       sorted ??= [...byId.keys()].sort();
       const ids = sorted;
-      for (const id of ids) {
-        if (afterId !== undefined && id <= afterId) continue;
-        const contact = byId.get(id);
+      // Binary search for the first id after the cursor, so paging is not quadratic.
+      let low = 0;
+      let high = ids.length;
+      while (afterId !== undefined && low < high) {
+        const mid = (low + high) >>> 1;
+        if ((ids[mid] as string) <= afterId) low = mid + 1;
+        else high = mid;
+      }
+      for (let i = low; i < ids.length; i++) {
+        const contact = byId.get(ids[i] as string);
         if (contact !== undefined) yield structuredClone(contact);
       }
     },
