@@ -11,6 +11,14 @@ import type { AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
 import { createRouter } from './http/openapi.js';
 import { authRoutes } from './routes/auth.js';
+import { contactRoutes, contactSearchRoutes } from './routes/contacts.js';
+import { importRoutes } from './routes/imports.js';
+import { labelRoutes } from './routes/labels.js';
+import { listRuleRoutes } from './routes/list-rules.js';
+import { listRoutes } from './routes/lists.js';
+import { dataMappingRoutes } from './routes/mappings.js';
+import { specFileRoutes } from './routes/spec-files.js';
+import { suppressionRoutes } from './routes/suppression.js';
 import { auditRoutes, settingsRoutes, tenantRoutes } from './routes/tenants.js';
 import { apiKeyRoutes, userRoutes } from './routes/users.js';
 import { versions } from './versions.js';
@@ -37,6 +45,9 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.use('/api/*', async (c, next) => {
     // Uploads have their own (larger) limit and are streamed; everything else is JSON.
     const isUpload = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
+    // An upload without a declared length is counted by the upload route as it
+    // streams (services/imports-upload.ts); bodyLimit would buffer it whole.
+    if (isUpload && !c.req.header('content-length')) return next();
     return bodyLimit({
       maxSize: isUpload ? deps.http.maxUploadBytes : deps.http.maxJsonBytes,
       onError: () => {
@@ -62,6 +73,15 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.route('/api/v1/users', userRoutes());
   app.route('/api/v1/api-keys', apiKeyRoutes());
   app.route('/api/v1/audit', auditRoutes());
+  app.route('/api/v1/lists', listRoutes());
+  app.route('/api/v1/lists', contactRoutes());
+  app.route('/api/v1/contacts', contactSearchRoutes());
+  app.route('/api/v1/imports', importRoutes());
+  app.route('/api/v1/suppression-lists', suppressionRoutes());
+  app.route('/api/v1/list-rules', listRuleRoutes());
+  app.route('/api/v1/spec-files', specFileRoutes());
+  app.route('/api/v1/data-mappings', dataMappingRoutes());
+  app.route('/api/v1/labels', labelRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
