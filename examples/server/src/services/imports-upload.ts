@@ -119,7 +119,12 @@ export async function receiveUpload(
       });
 
     async function* gated(stream: Readable): AsyncIterable<Uint8Array> {
-      for await (const chunk of stream.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+      try {
+        for await (const chunk of stream.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+      } catch (error) {
+        // The parser destroys the file part when the form breaks; say so in the job.
+        throw isOutpaceError(error) ? error : (uploadError ?? incomplete((error as Error)?.message ?? String(error)));
+      }
       // The file part ended; its end counts only when the whole form did.
       await uploadComplete();
     }
