@@ -11,6 +11,8 @@ import type { AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
 import { createRouter } from './http/openapi.js';
 import { authRoutes } from './routes/auth.js';
+import { automationRoutes, schedulerRoutes } from './routes/automations.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { contactRoutes, contactSearchRoutes } from './routes/contacts.js';
 import { importRoutes } from './routes/imports.js';
 import { labelRoutes } from './routes/labels.js';
@@ -21,6 +23,7 @@ import { specFileRoutes } from './routes/spec-files.js';
 import { suppressionRoutes } from './routes/suppression.js';
 import { auditRoutes, settingsRoutes, tenantRoutes } from './routes/tenants.js';
 import { apiKeyRoutes, userRoutes } from './routes/users.js';
+import { installComplianceHooks } from './services/compliance-engine.js';
 import { versions } from './versions.js';
 
 const require = createRequire(import.meta.url);
@@ -34,6 +37,8 @@ const SWAGGER_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagge
  */
 export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
+  // Per-tenant location resolvers (custom time zones) and compliance engines, cached and invalidated on change.
+  installComplianceHooks(deps);
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -82,6 +87,9 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.route('/api/v1/spec-files', specFileRoutes());
   app.route('/api/v1/data-mappings', dataMappingRoutes());
   app.route('/api/v1/labels', labelRoutes());
+  app.route('/api/v1/automations', automationRoutes());
+  app.route('/api/v1/scheduler', schedulerRoutes());
+  app.route('/api/v1/compliance', complianceRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

@@ -1,5 +1,17 @@
-import type { Clock, IdentityStore, LocationResolver, Logger, OutpaceStore, TenantIdentityStore } from '@outpace/core';
+import type { SftpFileSourceOptions } from '@outpace/adapters/sftp';
+import type { ComplianceEngine } from '@outpace/compliance';
+import type {
+  Clock,
+  IdentityStore,
+  JobQueue,
+  LocationResolver,
+  Logger,
+  OutpaceStore,
+  TenantIdentityStore,
+} from '@outpace/core';
 import type { SecretBox } from './auth/secret-box.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import type { CampaignTriggerRequest } from './services/automations-runner.js';
 
 /** Options of the HTTP layer. */
 export interface HttpOptions {
@@ -33,4 +45,26 @@ export interface ServerDeps {
    * without a custom map, built once per tenant (`services/lists-context.ts`).
    */
   locationResolverFor?: (tenantId: string) => LocationResolver | Promise<LocationResolver>;
+  /**
+   * The compliance engine of a tenant: its enabled presets, rule sets,
+   * restricted dates, suppression lists and registry copies, cached and
+   * rebuilt when they change (`services/compliance-engine.ts` installs it).
+   */
+  complianceEngineFor?: (tenantId: string) => Promise<ComplianceEngine>;
+  /**
+   * Background jobs and schedules: `@outpace/adapters/queue` (one node,
+   * SQLite) or `@outpace/adapters/pg-boss` (PostgreSQL, several nodes).
+   */
+  queue?: JobQueue;
+  /** The scheduler of list automations and housekeeping, once created (`scheduler/scheduler.ts`). */
+  scheduler?: Scheduler;
+  /** This node's name, in locks and run records. @default 'node' */
+  nodeId?: string;
+  /**
+   * Starts a campaign group after a list automation loaded lists (the
+   * campaign service wires it). Absent: the run records that no trigger is wired.
+   */
+  triggerCampaignGroup?: (request: CampaignTriggerRequest) => Promise<void>;
+  /** Connection options of the SFTP sessions list automations open (timeouts, retries). */
+  sftp?: Partial<Pick<SftpFileSourceOptions, 'connectTimeoutMs' | 'operationTimeoutMs' | 'idleTimeoutMs' | 'retry'>>;
 }
