@@ -45,6 +45,8 @@ const arg = (name: string): string | undefined => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 const ROWS = Number(arg('rows') ?? 1_000_000);
+/** Runs of the baseline and of the pipeline into the chosen store; the best of each is compared. */
+const RUNS = Math.max(1, Number(arg('runs') ?? 2));
 /** Stores the pipeline can load into. H7 adds `sqlite` and `postgres` here. */
 const STORES = ['memory', 'discard'] as const;
 type StoreName = (typeof STORES)[number];
@@ -63,6 +65,8 @@ interface PipelineFigures {
   store: string;
   /** RSS of the child once its modules are loaded, before the import. */
   baselineRssMb: number;
+  /** Heap plus off-heap buffers still used after the import and a full GC: what the store keeps (the pipeline keeps nothing). */
+  retainedMb: number;
   rows: number;
   seconds: number;
   cpuSeconds: number;
@@ -148,9 +152,13 @@ async function child(file: string, storeName: StoreName): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss(), (vmHwmMb() ?? 0) * 1024 * 1024);
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  const retainedMb = (after.heapUsed + after.external) / 1024 / 1024;
   const figures: PipelineFigures = {
     store: storeName,
     baselineRssMb,
+    retainedMb,
     rows: result.counters.processedLines,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -194,9 +202,9 @@ async function childEntry(): Promise<{ path: string; execArgv: string[]; how: st
         },
       ],
     });
-    return { path: out, execArgv: [], how: 'bundled with esbuild, run by plain node' };
+    return { path: out, execArgv: ['--expose-gc'], how: 'bundled with esbuild, run by plain node' };
   } catch {
-    return { path: HERE, execArgv: process.execArgv, how: 'tsx' };
+    return { path: HERE, execArgv: [...process.execArgv, '--expose-gc'], how: 'tsx' };
   }
 }
 
@@ -340,8 +348,9 @@ async function main(): Promise<void> {
     const log = (s: string) => console.log(s);
     log(`Generating ${ROWS.toLocaleString('en-US')} rows…`);
     await generate(file, ROWS);
-    log('csv-parse alone (array mode), best of two…');
-    const runs = [await parseOnly(file), await parseOnly(file)];
+    log(`csv-parse alone (array mode), best of ${RUNS}…`);
+    const runs: Awaited<ReturnType<typeof parseOnly>>[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await parseOnly(file));
     const baseline = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     const parseOnlyRowsPerSec = baseline.rows / baseline.seconds;
     for (const r of runs) {
@@ -350,17 +359,24 @@ async function main(): Promise<void> {
       );
     }
     const entry = await childEntry();
-    log(`Pipeline into the ${STORE} store (child process, ${entry.how})…`);
-    const main = await runChild(entry, file, STORE);
+    log(`Pipeline into the ${STORE} store (child process, ${entry.how}), best of ${RUNS}…`);
+    const mains: PipelineFigures[] = [];
+    for (let i = 0; i < RUNS; i++) mains.push(await runChild(entry, file, STORE));
+    const main = mains.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    for (const m of mains.filter((x) => x !== main)) {
+      log(
+        `  (slower run: ${m.seconds.toFixed(2)} s, ${m.cpuSeconds.toFixed(2)} s CPU, peak RSS ${m.peakRssMb.toFixed(0)} MB)`,
+      );
+    }
     log(
-      `  ${main.rows} rows in ${main.seconds.toFixed(2)} s (${main.cpuSeconds.toFixed(2)} s CPU) = ${Math.round(main.rowsPerSec).toLocaleString('en-US')} rows/s, peak RSS ${main.peakRssMb.toFixed(0)} MB (${main.baselineRssMb.toFixed(0)} MB before the import; ${main.accepted} accepted, ${main.rejected} rejected, ${main.warnings} with warnings)`,
+      `  ${main.rows} rows in ${main.seconds.toFixed(2)} s (${main.cpuSeconds.toFixed(2)} s CPU) = ${Math.round(main.rowsPerSec).toLocaleString('en-US')} rows/s, peak RSS ${main.peakRssMb.toFixed(0)} MB (${main.baselineRssMb.toFixed(0)} MB before the import, ${main.retainedMb.toFixed(0)} MB kept after a full GC; ${main.accepted} accepted, ${main.rejected} rejected, ${main.warnings} with warnings)`,
     );
     let discard: PipelineFigures | undefined;
     if (STORE !== 'discard') {
       log('Pipeline into a discarding store (the pipeline alone, child process)…');
       discard = await runChild(entry, file, 'discard');
       log(
-        `  ${discard.rows} rows in ${discard.seconds.toFixed(2)} s (${discard.cpuSeconds.toFixed(2)} s CPU) = ${Math.round(discard.rowsPerSec).toLocaleString('en-US')} rows/s, peak RSS ${discard.peakRssMb.toFixed(0)} MB (${discard.baselineRssMb.toFixed(0)} MB before the import)`,
+        `  ${discard.rows} rows in ${discard.seconds.toFixed(2)} s (${discard.cpuSeconds.toFixed(2)} s CPU) = ${Math.round(discard.rowsPerSec).toLocaleString('en-US')} rows/s, peak RSS ${discard.peakRssMb.toFixed(0)} MB (${discard.baselineRssMb.toFixed(0)} MB before the import, ${discard.retainedMb.toFixed(0)} MB kept after a full GC)`,
       );
     }
     log('NANP phone fast path vs libphonenumber-js…');
@@ -379,6 +395,7 @@ async function main(): Promise<void> {
       ratio: round(f.rowsPerSec / parseOnlyRowsPerSec, 3),
       peakRssMb: round(f.peakRssMb, 1),
       baselineRssMb: round(f.baselineRssMb, 1),
+      retainedMb: round(f.retainedMb, 1),
       accepted: f.accepted,
       rejected: f.rejected,
       warnings: f.warnings,
@@ -400,7 +417,8 @@ async function main(): Promise<void> {
       parseOnlyCpuSeconds: round(baseline.cpuSeconds, 2),
       ratio: round(ratio, 3),
       cpuRatio: round(baseline.cpuSeconds / main.cpuSeconds, 3),
-      peakRssMb: round(main.peakRssMb, 1),
+      peakRssMb: round(Math.max(...mains.map((m) => m.peakRssMb)), 1),
+      runs: RUNS,
       store: STORE,
       child: entry.how,
       nanpFastPathPerSec: round(phones.fastPerSec),
@@ -408,7 +426,7 @@ async function main(): Promise<void> {
       goals: { ratio: 0.5, peakRssMb: 300, nanpFastPathPerSec: 1_000_000 },
       met: {
         ratio: ratio >= 0.5,
-        peakRssMb: main.peakRssMb < 300,
+        peakRssMb: Math.max(...mains.map((m) => m.peakRssMb)) < 300,
         nanpFastPathPerSec: phones.fastPerSec >= 1_000_000,
       },
       stores: { [STORE]: perStore(main), ...(discard ? { discard: perStore(discard) } : {}) },
@@ -417,7 +435,7 @@ async function main(): Promise<void> {
     };
     log(JSON.stringify(json, null, 2));
     writeFileSync(join(ROOT, 'docs/benchmarks/import.json'), `${JSON.stringify(json, null, 2)}\n`);
-    writeFileSync(join(ROOT, 'docs/benchmarks/import.md'), markdown(json, discard));
+    writeFileSync(join(ROOT, 'docs/benchmarks/import.md'), markdown(RUNS, json, baseline, main, discard));
     log('Wrote docs/benchmarks/import.json and docs/benchmarks/import.md');
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -426,39 +444,50 @@ async function main(): Promise<void> {
 
 interface BenchSummary {
   rows: number;
-  seconds: number;
-  rowsPerSec: number;
-  parseOnlyRowsPerSec: number;
+  /** Highest peak RSS over the runs into the chosen store. */
+  peakRssMb: number;
   ratio: number;
   cpuRatio: number;
-  peakRssMb: number;
   store: string;
+  child: string;
   nanpFastPathPerSec: number;
   libphonenumberPerSec: number;
   machine: { cpus: number; cpuModel: string; node: string };
 }
 
-function markdown(s: BenchSummary, discard?: PipelineFigures): string {
+function markdown(
+  runs: number,
+  s: BenchSummary,
+  baseline: { seconds: number; cpuSeconds: number; rows: number },
+  main: PipelineFigures,
+  discard?: PipelineFigures,
+): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const row = (label: string, f: PipelineFigures) =>
+    `| ${label} | ${n(f.rowsPerSec)} | ${f.seconds.toFixed(1)} s | ${f.cpuSeconds.toFixed(1)} s | ${f.peakRssMb.toFixed(0)} MB | ${f.baselineRssMb.toFixed(0)} MB | ${f.retainedMb.toFixed(0)} MB |`;
   return `# List import benchmark
 
 \`npm run bench:import\` — ${n(s.rows)} generated contacts (ClientID, names, company, three devices in mixed
-formats with about 2% invalid, five Other fields, zip), one run on ${s.machine.cpus} × ${s.machine.cpuModel}, Node ${s.machine.node}.
-The machine is shared with other work: figures are noisy.
+formats with about 2% invalid, five Other fields, zip) on ${s.machine.cpus} × ${s.machine.cpuModel}, Node ${s.machine.node}.
+The machine is shared with other work (load average often above 10 on 2 cores): wall-clock figures
+are noisy, CPU seconds less so. Run it more than once when a goal is close.
 
-| | rows/s | time | peak RSS |
-|---|---:|---:|---:|
-| csv-parse alone (array mode, baseline) | ${n(s.parseOnlyRowsPerSec)} | | |
-| full pipeline into the ${s.store} store | ${n(s.rowsPerSec)} | ${s.seconds} s | ${s.peakRssMb} MB |
-${discard ? `| full pipeline into a discarding store (pipeline alone) | ${n(discard.rowsPerSec)} | ${discard.seconds.toFixed(2)} s | ${discard.peakRssMb.toFixed(1)} MB |\n` : ''}
-- ratio pipeline / csv-parse: **${s.ratio}** (goal ≥ 0.5); in CPU time: ${s.cpuRatio}
-- peak RSS of the pipeline process into the ${s.store} store: **${s.peakRssMb} MB** (goal < 300 MB)
+| | rows/s | wall | CPU | peak RSS | RSS before | kept after GC |
+|---|---:|---:|---:|---:|---:|---:|
+| csv-parse alone (array mode, best of ${runs}; baseline) | ${n(baseline.rows / baseline.seconds)} | ${baseline.seconds.toFixed(1)} s | ${baseline.cpuSeconds.toFixed(1)} s | | | |
+${row(`full pipeline into the ${s.store} store (best of ${runs})`, main)}
+${discard ? `${row('full pipeline into a discarding store (the pipeline alone)', discard)}\n` : ''}
+- ratio pipeline / csv-parse (rows/s): **${s.ratio}** (goal ≥ 0.5); in CPU time: ${s.cpuRatio}
+- peak RSS of the process importing into the ${s.store} store (highest of the runs): **${s.peakRssMb.toFixed(0)} MB** (goal < 300 MB)
 - NANP phone fast path: **${n(s.nanpFastPathPerSec)} numbers/s** (goal ≥ 1,000,000); libphonenumber-js on the same numbers: ${n(s.libphonenumberPerSec)} numbers/s
 
 The pipeline reads, decodes, splits, maps, validates, normalises every device to E.164, derives default
-time zones and stages contacts in batches of 2,000 through one import session, in a child process
-(peak RSS sampled every 20 ms and read from \`VmHWM\`). The discarding store keeps nothing, so its peak
-RSS is the pipeline's own; the difference with the ${s.store} store is what the store holds.
+time zones and stages contacts in batches of 2,000 through one import session. Each pipeline run is a
+child process (${s.child}); peak RSS is sampled every 20 ms and read from \`VmHWM\`, and the heap and
+off-heap buffers still used after a full GC at the end show what is kept (about 15 MB is the loaded
+code and phone metadata). The discarding store keeps nothing: its row is the
+pipeline's own cost, and the difference between the two rows is the ${s.store} store's (encoding and
+holding the contacts).
 `;
 }
 
