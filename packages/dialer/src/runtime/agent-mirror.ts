@@ -97,22 +97,22 @@ export class AgentMirror {
 }
 
 /**
- * Orders general candidates across lists by smooth weighted round robin
+ * Picks general candidates across lists by smooth weighted round robin
  * (nginx's): each pick adds every list's weight to its credit, takes the list
- * with the most credit and charges it the total. Lists of weight 0 are never picked.
+ * with the most credit and charges it the total. Lists of weight 0 are never
+ * picked. Credit lives in `credit` across rounds and is charged only for the
+ * picks actually taken, so the proportions hold however few records a round uses.
  */
-export function interleaveByWeight<T>(
+export function* weightedPicks<T>(
   perList: ReadonlyMap<string, readonly T[]>,
   weights: ReadonlyMap<string, number>,
   credit: Map<string, number>,
-  limit: number,
-): T[] {
+): Generator<T, void, undefined> {
   const queues = new Map<string, T[]>();
   for (const [listId, items] of perList) {
     if ((weights.get(listId) ?? 0) > 0 && items.length > 0) queues.set(listId, [...items]);
   }
-  const out: T[] = [];
-  while (out.length < limit && queues.size > 0) {
+  while (queues.size > 0) {
     let total = 0;
     let best: string | undefined;
     let bestCredit = Number.NEGATIVE_INFINITY;
@@ -120,16 +120,31 @@ export function interleaveByWeight<T>(
       const weight = weights.get(listId) ?? 0;
       total += weight;
       const c = (credit.get(listId) ?? 0) + weight;
-      credit.set(listId, c);
       if (c > bestCredit) {
         bestCredit = c;
         best = listId;
       }
     }
-    const queue = queues.get(best as string) as T[];
+    for (const listId of queues.keys()) credit.set(listId, (credit.get(listId) ?? 0) + (weights.get(listId) ?? 0));
     credit.set(best as string, bestCredit - total);
-    out.push(queue.shift() as T);
+    const queue = queues.get(best as string) as T[];
+    yield queue.shift() as T;
     if (queue.length === 0) queues.delete(best as string);
+  }
+}
+
+/** The first `limit` picks of {@link weightedPicks}. */
+export function interleaveByWeight<T>(
+  perList: ReadonlyMap<string, readonly T[]>,
+  weights: ReadonlyMap<string, number>,
+  credit: Map<string, number>,
+  limit: number,
+): T[] {
+  const out: T[] = [];
+  if (limit <= 0) return out;
+  for (const item of weightedPicks(perList, weights, credit)) {
+    out.push(item);
+    if (out.length >= limit) break;
   }
   return out;
 }

@@ -16,7 +16,7 @@ import type {
 import { createId, isOutpaceError, OutpaceError } from '@outpace/core';
 import { createPacer } from '../pacing/create-pacer.js';
 import type { Pacer, PacingSnapshot } from '../pacing/types.js';
-import { interleaveByWeight } from './agent-mirror.js';
+import { weightedPicks } from './agent-mirror.js';
 import { attemptOf, type LiveCall, notAnsweredOf } from './calls.js';
 import type { RuntimeContext } from './context.js';
 import { describeError } from './context.js';
@@ -52,6 +52,8 @@ export class GroupDriver {
   #shuttingDown = false;
   #drained: (() => void) | undefined;
   #seeded = false;
+  /** Records whose claim is being written (not yet in `calls`). */
+  readonly #claiming = new Set<string>();
   readonly #ctx: RuntimeContext;
 
   constructor(ctx: RuntimeContext, group: CampaignGroup, lease: CampaignLease) {
@@ -135,13 +137,18 @@ export class GroupDriver {
     }
   }
 
-  /** Closes every attempt the store shows in flight that this runtime does not hold. */
-  async #recover(): Promise<number> {
+  /**
+   * Closes every attempt the store shows in flight that this runtime does not
+   * hold: all of them on a takeover; on a sync, only those placed more than
+   * `olderThanMs` ago (a write that failed left them behind).
+   */
+  async #recover(olderThanMs = 0): Promise<number> {
     const { stores, clock } = this.#ctx;
     let recovered = 0;
     for (const record of await stores.records.inFlight(this.groupId)) {
       const active = record.active;
-      if (active === undefined || this.calls.has(active.callId)) continue;
+      if (active === undefined || this.calls.has(active.callId) || this.#claiming.has(record.id)) continue;
+      if (olderThanMs > 0 && active.placedAt > clock.now() - olderThanMs) continue;
       if (active.offered) {
         // A preview offer never placed a call: the record simply goes back.
         await stores.records.update(record.id, record.version, { status: 'Ready', active: null }, this.#fence);
@@ -336,6 +343,8 @@ export class GroupDriver {
     if (changed && this.config !== undefined && ACTIVE.has(group.state)) {
       await this.applyOverrides();
     }
+    // A record left in flight by a failed write (not a call this runtime still holds) is closed like a crash's.
+    if (this.config !== undefined) await this.#recover(this.#ctx.options.dispositionTimeoutMs + 3_600_000);
     const requested = group.requestedState;
     if (requested !== undefined) {
       try {
@@ -490,29 +499,33 @@ export class GroupDriver {
     if (snapshot.agentsReady + snapshot.agentsBusy + snapshot.agentsWrapUp === 0) return;
     let wanted = (this.#pacer as Pacer).callsToPlace(snapshot);
     if (wanted <= 0) return;
-    const candidates = await this.#candidates(now, wanted + this.#ctx.options.candidateSlack, false);
-    for (const record of candidates) {
-      if (wanted <= 0 || !this.#canDial()) break;
+    let seen = 0;
+    for await (const record of this.#candidates(now, wanted + this.#ctx.options.candidateSlack)) {
+      seen++;
       if (await this.#tryDial(record, undefined)) wanted--;
+      if (wanted <= 0 || !this.#canDial()) break;
     }
-    if (candidates.length === 0) await this.#maybeComplete();
+    if (seen === 0) await this.#maybeComplete();
   }
 
-  /** Due records in dial order: callbacks and reschedules first, then general records interleaved by list weight. */
-  async #candidates(now: number, limit: number, includePersonal: boolean): Promise<CampaignRecord[]> {
+  /**
+   * Due records in dial order: callbacks and reschedules first, then general
+   * records picked across lists by weight (lazily: a list is charged only for
+   * the records a round takes).
+   */
+  async *#candidates(now: number, limit: number): AsyncGenerator<CampaignRecord, void, undefined> {
     const { stores } = this.#ctx;
     const weights = new Map(this.group.lists.map((l) => [l.listId, l.weight]));
-    const active = (r: CampaignRecord) => (weights.get(r.listId) ?? 0) > 0;
     const first = (await stores.records.due(this.groupId, { now, limit, lanes: [0, 1] })).filter(
-      (r) => active(r) && (includePersonal || r.type !== 'PersonalCallBack'),
+      (r) => (weights.get(r.listId) ?? 0) > 0 && r.type !== 'PersonalCallBack',
     );
-    if (first.length >= limit) return first.slice(0, limit);
+    yield* first;
     const perList = new Map<string, CampaignRecord[]>();
     for (const ref of this.group.lists) {
       if (ref.weight === 0) continue;
       perList.set(ref.listId, await stores.records.due(this.groupId, { now, limit, listId: ref.listId, lanes: [2] }));
     }
-    return [...first, ...interleaveByWeight(perList, weights, this.#credit, limit - first.length)];
+    yield* weightedPicks(perList, weights, this.#credit);
   }
 
   /** Personal callbacks go to their agent only: dialed when that agent is ready, otherwise missed after the grace period. */
@@ -555,12 +568,19 @@ export class GroupDriver {
       const mine = (await this.#ctx.stores.records.due(this.groupId, { now, limit: 20, lanes: [0] })).filter(
         (r) => r.type === 'PersonalCallBack' && (r.callback?.agentId ?? r.agentId) === agent.id,
       );
-      const candidates = [...mine, ...(await this.#candidates(now, 1 + this.#ctx.options.candidateSlack, false))];
       let offered = false;
-      for (const record of candidates) {
+      for (const record of mine) {
         if (await this.#tryDial(record, agent.id, true)) {
           offered = true;
           break;
+        }
+      }
+      if (!offered) {
+        for await (const record of this.#candidates(now, 1 + this.#ctx.options.candidateSlack)) {
+          if (await this.#tryDial(record, agent.id, true)) {
+            offered = true;
+            break;
+          }
         }
       }
       if (!offered) {
@@ -696,6 +716,7 @@ export class GroupDriver {
     const attemptId = createId('att', clock);
     if (agentId !== undefined) this.#ctx.agents.reserve(agentId, callId);
     let claimed: CampaignRecord | undefined;
+    this.#claiming.add(record.id);
     try {
       claimed = await stores.records.claim(
         record.id,
@@ -714,10 +735,12 @@ export class GroupDriver {
         this.#fence,
       );
     } catch (error) {
+      this.#claiming.delete(record.id);
       if (agentId !== undefined) this.#ctx.agents.unreserve(agentId, callId);
       this.#handleWriteError(error);
       return false;
     }
+    this.#claiming.delete(record.id);
     if (claimed === undefined) {
       if (agentId !== undefined) this.#ctx.agents.unreserve(agentId, callId);
       return false;

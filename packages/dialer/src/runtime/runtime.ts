@@ -8,6 +8,7 @@ import type {
   TelephonyEvent,
 } from '@outpace/core';
 import { CampaignOverridesSchema, isOutpaceError, noopLogger, OutpaceError } from '@outpace/core';
+import { parseAgentEvent } from './agent-events.js';
 import { AgentMirror } from './agent-mirror.js';
 import { toTimerClock } from './clock.js';
 import { describeError, type LiveCallKey, type RuntimeContext } from './context.js';
@@ -278,8 +279,8 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
   };
 
   const onAgent = (raw: AgentEvent) => {
-    const event = Number.isInteger(raw.at) ? raw : { ...raw, at: Math.floor(raw.at) };
     try {
+      const event = parseAgentEvent(raw);
       if (event.type === 'agent:state') {
         const agent = ctx.agents.get(event.agentId);
         if (agent === undefined) {
@@ -466,14 +467,8 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
     },
     drivenGroups: () => [...drivers.values()].filter((d) => !d.lost).map((d) => d.groupId),
     async idle() {
-      for (let rounds = 0; rounds < 1000; rounds++) {
-        if (tasks.size > 0) {
-          await Promise.allSettled([...tasks]);
-          continue;
-        }
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (tasks.size === 0) return;
-      }
+      // Every piece of background work is registered when it starts, so an empty set means nothing is pending.
+      while (tasks.size > 0) await Promise.allSettled([...tasks]);
     },
   };
   return runtime;

@@ -126,14 +126,26 @@ export async function createStack(stores: TenantStores, options: HarnessOptions)
   });
   const events = recordEvents(runtime);
   /** Advances virtual time in steps, letting the runtime's store work finish after each. */
-  const run = async (ms: number, step = 200) => {
+  const run = async (ms: number, step = 500) => {
     const end = clock.now() + ms;
     while (clock.now() < end) {
       clock.advance(Math.min(step, end - clock.now()));
       await runtime.idle();
     }
   };
-  return { clock, telephony, agents, compliance, runtime, events, run };
+  /** Stops the runtime while moving time on, so calls in progress can drain. */
+  const stop = async (step = 1000) => {
+    let done = false;
+    const stopping = runtime.stop().then(() => {
+      done = true;
+    });
+    while (!done) {
+      clock.advance(step);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await stopping;
+  };
+  return { clock, telephony, agents, compliance, runtime, events, run, stop };
 }
 
 /** A clock that reads whichever clock was last chosen (the store's time across crashed and new runtimes). */
