@@ -1,9 +1,10 @@
 import { OutpaceError } from '@outpace/core';
 import { z } from 'zod';
 import type { Attempt } from './attempt.js';
+import { MODE_BITS } from './compile.js';
 import { ReasonCollector, type RecordFacts } from './evaluate.js';
 import type { LocationProfile } from './location.js';
-import type { ActiveRules, Plan } from './plan.js';
+import type { ActiveRules, Plan, QuietResult } from './plan.js';
 import { nextCloseAll, nextOpenAll, type TimeConstraint } from './time-constraints.js';
 
 /** The window a batch is evaluated for: `[from, to)`, instants in ms. */
@@ -97,6 +98,13 @@ export class PreparedList implements PreparedBatch {
   readonly attempts: Attempt[];
   plans: Plan[];
   readonly facts: RecordFacts[];
+  /** Mode bit, plus 16 when an agent is reserved. */
+  readonly modes: Uint8Array;
+  /** 1 when the record's facts are quiet. */
+  readonly quiet: Uint8Array;
+  /** The facts' latest history instant, read without touching the record. */
+  readonly latest: Float64Array;
+  readonly campaigns: (object | undefined)[];
   generation: number;
 
   constructor(
@@ -108,6 +116,21 @@ export class PreparedList implements PreparedBatch {
     this.generation = ctx.generation();
     this.plans = this.attempts.map((a) => this.planOf(a));
     this.facts = this.attempts.map((a) => ctx.factsOf(a));
+    const n = this.attempts.length;
+    this.modes = new Uint8Array(n);
+    this.quiet = new Uint8Array(n);
+    this.latest = new Float64Array(n);
+    this.campaigns = new Array(n);
+    for (let i = 0; i < n; i++) this.index(i);
+  }
+
+  private index(i: number): void {
+    const a = this.attempts[i]!;
+    const f = this.facts[i]!;
+    this.modes[i] = modeKey(a);
+    this.quiet[i] = f.quiet ? 1 : 0;
+    this.latest[i] = f.latestHistoryAt;
+    this.campaigns[i] = a.campaign;
   }
 
   get size(): number {
@@ -124,6 +147,7 @@ export class PreparedList implements PreparedBatch {
     this.attempts[index] = attempt;
     this.plans[index] = this.planOf(attempt);
     this.facts[index] = this.ctx.factsOf(attempt);
+    this.index(index);
   }
 
   /** Re-binds every record when the engine's rules changed since preparation. */
@@ -136,6 +160,10 @@ export class PreparedList implements PreparedBatch {
   private planOf(a: Attempt): Plan {
     return this.ctx.planFor(this.ctx.profileOf(a), this.ctx.activeFor(a.campaign?.groupId, a.campaign?.rules));
   }
+}
+
+function modeKey(a: Attempt): number {
+  return MODE_BITS[a.mode ?? 'predictive'] | (a.agentReserved === true ? 16 : 0);
 }
 
 /** Evaluates a prepared list for a window. */
@@ -157,54 +185,80 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
   const allowedUntil = new Float64Array(n);
   const reasons = new Uint16Array(n);
   const out = new ReasonCollector();
+  out.detail = false;
   let allowedInWindow = 0;
   let allowedAtStart = 0;
+  const { modes, quiet, latest, campaigns } = list;
   for (let i = 0; i < n; i++) {
-    const a = attempts[i]!;
     const plan = plans[i]!;
+    // A quiet record decides like every other quiet record of its plan, campaign and mode: evaluate once per
+    // group, reading only the prepared columns for the others.
+    let group: (QuietResult | undefined)[] | undefined;
+    if (quiet[i] === 1 && latest[i]! <= from - plan.historyReachMs && !plan.attemptDependentLocation) {
+      let q = plan.quiet;
+      if (q === undefined || q.from !== from || q.to !== to) {
+        q = { from, to, results: new Map() };
+        plan.quiet = q;
+      }
+      const campaign = campaigns[i];
+      group = q.results.get(campaign);
+      if (group === undefined) {
+        group = [];
+        q.results.set(campaign, group);
+      }
+      const hit = group[modes[i]!];
+      if (hit !== undefined) {
+        reasons[i] = hit.mask;
+        nextAllowedAt[i] = hit.next;
+        allowedUntil[i] = hit.until;
+        if (hit.mask === 0) allowedAtStart++;
+        if (hit.next < to) allowedInWindow++;
+        continue;
+      }
+    }
+    const a = attempts[i]!;
     out.reset();
     ctx.evaluate(a, from, plan.profile, plan, out, facts[i]);
-    reasons[i] = out.mask;
-    if (out.mask === 0) allowedAtStart++;
-    else if (!out.temporalOnly) {
-      nextAllowedAt[i] = Number.NaN;
-      allowedUntil[i] = Number.NaN;
-      continue;
-    }
-    const u = Math.max(out.historyUnblock, from);
+    const mask = out.mask;
+    reasons[i] = mask;
+    if (mask === 0) allowedAtStart++;
     let next = Number.NaN;
     let until = Number.NaN;
-    if (plan.modeDependent) {
-      const found = ctx.nextAllowed(a, from, plan, out.historyUnblock);
-      if (found !== undefined) {
-        next = found;
-        if (found < to) until = nextCloseAll(ctx.constraintsFor(plan, a), found, to);
-      }
-    } else {
-      let b = plan.batch;
-      if (b === undefined || b.from !== from || b.to !== to) {
-        b = openIntervals(plan.constraints, from, to, ctx.horizonMs);
-        plan.batch = b;
-      }
-      const iv = b.intervals;
-      for (let k = 0; k < iv.length; k += 2) {
-        if (iv[k + 1]! > u) {
-          next = Math.max(u, iv[k]!);
-          until = iv[k + 1]!;
-          break;
+    if (mask === 0 || out.temporalOnly) {
+      const u = Math.max(out.historyUnblock, from);
+      if (plan.modeDependent) {
+        const found = ctx.nextAllowed(a, from, plan, out.historyUnblock);
+        if (found !== undefined) {
+          next = found;
+          if (found < to) until = nextCloseAll(ctx.constraintsFor(plan, a), found, to);
         }
-      }
-      if (Number.isNaN(next)) {
-        if (u <= b.after) {
-          if (b.after !== Number.POSITIVE_INFINITY) next = b.after;
-        } else {
-          next = ctx.nextAllowed(a, u, plan, 0) ?? Number.NaN;
+      } else {
+        let b = plan.batch;
+        if (b === undefined || b.from !== from || b.to !== to) {
+          b = openIntervals(plan.constraints, from, to, ctx.horizonMs);
+          plan.batch = b;
+        }
+        const iv = b.intervals;
+        for (let k = 0; k < iv.length; k += 2) {
+          if (iv[k + 1]! > u) {
+            next = Math.max(u, iv[k]!);
+            until = iv[k + 1]!;
+            break;
+          }
+        }
+        if (Number.isNaN(next)) {
+          if (u <= b.after) {
+            if (b.after !== Number.POSITIVE_INFINITY) next = b.after;
+          } else {
+            next = ctx.nextAllowed(a, u, plan, 0) ?? Number.NaN;
+          }
         }
       }
     }
     nextAllowedAt[i] = next;
     allowedUntil[i] = until;
     if (next < to) allowedInWindow++;
+    if (group !== undefined) group[modes[i]!] = { mask, next, until };
   }
   return { from, to, size: n, nextAllowedAt, allowedUntil, reasons, allowedInWindow, allowedAtStart };
 }

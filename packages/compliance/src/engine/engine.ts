@@ -301,7 +301,9 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
         false,
         'location',
         0,
-        `The consumer's location could not be resolved: ${profile.unresolved}. No default zone is assumed.`,
+        out.detail
+          ? `The consumer's location could not be resolved: ${profile.unresolved}. No default zone is assumed.`
+          : '',
       );
     }
     for (const r of plan.location) {
@@ -332,7 +334,9 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
             true,
             rule.id,
             rule.priority,
-            `It is ${formatTimeOfDay(ms)} on ${formatIsoDate(day)} in ${where}; "${rule.name}" allows ${describeWindows(rule, day)}.`,
+            out.detail
+              ? `It is ${formatTimeOfDay(ms)} on ${formatIsoDate(day)} in ${where}; "${rule.name}" allows ${describeWindows(rule, day)}.`
+              : '',
             c.jurisdiction,
             c.zone,
           );
@@ -344,7 +348,9 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
           true,
           rule.id,
           rule.priority,
-          `${formatIsoDate(day)} in ${c.zone} is a restricted date: ${dateBlockedWhy(rule, day)} (${rule.name}).`,
+          out.detail
+            ? `${formatIsoDate(day)} in ${c.zone} is a restricted date: ${dateBlockedWhy(rule, day)} (${rule.name}).`
+            : '',
           c.jurisdiction,
           c.zone,
         );

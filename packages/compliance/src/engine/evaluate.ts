@@ -22,6 +22,8 @@ export class ReasonCollector {
   /** Latest instant at which a blocking attempt or recent-outcome rule lifts. */
   historyUnblock = 0;
   mask = 0;
+  /** Build messages (a batch needs only the mask and leaves this off). */
+  detail = true;
 
   reset(): void {
     this.list = null;
@@ -145,7 +147,9 @@ export function evaluateHistory(
         true,
         rule.id,
         rule.priority,
-        `${count} counted attempts in ${rule.describePeriod} (${rule.name}: no call at ${rule.max} or more).`,
+        out.detail
+          ? `${count} counted attempts in ${rule.describePeriod} (${rule.name}: no call at ${rule.max} or more).`
+          : '',
       );
     } else {
       out.add(
@@ -154,7 +158,7 @@ export function evaluateHistory(
         true,
         rule.id,
         rule.priority,
-        `A matching outcome less than ${rule.periodMs / 3_600_000} hours ago (${rule.name}).`,
+        out.detail ? `A matching outcome less than ${rule.periodMs / 3_600_000} hours ago (${rule.name}).` : '',
       );
     }
     if (lift > out.historyUnblock) out.historyUnblock = lift;
@@ -188,7 +192,9 @@ export function evaluateHistory(
         true,
         rule.id,
         rule.priority,
-        `${count} counted attempts in ${rule.describePeriod} in ${clock.zone} (${rule.name}: no call at ${rule.max} or more).`,
+        out.detail
+          ? `${count} counted attempts in ${rule.describePeriod} in ${clock.zone} (${rule.name}: no call at ${rule.max} or more).`
+          : '',
         undefined,
         clock.zone,
       );
@@ -200,7 +206,7 @@ export function evaluateHistory(
         true,
         rule.id,
         rule.priority,
-        `A matching outcome within ${rule.describePeriod} in ${clock.zone} (${rule.name}).`,
+        out.detail ? `A matching outcome within ${rule.describePeriod} in ${clock.zone} (${rule.name}).` : '',
         undefined,
         clock.zone,
       );
@@ -222,6 +228,12 @@ export interface RecordFacts {
   latestHistoryAt: number;
   /** Some history entry has an opt-out result or disposition of some rule. */
   optOutHistory: boolean;
+  /**
+   * Nothing about the record itself can block it beyond its history: no
+   * registry listing, no list entry, no opt-out. With history out of reach,
+   * such a record decides like every other of its plan, campaign and mode.
+   */
+  quiet: boolean;
 }
 
 /** Facts of a record without history that no registry lists and no internal list holds. */
@@ -230,6 +242,7 @@ export const NO_FACTS: RecordFacts = Object.freeze({
   lists: false,
   latestHistoryAt: Number.NEGATIVE_INFINITY,
   optOutHistory: false,
+  quiet: true,
 });
 
 /** Engine-wide suppression inputs. */
@@ -284,7 +297,9 @@ export function evaluateSuppression(
         false,
         rule.id,
         rule.priority,
-        `${m.type === 'device' ? 'Device' : 'ClientID'} ${m.value} is on suppression list "${m.listName}" (${rule.name}).`,
+        out.detail
+          ? `${m.type === 'device' ? 'Device' : 'ClientID'} ${m.value} is on suppression list "${m.listName}" (${rule.name}).`
+          : '',
       );
     }
     return;
@@ -303,7 +318,9 @@ export function evaluateSuppression(
         false,
         rule.id,
         rule.priority,
-        `No ${source.registry} copy is known for this attempt; scrub against a copy at most ${source.maxCopyAgeDays} days old (${rule.name}).`,
+        out.detail
+          ? `No ${source.registry} copy is known for this attempt; scrub against a copy at most ${source.maxCopyAgeDays} days old (${rule.name}).`
+          : '',
       );
     } else if (callDay - copyDay > source.maxCopyAgeDays) {
       out.add(
@@ -312,7 +329,9 @@ export function evaluateSuppression(
         false,
         rule.id,
         rule.priority,
-        `The ${source.registry} copy in use is ${callDay - copyDay} days old; at most ${source.maxCopyAgeDays} are allowed (${rule.name}).`,
+        out.detail
+          ? `The ${source.registry} copy in use is ${callDay - copyDay} days old; at most ${source.maxCopyAgeDays} are allowed (${rule.name}).`
+          : '',
       );
     }
     if (held === undefined) return;
@@ -338,7 +357,7 @@ export function evaluateSuppression(
       false,
       rule.id,
       rule.priority,
-      `${device} is on the ${source.registry} registry and no exemption applies (${rule.name}).`,
+      out.detail ? `${device} is on the ${source.registry} registry and no exemption applies (${rule.name}).` : '',
     );
     return;
   }
@@ -356,7 +375,7 @@ export function evaluateSuppression(
       false,
       rule.id,
       rule.priority,
-      `The consumer opted out on ${new Date(o.at).toISOString().slice(0, 10)} (${rule.name}).`,
+      out.detail ? `The consumer opted out on ${new Date(o.at).toISOString().slice(0, 10)} (${rule.name}).` : '',
     );
     return;
   }
@@ -380,7 +399,9 @@ export function evaluateSuppression(
       false,
       rule.id,
       rule.priority,
-      `A prior call on ${new Date(h.at).toISOString().slice(0, 10)} ended in an opt-out (${h.disposition ?? h.callResult}) (${rule.name}).`,
+      out.detail
+        ? `A prior call on ${new Date(h.at).toISOString().slice(0, 10)} ended in an opt-out (${h.disposition ?? h.callResult}) (${rule.name}).`
+        : '',
     );
     return;
   }
@@ -453,7 +474,8 @@ export function evaluateLocation(
 ): void {
   const rule = compiled.rule as LocationRule;
   const why = locationFailure(rule, attempt, jurisdictions, zones, resolved);
-  if (why !== undefined) out.add('LOCATION_EXCLUDED', bit, false, rule.id, rule.priority, `${why} (${rule.name}).`);
+  if (why !== undefined)
+    out.add('LOCATION_EXCLUDED', bit, false, rule.id, rule.priority, out.detail ? `${why} (${rule.name}).` : '');
 }
 
 /** Applies a campaign abandonment limit. */
@@ -473,7 +495,9 @@ export function evaluateAbandon(compiled: CompiledOther, attempt: Attempt, out: 
       false,
       rule.id,
       rule.priority,
-      `No abandonment statistics over ${rule.windowHours} hours were given for the campaign; a ${attempt.mode ?? 'predictive'} attempt cannot be shown to be within ${rule.maxRate * 100}% (${rule.name}).`,
+      out.detail
+        ? `No abandonment statistics over ${rule.windowHours} hours were given for the campaign; a ${attempt.mode ?? 'predictive'} attempt cannot be shown to be within ${rule.maxRate * 100}% (${rule.name}).`
+        : '',
     );
     return;
   }
@@ -485,7 +509,9 @@ export function evaluateAbandon(compiled: CompiledOther, attempt: Attempt, out: 
       false,
       rule.id,
       rule.priority,
-      `The campaign's abandonment rate over ${rule.windowHours} hours is ${(rate * 100).toFixed(2)}%, over the ${rule.maxRate * 100}% limit (${rule.name}).`,
+      out.detail
+        ? `The campaign's abandonment rate over ${rule.windowHours} hours is ${(rate * 100).toFixed(2)}%, over the ${rule.maxRate * 100}% limit (${rule.name}).`
+        : '',
     );
   }
 }
@@ -522,6 +548,7 @@ export function recordFacts(attempt: Attempt, inputs: SuppressionInputs, optOuts
       optOutHistory = true;
     }
   }
-  if (listings === null && !lists && latestHistoryAt === Number.NEGATIVE_INFINITY) return NO_FACTS;
-  return { listings, lists, latestHistoryAt, optOutHistory };
+  const quiet = listings === null && !lists && !optOutHistory && (attempt.contact.optOuts?.length ?? 0) === 0;
+  if (quiet && latestHistoryAt === Number.NEGATIVE_INFINITY) return NO_FACTS;
+  return { listings, lists, latestHistoryAt, optOutHistory, quiet };
 }

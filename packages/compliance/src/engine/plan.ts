@@ -14,6 +14,13 @@ export interface ActiveRules {
   abandon: readonly CompiledOther[];
 }
 
+/** The batch outcome shared by the quiet records of a plan, campaign and mode. */
+export interface QuietResult {
+  mask: number;
+  next: number;
+  until: number;
+}
+
 /** Everything needed to evaluate attempts with one location profile under one rule selection. */
 export interface Plan {
   /** The location profile the plan was built for (shared by profiles with the same candidates). */
@@ -29,6 +36,10 @@ export interface Plan {
   abandon: readonly CompiledOther[];
   /** Clocks of the policy zones (UTC when unresolved): call dates are taken in the latest. */
   clocks: readonly WallClock[];
+  /** A location rule reads the attempt's own area code or postal code (records of the plan can differ). */
+  attemptDependentLocation: boolean;
+  /** Batch scratch: results of quiet records by campaign and mode, for one window. */
+  quiet?: { from: number; to: number; results: Map<object | undefined, (QuietResult | undefined)[]> };
   /** Batch scratch: open intervals for one window. */
   batch?: { from: number; to: number; intervals: number[]; after: number; afterEnd: number };
 }
@@ -91,6 +102,10 @@ export function buildPlan(profile: LocationProfile, active: ActiveRules): Plan {
     history,
     historyReachMs,
     location: active.location.filter((r) => applies(r, profile)),
+    attemptDependentLocation: active.location.some((r) => {
+      const m = (r.rule as { match?: { areaCodes?: unknown; postalCodes?: unknown } }).match;
+      return m?.areaCodes !== undefined || m?.postalCodes !== undefined;
+    }),
     suppression: active.suppression.filter((r) => applies(r, profile)),
     abandon: active.abandon.filter((r) => applies(r, profile)),
     clocks,
