@@ -1,6 +1,7 @@
 import type { SftpFileSourceOptions } from '@outpace/adapters/sftp';
 import type { ComplianceEngine } from '@outpace/compliance';
 import type {
+  Automation,
   Clock,
   IdentityStore,
   JobQueue,
@@ -11,7 +12,7 @@ import type {
 } from '@outpace/core';
 import type { SecretBox } from './auth/secret-box.js';
 import type { Scheduler } from './scheduler/scheduler.js';
-import type { CampaignTriggerRequest } from './services/automations-runner.js';
+import type { AutomationFileSource, CampaignTriggerRequest } from './services/automations-runner.js';
 
 /** Options of the HTTP layer. */
 export interface HttpOptions {
@@ -65,6 +66,11 @@ export interface ServerDeps {
    * campaign service wires it). Absent: the run records that no trigger is wired.
    */
   triggerCampaignGroup?: (request: CampaignTriggerRequest) => Promise<void>;
+  /**
+   * Opens the file source of an automation instead of an SFTP connection
+   * (tests; other backends such as `@outpace/adapters/local`).
+   */
+  openFileSource?: (automation: Pick<Automation, 'source'>) => AutomationFileSource;
   /** Connection options of the SFTP sessions list automations open (timeouts, retries). */
   sftp?: Partial<Pick<SftpFileSourceOptions, 'connectTimeoutMs' | 'operationTimeoutMs' | 'idleTimeoutMs' | 'retry'>>;
 }

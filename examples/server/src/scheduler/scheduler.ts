@@ -222,7 +222,11 @@ export function createScheduler(deps: ServerDeps, options: SchedulerOptions = {}
       const outcome = await executeAutomation(deps, tenantId, automation, run, {
         ...(job.signal === undefined ? {} : { signal: job.signal }),
       });
-      const files = [...run.files, ...outcome.files].slice(-1000);
+      // A later attempt's record of a file replaces an earlier attempt's (a retried transfer that now succeeded).
+      const redone = new Set(outcome.files.map((f) => `${f.ruleId}\u0000${f.path}`));
+      const files = [...run.files.filter((f) => !redone.has(`${f.ruleId}\u0000${f.path}`)), ...outcome.files].slice(
+        -1000,
+      );
       const transient = outcome.error?.transient === true;
       const willRetry = transient && job.retryCount < o.retryLimit;
       const state = finalState(files, outcome.error !== undefined);

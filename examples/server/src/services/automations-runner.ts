@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { createSftpFileSource, type SftpFileSource } from '@outpace/adapters/sftp';
+import { createSftpFileSource, type SftpConnectionCheck } from '@outpace/adapters/sftp';
 import {
   type Automation,
   type AutomationRule,
+  type FileSource,
   isOutpaceError,
   OutpaceError,
   type RemoteFile,
@@ -98,8 +99,15 @@ export function systemContext(
   };
 }
 
-/** Opens the automation's SFTP source with its decrypted credentials (never logged). */
-export function openSource(deps: ServerDeps, automation: Pick<Automation, 'source'>): SftpFileSource {
+/** What an automation reads and writes through: a file source that can also test its connection. */
+export type AutomationFileSource = FileSource & { checkConnection(): Promise<SftpConnectionCheck> };
+
+/**
+ * Opens the automation's SFTP source with its decrypted credentials (never
+ * logged), or the source `deps.openFileSource` gives (tests, other backends).
+ */
+export function openSource(deps: ServerDeps, automation: Pick<Automation, 'source'>): AutomationFileSource {
+  if (deps.openFileSource !== undefined) return deps.openFileSource(automation);
   const { source } = automation;
   const secrets = openSftpSecrets(deps.secretBox, source.secrets);
   return createSftpFileSource({
@@ -267,7 +275,7 @@ export async function executeAutomation(
   const folder = folderOf(automation);
   const processed = new Map(automation.state.processed.map((f) => [f.path, f]));
   const claimed = new Set<string>();
-  let source: SftpFileSource | undefined;
+  let source: AutomationFileSource | undefined;
   try {
     source = openSource(deps, automation);
     for (const rule of automation.rules) {
@@ -322,7 +330,7 @@ export async function executeAutomation(
 
 async function exportRule(
   ctx: ServiceContext,
-  source: SftpFileSource,
+  source: AutomationFileSource,
   folder: string,
   rule: Extract<AutomationRule, { action: 'export-list' }>,
   ruleId: string,
@@ -356,7 +364,7 @@ async function exportRule(
 
 async function importFile(
   ctx: ServiceContext,
-  source: SftpFileSource,
+  source: AutomationFileSource,
   automation: Automation,
   runId: string,
   folder: string,
@@ -466,7 +474,7 @@ async function importFile(
 /** Deletes or moves a file whose import committed (or keeps it); a failure here is noted, never undoes the import. */
 async function removeAfterCommit(
   ctx: ServiceContext,
-  source: SftpFileSource,
+  source: AutomationFileSource,
   automation: Automation,
   folder: string,
   file: RemoteFile,

@@ -30,7 +30,7 @@ import { type SftpSecretFlags, sealSftpSecrets, sftpSecretFlags } from './secret
 const Secret = (max: number) => z.string().min(1).max(max).nullable().optional();
 
 /** The SFTP source as the API takes it. Secrets are write-only: omit to keep, `null` to remove. */
-export const SourceInputSchema = z.object({
+export const SourceInputSchema = z.strictObject({
   /** `sftp://host[:port]/folder`: the folder is relative to the login folder; `sftp://host//abs/path` is absolute. */
   url: z.string().trim().min(1).max(2048),
   username: z.string().min(1).max(128),
@@ -44,7 +44,7 @@ export const SourceInputSchema = z.object({
 });
 
 /** An automation as the API takes it (create, or replace with PUT). */
-export const AutomationInputSchema = z.object({
+export const AutomationInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(128),
   description: z.string().max(1024).optional(),
   enabled: z.boolean().optional(),

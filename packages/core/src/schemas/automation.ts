@@ -105,7 +105,7 @@ export const SftpSourceSchema = z
 export type SftpSource = z.infer<typeof SftpSourceSchema>;
 
 /** How a rule selects remote files by name (core's `FileNameRule`). */
-export const FileMatchSchema = z.object({
+export const FileMatchSchema = z.strictObject({
   operation: z.enum(['startsWith', 'endsWith', 'contains', 'equals', 'glob']),
   pattern: z.string().min(1).max(256),
   /** @default false */
@@ -136,7 +136,7 @@ const RuleBase = {
 };
 
 /** Import matching files into a new contact list (CREATE) or an existing one (append modes). */
-export const ImportListActionSchema = z.object({
+export const ImportListActionSchema = z.strictObject({
   ...RuleBase,
   action: z.literal('import-list'),
   /** @default 'CREATE' */
@@ -159,7 +159,7 @@ export const ImportListActionSchema = z.object({
 });
 
 /** Import matching files into a new or existing suppression list. */
-export const ImportSuppressionActionSchema = z.object({
+export const ImportSuppressionActionSchema = z.strictObject({
   ...RuleBase,
   action: z.literal('import-suppression'),
   /** @default 'CREATE' */
@@ -179,7 +179,7 @@ export const ImportSuppressionActionSchema = z.object({
  * the file replaces the registry's suppression list (created on the first
  * run) and a registry copy is recorded with its copy date.
  */
-export const ImportRegistryActionSchema = z.object({
+export const ImportRegistryActionSchema = z.strictObject({
   ...RuleBase,
   action: z.literal('import-registry'),
   /** Registry name as the compliance rules name it (`US-DNC`, `CA-DNCL`, `UK-TPS`). */
@@ -194,7 +194,7 @@ export const ImportRegistryActionSchema = z.object({
 });
 
 /** Export a contact list (optionally filtered) to the SFTP folder. */
-export const ExportListActionSchema = z.object({
+export const ExportListActionSchema = z.strictObject({
   id: RuleBase.id,
   name: RuleBase.name,
   /** Unused by exports (kept so every rule has the same shape); matches nothing. */
