@@ -363,6 +363,61 @@ describe('custom time zones', () => {
   });
 });
 
+describe('compliance tenant isolation', () => {
+  it('keeps every compliance resource of a tenant invisible and unchangeable to another', async () => {
+    const { h, admin, other } = await setup();
+    const list = await h.store.forTenant(h.tenants.a.id).suppression.createList({ name: 'US-DNC copy' });
+    const ids = {
+      zone: (
+        await call(admin, '/time-zones', 'POST', { countryCode: '1', areaCode: '800', timeZone: 'America/New_York' })
+      ).body.id as string,
+      date: (await call(admin, '/restricted-dates', 'POST', { jurisdiction: 'US', from: '2026-12-25', reason: 'x' }))
+        .body.id as string,
+      copy: (
+        await call(admin, '/registry-copies', 'POST', {
+          registry: 'US-DNC',
+          copyDate: '2026-11-20',
+          suppressionListId: list.id,
+        })
+      ).body.id as string,
+      set: (await call(admin, '/rule-sets', 'POST', { name: 'A', rules: [] })).body.id as string,
+    };
+    for (const [method, path] of [
+      ['GET', `/time-zones/${ids.zone}`],
+      ['PUT', `/time-zones/${ids.zone}`],
+      ['DELETE', `/time-zones/${ids.zone}`],
+      ['GET', `/restricted-dates/${ids.date}`],
+      ['PUT', `/restricted-dates/${ids.date}`],
+      ['DELETE', `/restricted-dates/${ids.date}`],
+      ['DELETE', `/registry-copies/${ids.copy}`],
+      ['GET', `/rule-sets/${ids.set}/versions`],
+    ] as const) {
+      const body =
+        method === 'PUT'
+          ? path.includes('time-zones')
+            ? { countryCode: '1', areaCode: '800', timeZone: 'UTC' }
+            : { jurisdiction: 'US', from: '2026-01-01', reason: 'y' }
+          : undefined;
+      expect((await call(other, path, method, body)).status, `${method} ${path}`).toBe(404);
+    }
+    // B cannot point a registry copy at A's suppression list.
+    expect(
+      (
+        await call(other, '/registry-copies', 'POST', {
+          registry: 'US-DNC',
+          copyDate: '2026-11-20',
+          suppressionListId: list.id,
+        })
+      ).status,
+    ).toBe(404);
+    for (const path of ['/time-zones', '/restricted-dates', '/registry-copies', '/rule-sets']) {
+      expect((await call(other, path)).body.items, path).toEqual([]);
+    }
+    expect((await call(admin, '/time-zones')).body.items).toHaveLength(1);
+    expect((await call(admin, '/registry-copies')).body.items).toHaveLength(1);
+  });
+});
+
 describe('compliance access', () => {
   it('lets an analyst read and simulate but change nothing', async () => {
     const { analyst } = await setup();

@@ -338,6 +338,95 @@ describe('scheduler on virtual time', () => {
     expect(fake.files.has('in/archive/leads_3.csv')).toBe(true);
   });
 
+  it('triggers the rule\u2019s campaign group with the lists it loaded, after the commit', async () => {
+    const { time, ctx, fake, scheduler, store, tenantId, deps } = await setup('2026-11-27T10:30:00Z');
+    const t = store.forTenant(tenantId);
+    const profile = await t.campaigns.profiles.create({ name: 'Progressive', mode: 'progressive' });
+    const template = await t.campaigns.templates.create({
+      name: 'Spring',
+      dialingProfileId: profile.id,
+      agentGroupId: 'sales',
+    });
+    const seed = await t.lists.create({ name: 'Seed' });
+    const group = await t.campaigns.groups.create({
+      name: 'Spring @ sales',
+      templateId: template.id,
+      lists: [{ listId: seed.id, weight: 100 }],
+    });
+    const created = await createAutomation(
+      ctx,
+      input(rarely, {
+        rules: [
+          { match: { operation: 'glob', pattern: 'leads*.csv' }, action: 'import-list', campaignGroupId: group.id },
+        ],
+      }),
+    );
+    const triggered: unknown[] = [];
+    fake.put('in/leads_1.csv', 'ClientID,Device1\nC1,2125550101\n');
+    const first = await scheduler.runAutomationNow(tenantId, created.id, 'usr_1');
+    await time.settle();
+    expect((await t.schedulerRuns.get(first.id))?.files).toEqual([
+      expect.objectContaining({ outcome: 'imported', campaignTriggered: false }),
+    ]);
+    deps.triggerCampaignGroup = async (request) => {
+      // The import has committed when the trigger runs.
+      expect(await t.contacts.count(request.listIds[0] ?? '')).toBe(1);
+      triggered.push(request);
+    };
+    fake.put('in/leads_2.csv', 'ClientID,Device1\nC2,2125550102\n');
+    const second = await scheduler.runAutomationNow(tenantId, created.id, 'usr_1');
+    await time.settle();
+    const run = await t.schedulerRuns.get(second.id);
+    expect(run?.files).toEqual([expect.objectContaining({ name: 'leads_2.csv', campaignTriggered: true })]);
+    expect(triggered).toEqual([
+      {
+        tenantId,
+        campaignGroupId: group.id,
+        listIds: run?.files[0]?.listIds,
+        automationId: created.id,
+        runId: second.id,
+        ruleId: 'r1',
+        fileName: 'leads_2.csv',
+      },
+    ]);
+  });
+
+  it('records a registry file without a date in its name as a permanent failure and leaves it', async () => {
+    const { time, ctx, fake, scheduler, store, tenantId } = await setup('2026-11-27T10:30:00Z');
+    const created = await createAutomation(
+      ctx,
+      input(rarely, {
+        rules: [{ match: { operation: 'startsWith', pattern: 'dnc' }, action: 'import-registry', registry: 'US-DNC' }],
+      }),
+    );
+    fake.put('in/dnc_latest.txt', 'Device1\n+13055550199\n');
+    fake.put('in/dnc_2026-11-26.txt', 'Device1\n+13055550198\n');
+    const queued = await scheduler.runAutomationNow(tenantId, created.id, 'usr_1');
+    await time.settle();
+    const run = await store.forTenant(tenantId).schedulerRuns.get(queued.id);
+    expect(run?.state).toBe('partial');
+    expect(run?.files).toEqual([
+      expect.objectContaining({ name: 'dnc_2026-11-26.txt', outcome: 'imported', remote: 'deleted' }),
+      expect.objectContaining({
+        name: 'dnc_latest.txt',
+        outcome: 'failed',
+        remote: 'left',
+        error: expect.objectContaining({ code: 'AUTOMATION_COPY_DATE_MISSING', transient: false }),
+      }),
+    ]);
+    expect(fake.files.has('in/dnc_latest.txt')).toBe(true);
+    expect(await store.forTenant(tenantId).compliance.registryCopies.latest()).toEqual([
+      expect.objectContaining({
+        registry: 'US-DNC',
+        copyDate: '2026-11-26',
+        entries: 1,
+        source: 'automation',
+        automationId: created.id,
+        runId: queued.id,
+      }),
+    ]);
+  });
+
   it('skips a run while another holds the automation lock (runs never overlap)', async () => {
     const { time, ctx, runs, scheduler, store, tenantId } = await setup('2026-11-27T10:30:00Z');
     const created = await createAutomation(ctx, input(rarely));
