@@ -5,7 +5,8 @@ import { createObjectContactTable, createObjectStaging } from '../object-table.j
 import { Arena, CHUNK_STRIDE, offsetOf } from './arena.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { ClientIdIndex } from './client-id-index.js';
-import { CompactContactTable, CompactStaging } from './compact-table.js';
+import { CompactStaging } from './compact-staging.js';
+import { CompactContactTable } from './compact-table.js';
 import { decodeContact, encodeContact, writeHeader } from './contact-codec.js';
 import { createContactDictionary } from './dictionary.js';
 import { packId } from './record-id.js';

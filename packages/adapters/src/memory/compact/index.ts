@@ -1,5 +1,6 @@
 import type { ContactStorage } from '../tenant-state.js';
-import { CompactContactTable, CompactStaging } from './compact-table.js';
+import { CompactStaging } from './compact-staging.js';
+import { CompactContactTable } from './compact-table.js';
 import { createContactDictionary } from './dictionary.js';
 
 /** Compact contact storage for one tenant: its tables share the tenant's dictionaries. */
