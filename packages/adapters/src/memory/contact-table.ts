@@ -10,6 +10,8 @@ export interface ContactTable {
   get(id: string): Contact | undefined;
   /** The id of the contact with this ClientID, if any. */
   idOfClientId(clientId: string): string | undefined;
+  /** The contact with this ClientID, if any. */
+  getByClientId(clientId: string): Contact | undefined;
   /** Whether a contact has this ClientID (cheaper than {@link idOfClientId}). */
   hasClientId(clientId: string): boolean;
   /** Contacts in id order, strictly after `afterId` when given. */

@@ -67,9 +67,7 @@ export function createMemoryContacts(state: TenantState, storage: ContactStorage
       return state.lists.get(listId)?.contacts.get(contactId);
     },
     async getByClientId(listId, clientId) {
-      const contacts = state.lists.get(listId)?.contacts;
-      const id = contacts?.idOfClientId(clientId);
-      return id === undefined ? undefined : contacts?.get(id);
+      return state.lists.get(listId)?.contacts.getByClientId(clientId);
     },
     async list(listId, query?: ContactQuery): Promise<Page<Contact>> {
       const entry = requireList(listId);
@@ -207,8 +205,7 @@ export function createMemoryContacts(state: TenantState, storage: ContactStorage
         if (contacts === undefined) continue;
         let candidates: Iterable<Contact>;
         if (clientId !== undefined) {
-          const id = contacts.idOfClientId(clientId);
-          const one = id === undefined ? undefined : contacts.get(id);
+          const one = contacts.getByClientId(clientId);
           candidates = one === undefined ? [] : [one];
         } else {
           candidates = contacts.scan();

@@ -18,6 +18,10 @@ export function createObjectContactTable(listId: string): ContactTable {
     idOfClientId(clientId) {
       return byClientId.get(clientId);
     },
+    getByClientId(clientId) {
+      const id = byClientId.get(clientId);
+      return id === undefined ? undefined : this.get(id);
+    },
     hasClientId(clientId) {
       return byClientId.has(clientId);
     },

@@ -75,6 +75,11 @@ export class CompactContactTable implements ContactTable {
     return ref === undefined ? undefined : unpackId(this.arena.chunk(ref), offsetOf(ref) + ID_OFFSET);
   }
 
+  getByClientId(clientId: string): Contact | undefined {
+    const ref = this.index.find(Buffer.from(clientId, 'utf8'));
+    return ref === undefined ? undefined : this.decode(ref);
+  }
+
   hasClientId(clientId: string): boolean {
     return this.index.find(Buffer.from(clientId, 'utf8')) !== undefined;
   }
