@@ -153,6 +153,7 @@ describe('POST /compliance/check', () => {
       expect.objectContaining({ code: 'DNC_SCRUB_STALE', rule: 'us-federal.national-dnc' }),
     ]);
 
+    h.clock.advance(1000);
     const fresh = await call(admin, '/registry-copies', 'POST', {
       registry: 'US-DNC',
       copyDate: '2026-11-20',
