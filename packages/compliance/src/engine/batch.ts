@@ -4,7 +4,7 @@ import type { Attempt } from './attempt.js';
 import { MODE_BITS } from './compile.js';
 import { ReasonCollector, type RecordFacts } from './evaluate.js';
 import type { LocationProfile } from './location.js';
-import type { ActiveRules, Plan, QuietResult } from './plan.js';
+import type { ActiveRules, GroupResult, Plan } from './plan.js';
 import { nextCloseAll, nextOpenAll, type TimeConstraint } from './time-constraints.js';
 
 /** The window a batch is evaluated for: `[from, to)`, instants in ms. */
@@ -50,6 +50,7 @@ export interface BatchContext {
     plan: Plan,
     out: ReasonCollector,
     facts?: RecordFacts,
+    part?: 'all' | 'shared' | 'record',
   ): void;
   /** Registry listings and list membership of a record, looked up once. */
   factsOf(attempt: Attempt): RecordFacts;
@@ -93,18 +94,26 @@ export interface PreparedBatch {
   update(index: number, attempt: Attempt): void;
 }
 
+/** A group: records of one plan, campaign and mode, which share every rule that does not read their own data. */
+interface Group {
+  plan: Plan;
+  reach: number;
+  shareable: boolean;
+}
+
 /** The engine's implementation of {@link PreparedBatch}. */
 export class PreparedList implements PreparedBatch {
   readonly attempts: Attempt[];
   plans: Plan[];
   readonly facts: RecordFacts[];
-  /** Mode bit, plus 16 when an agent is reserved. */
-  readonly modes: Uint8Array;
   /** 1 when the record's facts are quiet. */
   readonly quiet: Uint8Array;
   /** The facts' latest history instant, read without touching the record. */
   readonly latest: Float64Array;
-  readonly campaigns: (object | undefined)[];
+  /** Group of each record (an index into `groups`). */
+  gid: Int32Array;
+  groups: Group[] = [];
+  private groupIndex = new Map<Plan, Map<object | undefined, number[]>>();
   generation: number;
 
   constructor(
@@ -117,20 +126,38 @@ export class PreparedList implements PreparedBatch {
     this.plans = this.attempts.map((a) => this.planOf(a));
     this.facts = this.attempts.map((a) => ctx.factsOf(a));
     const n = this.attempts.length;
-    this.modes = new Uint8Array(n);
     this.quiet = new Uint8Array(n);
     this.latest = new Float64Array(n);
-    this.campaigns = new Array(n);
+    this.gid = new Int32Array(n);
     for (let i = 0; i < n; i++) this.index(i);
   }
 
   private index(i: number): void {
-    const a = this.attempts[i]!;
     const f = this.facts[i]!;
-    this.modes[i] = modeKey(a);
     this.quiet[i] = f.quiet ? 1 : 0;
     this.latest[i] = f.latestHistoryAt;
-    this.campaigns[i] = a.campaign;
+    this.gid[i] = this.groupOf(this.plans[i]!, this.attempts[i]!);
+  }
+
+  private groupOf(plan: Plan, a: Attempt): number {
+    let byCampaign = this.groupIndex.get(plan);
+    if (byCampaign === undefined) {
+      byCampaign = new Map();
+      this.groupIndex.set(plan, byCampaign);
+    }
+    let byMode = byCampaign.get(a.campaign);
+    if (byMode === undefined) {
+      byMode = [];
+      byCampaign.set(a.campaign, byMode);
+    }
+    const mode = modeKey(a);
+    let g = byMode[mode];
+    if (g === undefined) {
+      g = this.groups.length;
+      this.groups.push({ plan, reach: plan.historyReachMs, shareable: !plan.attemptDependentLocation });
+      byMode[mode] = g;
+    }
+    return g;
   }
 
   get size(): number {
@@ -155,6 +182,9 @@ export class PreparedList implements PreparedBatch {
     if (this.generation === this.ctx.generation()) return;
     this.generation = this.ctx.generation();
     this.plans = this.attempts.map((a) => this.planOf(a));
+    this.groups = [];
+    this.groupIndex = new Map();
+    for (let i = 0; i < this.attempts.length; i++) this.gid[i] = this.groupOf(this.plans[i]!, this.attempts[i]!);
   }
 
   private planOf(a: Attempt): Plan {
@@ -162,6 +192,7 @@ export class PreparedList implements PreparedBatch {
   }
 }
 
+/** Mode bit, plus 16 when an agent is reserved. */
 function modeKey(a: Attempt): number {
   return MODE_BITS[a.mode ?? 'predictive'] | (a.agentReserved === true ? 16 : 0);
 }
@@ -188,25 +219,24 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
   out.detail = false;
   let allowedInWindow = 0;
   let allowedAtStart = 0;
-  const { modes, quiet, latest, campaigns } = list;
+  const { quiet, latest, gid, groups } = list;
+  // Per window: the shared part of each group's decision, and the whole decision of its quiet records.
+  const shared: (GroupResult | undefined)[] = new Array(groups.length);
   for (let i = 0; i < n; i++) {
     const plan = plans[i]!;
-    // A quiet record decides like every other quiet record of its plan, campaign and mode: evaluate once per
-    // group, reading only the prepared columns for the others.
-    let group: (QuietResult | undefined)[] | undefined;
-    if (quiet[i] === 1 && latest[i]! <= from - plan.historyReachMs && !plan.attemptDependentLocation) {
-      let q = plan.quiet;
-      if (q === undefined || q.from !== from || q.to !== to) {
-        q = { from, to, results: new Map() };
-        plan.quiet = q;
-      }
-      const campaign = campaigns[i];
-      group = q.results.get(campaign);
+    const gi = gid[i]!;
+    const g = groups[gi]!;
+    const isQuiet = quiet[i] === 1 && latest[i]! <= from - g.reach;
+    let group: GroupResult | undefined;
+    if (g.shareable) {
+      group = shared[gi];
       if (group === undefined) {
-        group = [];
-        q.results.set(campaign, group);
+        out.reset();
+        ctx.evaluate(attempts[i]!, from, plan.profile, plan, out, facts[i], 'shared');
+        group = { mask: out.mask, temporalOnly: out.temporalOnly, quiet: undefined };
+        shared[gi] = group;
       }
-      const hit = group[modes[i]!];
+      const hit = isQuiet ? group.quiet : undefined;
       if (hit !== undefined) {
         reasons[i] = hit.mask;
         nextAllowedAt[i] = hit.next;
@@ -218,13 +248,15 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
     }
     const a = attempts[i]!;
     out.reset();
-    ctx.evaluate(a, from, plan.profile, plan, out, facts[i]);
-    const mask = out.mask;
+    if (group === undefined) ctx.evaluate(a, from, plan.profile, plan, out, facts[i]);
+    else if (!isQuiet) ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'record');
+    const mask = group === undefined ? out.mask : out.mask | group.mask;
+    const temporalOnly = group === undefined ? out.temporalOnly : out.temporalOnly && group.temporalOnly;
     reasons[i] = mask;
     if (mask === 0) allowedAtStart++;
     let next = Number.NaN;
     let until = Number.NaN;
-    if (mask === 0 || out.temporalOnly) {
+    if (mask === 0 || temporalOnly) {
       const u = Math.max(out.historyUnblock, from);
       if (plan.modeDependent) {
         const found = ctx.nextAllowed(a, from, plan, out.historyUnblock);
@@ -258,7 +290,7 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
     nextAllowedAt[i] = next;
     allowedUntil[i] = until;
     if (next < to) allowedInWindow++;
-    if (group !== undefined) group[modes[i]!] = { mask, next, until };
+    if (group !== undefined && isQuiet) group.quiet = { mask, next, until };
   }
   return { from, to, size: n, nextAllowedAt, allowedUntil, reasons, allowedInWindow, allowedAtStart };
 }

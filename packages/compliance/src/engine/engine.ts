@@ -144,6 +144,9 @@ function fnv1a(text: string): string {
 const B = REASON_BITS;
 const NO_HISTORY: Plan['history'] = Object.freeze([]);
 
+/** Which rules `evaluate` applies: all, those shared by a plan's records, or a record's own. */
+export type EvaluationPart = 'all' | 'shared' | 'record';
+
 /**
  * Creates the pre-dial compliance engine. The configuration is validated and
  * compiled once; `check` then runs without validation, allocating only its
@@ -291,9 +294,40 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     plan: Plan,
     out: ReasonCollector,
     facts?: RecordFacts,
+    part: EvaluationPart = 'all',
   ): void {
     const modeBit = MODE_BITS[attempt.mode ?? 'predictive'];
     const agent = attempt.agentReserved === true;
+    if (part !== 'record') evaluateShared(attempt, t, profile, plan, out, modeBit, agent);
+    if (part === 'shared') return;
+    // A prepared record whose whole history is older than every period cannot be blocked by it.
+    const history = facts !== undefined && facts.latestHistoryAt <= t - plan.historyReachMs ? NO_HISTORY : plan.history;
+    for (const h of history) {
+      if (applies(h.rule, modeBit, agent))
+        evaluateHistory(
+          h.rule,
+          attempt,
+          t,
+          h.clocks,
+          out,
+          h.rule.kind === 'attempt-limit' ? B.ATTEMPT_LIMIT : B.RECENT_OUTCOME,
+        );
+    }
+    for (const r of plan.suppression) {
+      if (applies(r, modeBit, agent)) evaluateSuppression(r, attempt, t, 0, suppressionInputs, out, facts, 'record');
+    }
+  }
+
+  /** The rules whose outcome depends on the plan, campaign, mode and instant only (not on the record's own data). */
+  function evaluateShared(
+    attempt: Attempt,
+    t: number,
+    profile: LocationProfile,
+    plan: Plan,
+    out: ReasonCollector,
+    modeBit: number,
+    agent: boolean,
+  ): void {
     if (profile.unresolved !== undefined) {
       out.add(
         'LOCATION_UNRESOLVED',
@@ -356,24 +390,12 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
         );
       }
     }
-    // A prepared record whose whole history is older than every period cannot be blocked by it.
-    const history = facts !== undefined && facts.latestHistoryAt <= t - plan.historyReachMs ? NO_HISTORY : plan.history;
-    for (const h of history) {
-      if (applies(h.rule, modeBit, agent))
-        evaluateHistory(
-          h.rule,
-          attempt,
-          t,
-          h.clocks,
-          out,
-          h.rule.kind === 'attempt-limit' ? B.ATTEMPT_LIMIT : B.RECENT_OUTCOME,
-        );
-    }
     if (plan.suppression.length > 0) {
       let callDay = Number.NEGATIVE_INFINITY;
       for (const clock of plan.clocks) callDay = Math.max(callDay, localDay(clock, t));
       for (const r of plan.suppression) {
-        if (applies(r, modeBit, agent)) evaluateSuppression(r, attempt, t, callDay, suppressionInputs, out, facts);
+        if (applies(r, modeBit, agent))
+          evaluateSuppression(r, attempt, t, callDay, suppressionInputs, out, undefined, 'shared');
       }
     }
     for (const r of plan.abandon) {

@@ -266,7 +266,45 @@ function copyDayOf(value: number | string): number | undefined {
 
 export { copyDayOf };
 
-/** Applies a suppression rule. */
+/** A registry rule's membership check: a listed number without a valid exemption. */
+function registryMembership(
+  rule: SuppressionRule,
+  source: Extract<SuppressionRule['suppress'], { type: 'registry' }>,
+  copy: RegistryCopy,
+  attempt: Attempt,
+  t: number,
+  out: ReasonCollector,
+  facts: RecordFacts | undefined,
+): void {
+  const device = attempt.device.value;
+  const contact = attempt.contact;
+  const listing = facts === undefined ? copy.lookup(attempt.device.value) : facts.listings?.get(source.registry);
+  if (listing === undefined) return;
+  if (listing.registeredAt !== undefined && t - listing.registeredAt < source.listingGraceDays * DAY_MS) return;
+  for (const ex of source.exemptions) {
+    for (const e of contact.exemptions ?? []) {
+      if (e.type !== ex.type || e.since > t) continue;
+      if (e.until !== undefined && t >= e.until) continue;
+      if (e.revokedAt !== undefined && t >= e.revokedAt) continue;
+      if (ex.validFor) {
+        const sinceDay = Math.floor(e.since / DAY_MS);
+        const endDay = addMonths(sinceDay, ex.validFor.months ?? 0) + (ex.validFor.days ?? 0);
+        if (t >= endDay * DAY_MS + (e.since - sinceDay * DAY_MS)) continue;
+      }
+      return;
+    }
+  }
+  out.add(
+    'SUPPRESSED',
+    REASON_BITS.SUPPRESSED,
+    false,
+    rule.id,
+    rule.priority,
+    out.detail ? `${device} is on the ${source.registry} registry and no exemption applies (${rule.name}).` : '',
+  );
+}
+
+/** Applies a suppression rule: registry copy age is `shared`, everything else is the `record`'s. */
 export function evaluateSuppression(
   compiled: CompiledOther,
   attempt: Attempt,
@@ -275,13 +313,14 @@ export function evaluateSuppression(
   inputs: SuppressionInputs,
   out: ReasonCollector,
   facts: RecordFacts | undefined,
+  part: 'shared' | 'record',
 ): void {
   const rule = compiled.rule as SuppressionRule;
   const source = rule.suppress;
   const device = attempt.device.value;
   const contact = attempt.contact;
   if (source.type === 'lists') {
-    if (facts !== undefined && !facts.lists) return;
+    if (part === 'shared' || (facts !== undefined && !facts.lists)) return;
     const matches = inputs.lists!.lookup({
       device,
       clientId: contact.clientId,
@@ -306,6 +345,10 @@ export function evaluateSuppression(
   }
   if (source.type === 'registry') {
     const held = inputs.registries.get(source.registry);
+    if (part === 'record') {
+      if (held !== undefined) registryMembership(rule, source, held.copy, attempt, t, out, facts);
+      return;
+    }
     let copyDay = held?.copyDay;
     if (held === undefined) {
       const given = attempt.campaign?.registryCopies?.[source.registry];
@@ -334,34 +377,10 @@ export function evaluateSuppression(
           : '',
       );
     }
-    if (held === undefined) return;
-    const listing = facts === undefined ? held.copy.lookup(device) : facts.listings?.get(source.registry);
-    if (listing === undefined) return;
-    if (listing.registeredAt !== undefined && t - listing.registeredAt < source.listingGraceDays * DAY_MS) return;
-    for (const ex of source.exemptions) {
-      for (const e of contact.exemptions ?? []) {
-        if (e.type !== ex.type || e.since > t) continue;
-        if (e.until !== undefined && t >= e.until) continue;
-        if (e.revokedAt !== undefined && t >= e.revokedAt) continue;
-        if (ex.validFor) {
-          const sinceDay = Math.floor(e.since / DAY_MS);
-          const endDay = addMonths(sinceDay, ex.validFor.months ?? 0) + (ex.validFor.days ?? 0);
-          if (t >= endDay * DAY_MS + (e.since - sinceDay * DAY_MS)) continue;
-        }
-        return;
-      }
-    }
-    out.add(
-      'SUPPRESSED',
-      REASON_BITS.SUPPRESSED,
-      false,
-      rule.id,
-      rule.priority,
-      out.detail ? `${device} is on the ${source.registry} registry and no exemption applies (${rule.name}).` : '',
-    );
     return;
   }
   // Company opt-outs.
+  if (part === 'shared') return;
   const byDevice = source.by === 'device';
   for (const o of contact.optOuts ?? []) {
     if (byDevice && o.device !== undefined && o.device !== device) continue;

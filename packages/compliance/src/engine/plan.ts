@@ -14,11 +14,13 @@ export interface ActiveRules {
   abandon: readonly CompiledOther[];
 }
 
-/** The batch outcome shared by the quiet records of a plan, campaign and mode. */
-export interface QuietResult {
+/** What the records of a plan, campaign and mode share in a batch window. */
+export interface GroupResult {
+  /** Reasons of the rules that do not read the record's own data. */
   mask: number;
-  next: number;
-  until: number;
+  temporalOnly: boolean;
+  /** The whole result of a quiet record (nothing of its own within reach), once known. */
+  quiet: { mask: number; next: number; until: number } | undefined;
 }
 
 /** Everything needed to evaluate attempts with one location profile under one rule selection. */
@@ -38,8 +40,6 @@ export interface Plan {
   clocks: readonly WallClock[];
   /** A location rule reads the attempt's own area code or postal code (records of the plan can differ). */
   attemptDependentLocation: boolean;
-  /** Batch scratch: results of quiet records by campaign and mode, for one window. */
-  quiet?: { from: number; to: number; results: Map<object | undefined, (QuietResult | undefined)[]> };
   /** Batch scratch: open intervals for one window. */
   batch?: { from: number; to: number; intervals: number[]; after: number; afterEnd: number };
 }
