@@ -50,6 +50,7 @@ export function createPostgresDialect(options: PostgresDialectOptions = {}): Sql
       bool: 'boolean',
       json: 'jsonb',
     }),
+    clustered: '',
     qualified: (table) => `${prefix}${quote(table)}`,
     stager() {
       const pool = options.pool?.();

@@ -63,6 +63,12 @@ export interface SqlDialect {
   readonly name: string;
   readonly capabilities: SqlCapabilities;
   readonly types: SqlTypes;
+  /**
+   * Table options that store rows in primary-key order (SQLite `without rowid`),
+   * so a list's contacts are read as one contiguous range; empty where rows are
+   * not clustered that way (PostgreSQL).
+   */
+  readonly clustered: string;
   /** Quoted, qualified table name as SQL text (`"schema"."table"` or `"table"`). */
   qualified(table: string): string;
   /**

@@ -96,8 +96,14 @@ export async function runMigrations(
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-function createTable(dialect: SqlDialect, name: string, columns: readonly string[], primaryKey: string): string {
-  return `create table ${ref(dialect, name)} (\n  ${columns.join(',\n  ')},\n  primary key (${primaryKey})\n)`;
+function createTable(
+  dialect: SqlDialect,
+  name: string,
+  columns: readonly string[],
+  primaryKey: string,
+  options = '',
+): string {
+  return `create table ${ref(dialect, name)} (\n  ${columns.join(',\n  ')},\n  primary key (${primaryKey})\n)${options}`;
 }
 
 function ref(dialect: SqlDialect, table: string): string {
@@ -199,6 +205,8 @@ function contactsTable(d: SqlDialect): string {
       ...slots,
     ],
     'tenant_id, data_id, id',
+    // A list's contacts are one contiguous range of the table: counts and rules scan it without lookups.
+    d.clustered,
   );
 }
 
@@ -257,6 +265,7 @@ function suppressionEntriesTable(d: SqlDialect): string {
       `created_at ${t.bigint}`,
     ],
     'tenant_id, data_id, value',
+    d.clustered,
   );
 }
 

@@ -13,10 +13,11 @@ export const SQLITE_FUNCTIONS = { number: 'outpace_number' } as const;
 
 /**
  * Registers the SQL function the SQLite store needs on a better-sqlite3
- * connection: `outpace_number`, core's `parseNumeric`, for numbers of more
- * than 15 characters, which SQLite's own CAST rounds differently from
- * JavaScript's `Number`. Call it yourself when you give the store your own
- * `Kysely` instance.
+ * connection: `outpace_number`, core's `parseNumeric` (the number a numeric
+ * selection condition reads, or NULL), since SQLite has no regular
+ * expressions and its CAST rounds long numbers differently from JavaScript's
+ * `Number`. Call it yourself when you give the store your own `Kysely`
+ * instance.
  *
  * @example
  * const database = new Database('outpace.db');
@@ -55,16 +56,11 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
       bool: 'integer',
       json: 'text',
     }),
+    clustered: ' without rowid',
     qualified: (table) => `"${table}"`,
-    number(t) {
-      const unsigned = sql`(case when substr(${t}, 1, 1) in ('+', '-') then substr(${t}, 2) else ${t} end)`;
-      // NUMERIC_PATTERN without REGEXP: digits and at most one dot, at least one digit.
-      const numeric = sql`(${unsigned} not glob '*[^0-9.]*' and ${unsigned} not glob '*.*.*' and ${unsigned} glob '*[0-9]*')`;
-      // Up to 15 characters SQLite's CAST rounds exactly like Number(); longer ones go to JavaScript.
-      return sql<
-        number | null
-      >`(case when ${numeric} then (case when length(${t}) <= 15 then cast(${t} as real) else ${sql.raw(SQLITE_FUNCTIONS.number)}(${t}) end) end)`;
-    },
+    // One call of core's parseNumeric: SQLite has no REGEXP, a GLOB emulation re-reads the value
+    // (often a JSON extraction) eight times, and its CAST rounds long numbers differently from Number().
+    number: (t) => sql<number | null>`${sql.raw(SQLITE_FUNCTIONS.number)}(${t})`,
     numberParam: (value) => sql<number>`${value}`,
     contains: (haystack, needle) => sql<boolean>`(instr(${haystack}, ${needle}) > 0)`,
     jsonText: (column, key) => sql<string | null>`(${column} ->> ${`$.${key}`})`,

@@ -137,6 +137,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
         const Database = await loadBetterSqlite3();
         database = new Database(parsed.filename as string, { timeout: parsed.busyTimeoutMs });
         owned = true;
+        // Rows of about a kilobyte clustered by list (`without rowid`) want large pages; this
+        // only takes effect on a new database, before WAL is switched on.
+        database.pragma('page_size = 16384');
         if (durable) database.pragma('journal_mode = WAL');
         database.pragma('synchronous = NORMAL');
         // Imports insert into a dozen indexes at random positions: a page cache
