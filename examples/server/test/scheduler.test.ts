@@ -1,6 +1,6 @@
 import { createMemoryStore } from '@outpace/adapters/memory';
 import { createInProcessQueue, createVirtualTime } from '@outpace/adapters/queue';
-import { emptyImportCounters, noopLogger, type SchedulerRun } from '@outpace/core';
+import { type AutomationSchedule, emptyImportCounters, noopLogger, type SchedulerRun } from '@outpace/core';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox } from '../src/auth/secret-box.js';
 import type { ServerDeps } from '../src/deps.js';
@@ -102,7 +102,7 @@ describe('schedules', () => {
       start: '06:00',
       end: '06:01',
       timeZone: 'America/New_York',
-    } as const;
+    } satisfies AutomationSchedule;
     const runs = nextRuns(daily, Date.parse('2027-03-12T12:00:00Z'), 4);
     expect(runs.map((r) => r.local)).toEqual([
       '2027-03-13T06:00:00-05:00',
