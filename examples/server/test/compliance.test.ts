@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createComplianceHooks } from '../src/services/compliance-engine.js';
 import { createHarness, type Harness } from './support/harness.js';
 
 type Session = Awaited<ReturnType<Harness['login']>>;
@@ -416,6 +417,50 @@ describe('compliance tenant isolation', () => {
     }
     expect((await call(admin, '/time-zones')).body.items).toHaveLength(1);
     expect((await call(admin, '/registry-copies')).body.items).toHaveLength(1);
+  });
+});
+
+describe('compliance engine cache', () => {
+  it('rebuilds at once on this node, and on another node within the revalidation interval', async () => {
+    const { h, admin } = await setup();
+    const tenantId = h.tenants.a.id;
+    const { locationResolverFor: _l, complianceEngineFor: _c, ...shared } = h.deps;
+    const nodeB = createComplianceHooks(shared, { revalidateMs: 5000 });
+    const before = await nodeB.complianceEngineFor(tenantId);
+    expect(before.ruleSets.map((s) => s.id)).toEqual(['none']);
+    expect(await nodeB.complianceEngineFor(tenantId)).toBe(before);
+
+    await call(admin, '/settings', 'PUT', { enabledPresets: ['us-states'] });
+    // This node (the app's hooks) sees it at once.
+    expect((await h.deps.complianceEngineFor?.(tenantId))?.ruleSets.map((s) => s.id)).toEqual(['us-states']);
+    // The other node keeps its engine until the interval passes, then rebuilds.
+    h.clock.advance(4000);
+    expect(await nodeB.complianceEngineFor(tenantId)).toBe(before);
+    h.clock.advance(1000);
+    const after = await nodeB.complianceEngineFor(tenantId);
+    expect(after.ruleSets.map((s) => s.id)).toEqual(['us-states']);
+
+    // A suppression list loaded elsewhere (an import) changes the engine's snapshot too.
+    const dnc = await h.store.forTenant(tenantId).suppression.createList({ name: 'Company DNC', required: true });
+    await h.store.forTenant(tenantId).suppression.addEntries(dnc.id, [{ value: '+13055550123' }]);
+    h.clock.advance(5000);
+    const withList = await nodeB.complianceEngineFor(tenantId);
+    expect(withList).not.toBe(after);
+    const decision = withList.check({
+      contact: {},
+      device: { value: '+13055550123' },
+      local: { dateTime: '2026-06-10T10:00', timeZone: 'America/New_York' },
+    });
+    expect(decision.reasons.map((r) => r.code)).toEqual([]);
+    await call(admin, '/settings', 'PUT', { enabledPresets: ['us-federal'] });
+    h.clock.advance(5000);
+    const federal = (await nodeB.complianceEngineFor(tenantId)).check({
+      contact: {},
+      device: { value: '+13055550123' },
+      mode: 'progressive',
+      local: { dateTime: '2026-06-10T10:00', timeZone: 'America/New_York' },
+    });
+    expect(federal.reasons.map((r) => [r.code, r.rule])).toContainEqual(['SUPPRESSED', 'us-federal.company-dnc']);
   });
 });
 

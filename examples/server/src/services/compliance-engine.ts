@@ -109,6 +109,8 @@ export function createComplianceHooks(deps: ServerDeps, options: ComplianceHooks
     const now = deps.clock.now();
     const entry = cache.get(tenantId);
     if (entry !== undefined && now - entry.checkedAt < revalidateMs) return entry.value;
+    // Callers arriving while this one asks the store keep using the cached value.
+    if (entry !== undefined) entry.checkedAt = now;
     const key = await keyOf();
     const current = cache.get(tenantId);
     if (current !== undefined && current.key === key) {
