@@ -84,6 +84,11 @@ export function createMemoryCampaigns(state: CampaignState, clock: Clock): Campa
     state.groups.set(group.id, next);
     return clone(next);
   };
+  // Lease changes leave the version alone: it guards the group's configuration, and a renewal every few
+  // seconds must not make a user's compare-and-set update fail.
+  const storeLease = (group: CampaignGroup, lease: CampaignLease): void => {
+    state.groups.set(group.id, { ...group, lease });
+  };
 
   const groups: CampaignGroupStore = {
     async create(input) {
@@ -181,7 +186,7 @@ export function createMemoryCampaigns(state: CampaignState, clock: Clock): Campa
       if (held !== undefined && held.owner !== owner && held.expiresAt > now) return undefined;
       const token = held === undefined ? 1 : held.owner === owner && held.expiresAt > now ? held.token : held.token + 1;
       const lease: CampaignLease = { owner, token, expiresAt: now + ttlMs };
-      store({ ...group, lease });
+      storeLease(group, lease);
       return { ...lease };
     },
     async renewLease(id, lease, ttlMs) {
@@ -189,14 +194,14 @@ export function createMemoryCampaigns(state: CampaignState, clock: Clock): Campa
       const group = mustGet(id);
       if (group.lease?.token !== lease.token || group.lease.owner !== lease.owner) return undefined;
       const next: CampaignLease = { owner: lease.owner, token: lease.token, expiresAt: clock.now() + ttlMs };
-      store({ ...group, lease: next });
+      storeLease(group, next);
       return { ...next };
     },
     async releaseLease(id, lease) {
       const group = mustGet(id);
       if (group.lease?.token !== lease.token || group.lease.owner !== lease.owner) return false;
       // Keep the token so the next holder gets a larger one; expire it now.
-      store({ ...group, lease: { ...group.lease, expiresAt: clock.now() } });
+      storeLease(group, { ...group.lease, expiresAt: clock.now() });
       return true;
     },
   };

@@ -151,6 +151,44 @@ export function createSqlCampaigns(ctx: SqlContext, tenantId: string): CampaignS
     return Number(result.numUpdatedRows) === 1 ? stored : undefined;
   };
 
+  /**
+   * Writes a new lease if the row's lease is still the one read (a compare-and-set on the lease columns);
+   * the version, which guards the configuration, is left alone.
+   */
+  const writeLease = async (exec: Exec, prev: CampaignGroup, lease: CampaignLease): Promise<boolean> => {
+    let q = exec
+      .updateTable('outpace_campaign_groups')
+      .set({ lease_owner: lease.owner, lease_token: lease.token, lease_expires_at: lease.expiresAt })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', prev.id)
+      .where('version', '=', prev.version);
+    q =
+      prev.lease === undefined
+        ? q.where('lease_token', 'is', null)
+        : q
+            .where('lease_owner', '=', prev.lease.owner)
+            .where('lease_token', '=', prev.lease.token)
+            .where('lease_expires_at', '=', prev.lease.expiresAt);
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  };
+
+  /** Read-decide-write of the lease with optimistic retries; `decide` returns the new lease or undefined to keep it. */
+  const modifyLease = async (
+    id: string,
+    decide: (group: CampaignGroup) => CampaignLease | undefined,
+  ): Promise<CampaignLease | undefined> => {
+    const conn = await db();
+    for (let tries = 0; tries < 20; tries++) {
+      const group = await readGroup(conn, id);
+      if (group === undefined) throw groupNotFound(id);
+      const lease = decide(group);
+      if (lease === undefined) return undefined;
+      if (await writeLease(conn, group, lease)) return lease;
+    }
+    throw new OutpaceError('CONFLICT', `The lease on campaign group "${id}" kept changing under this write; retry.`);
+  };
+
   /** Read-modify-write with optimistic retries. `change` returns the next group or throws. */
   const modify = async (id: string, change: (group: CampaignGroup) => CampaignGroup): Promise<CampaignGroup> => {
     const conn = await db();
@@ -293,37 +331,29 @@ export function createSqlCampaigns(ctx: SqlContext, tenantId: string): CampaignS
     },
     async acquireLease(id, owner, ttlMs) {
       parseInput(LeaseArgsSchema, { owner, ttlMs }, 'Lease request');
-      let refused = false;
-      const stored = await modify(id, (group) => {
+      return modifyLease(id, (group) => {
         const now = clock.now();
         const held = group.lease;
-        refused = held !== undefined && held.owner !== owner && held.expiresAt > now;
-        if (refused) return group;
+        if (held !== undefined && held.owner !== owner && held.expiresAt > now) return undefined;
         const token =
           held === undefined ? 1 : held.owner === owner && held.expiresAt > now ? held.token : held.token + 1;
-        return { ...group, lease: { owner, token, expiresAt: now + ttlMs } };
+        return { owner, token, expiresAt: now + ttlMs };
       });
-      return refused ? undefined : stored.lease;
     },
     async renewLease(id, lease, ttlMs) {
       parseInput(LeaseArgsSchema, { owner: lease.owner, ttlMs }, 'Lease renewal');
-      let held = true;
-      const stored = await modify(id, (group) => {
-        held = group.lease?.token === lease.token && group.lease.owner === lease.owner;
-        if (!held) return group;
-        return { ...group, lease: { owner: lease.owner, token: lease.token, expiresAt: clock.now() + ttlMs } };
+      return modifyLease(id, (group) => {
+        if (group.lease?.token !== lease.token || group.lease.owner !== lease.owner) return undefined;
+        return { owner: lease.owner, token: lease.token, expiresAt: clock.now() + ttlMs };
       });
-      return held ? stored.lease : undefined;
     },
     async releaseLease(id, lease) {
-      let held = true;
-      await modify(id, (group) => {
-        held = group.lease?.token === lease.token && group.lease.owner === lease.owner;
-        if (!held || group.lease === undefined) return group;
-        // Keep the token so the next holder gets a larger one; expire it now.
-        return { ...group, lease: { ...group.lease, expiresAt: clock.now() } };
+      // Keep the token so the next holder gets a larger one; expire it now.
+      const released = await modifyLease(id, (group) => {
+        if (group.lease?.token !== lease.token || group.lease.owner !== lease.owner) return undefined;
+        return { ...group.lease, expiresAt: clock.now() };
       });
-      return held;
+      return released !== undefined;
     },
   };
 

@@ -247,6 +247,8 @@ export function campaignsSuite(ctx: SuiteContext): void {
       const { group, lists } = await campaignFixture(t);
       const a = await t.campaigns.groups.acquireLease(group.id, 'node-a', 10_000);
       expect(a).toEqual({ owner: 'node-a', token: 1, expiresAt: ctx.clock.now() + 10_000 });
+      // Leases leave the version (which guards the configuration) alone.
+      expect(await t.campaigns.groups.get(group.id)).toMatchObject({ version: group.version, lease: a });
       expect(await t.campaigns.groups.acquireLease(group.id, 'node-b', 10_000)).toBeUndefined();
       // The same owner re-acquiring keeps its token.
       expect(await t.campaigns.groups.acquireLease(group.id, 'node-a', 10_000)).toMatchObject({ token: 1 });
@@ -261,6 +263,20 @@ export function campaignsSuite(ctx: SuiteContext): void {
       ctx.clock.advance(10_001);
       const b = await t.campaigns.groups.acquireLease(group.id, 'node-b', 10_000);
       expect(b).toMatchObject({ owner: 'node-b', token: 2 });
+      expect((await t.campaigns.groups.update(group.id, { name: 'Renamed' }, group.version)).version).toBe(
+        group.version + 1,
+      );
+      // Two owners racing for a free lease: exactly one wins.
+      ctx.clock.advance(10_001);
+      const race = await Promise.all([
+        t.campaigns.groups.acquireLease(group.id, 'node-x', 10_000),
+        t.campaigns.groups.acquireLease(group.id, 'node-y', 10_000),
+      ]);
+      expect(race.filter((l) => l !== undefined)).toHaveLength(1);
+      expect(race.find((l) => l !== undefined)?.token).toBe(3);
+      ctx.clock.advance(10_001);
+      const b2 = await t.campaigns.groups.acquireLease(group.id, 'node-b', 10_000);
+      expect(b2?.token).toBe(4);
       expect(await t.campaigns.groups.renewLease(group.id, a!, 10_000)).toBeUndefined();
       expect(await t.campaigns.groups.releaseLease(group.id, a!)).toBe(false);
       await expect(
@@ -275,13 +291,13 @@ export function campaignsSuite(ctx: SuiteContext): void {
         'CAMPAIGN_LEASE_LOST',
       );
       expect(
-        await t.records.claim(record!.id, record!.version, activeAttempt(ctx.clock.now()), { token: 2 }),
+        await t.records.claim(record!.id, record!.version, activeAttempt(ctx.clock.now()), { token: 4 }),
       ).toMatchObject({
         status: 'Retrieved',
       });
-      expect(await t.campaigns.groups.releaseLease(group.id, b!)).toBe(true);
+      expect(await t.campaigns.groups.releaseLease(group.id, b2!)).toBe(true);
       const c = await t.campaigns.groups.acquireLease(group.id, 'node-c', 10_000);
-      expect(c?.token).toBe(3);
+      expect(c?.token).toBe(5);
       await expectCode(t.campaigns.groups.acquireLease('cmp_missing', 'node-a', 1000), 'NOT_FOUND');
       await expectCode(t.campaigns.groups.acquireLease(group.id, '', 1000), 'VALIDATION_FAILED');
     });

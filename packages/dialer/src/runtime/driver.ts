@@ -11,6 +11,7 @@ import type {
   Contact,
   LoadReport,
   RecordBlock,
+  RecordCounts,
   TelephonyEvent,
 } from '@outpace/core';
 import { createId, isOutpaceError, OutpaceError } from '@outpace/core';
@@ -52,6 +53,7 @@ export class GroupDriver {
   #shuttingDown = false;
   #drained: (() => void) | undefined;
   #seeded = false;
+  #quietUntil = 0;
   /** Records whose claim is being written (not yet in `calls`). */
   readonly #claiming = new Set<string>();
   readonly #ctx: RuntimeContext;
@@ -284,6 +286,7 @@ export class GroupDriver {
       generation,
       now: clock.now(),
     });
+    this.#wake();
     await this.#transition('loaded', ['unloaded', 'loaded', 'stopped', 'completed'], { loadReport: report });
     if (!this.#seeded) await this.#seedStats();
     emitter.emit('campaign:loaded', { groupId: this.groupId, at: clock.now(), report });
@@ -294,7 +297,7 @@ export class GroupDriver {
     if (this.state === 'paused') return this.resume();
     if (this.config === undefined) await this.#configure();
     const group = await this.#transition('running', ['loaded', 'stopped', 'completed']);
-    this.scheduleDial();
+    this.scheduleDial(true);
     return group;
   }
 
@@ -304,7 +307,7 @@ export class GroupDriver {
 
   async resume(): Promise<CampaignGroup> {
     const group = await this.#transition('running', ['paused']);
-    this.scheduleDial();
+    this.scheduleDial(true);
     return group;
   }
 
@@ -340,6 +343,7 @@ export class GroupDriver {
     }
     const changed = group.version !== this.group.version;
     this.group = group;
+    if (changed) this.#wake();
     if (changed && this.config !== undefined && ACTIVE.has(group.state)) {
       await this.applyOverrides();
     }
@@ -440,7 +444,8 @@ export class GroupDriver {
   // ---------------------------------------------------------------- dialing
 
   /** Asks for a dialing round now (coalesced with one in progress). */
-  scheduleDial(): void {
+  scheduleDial(wake = false): void {
+    if (wake) this.#wake();
     if (!this.#canDial()) return;
     if (this.#dialing !== undefined) {
       this.#dialAgain = true;
@@ -488,24 +493,42 @@ export class GroupDriver {
   async #round(): Promise<void> {
     const config = this.config as GroupConfig;
     const now = this.#ctx.clock.now();
-    await this.#personalCallbacks(now);
+    // Before `#quietUntil` no record can be due (nothing changed since the store said so): skip the store.
+    const quiet = now < this.#quietUntil;
+    if (!quiet) await this.#personalCallbacks(now);
     if (!this.#canDial()) return;
     if (config.profile.mode === 'preview') {
-      await this.#previewRound();
+      if (!quiet) await this.#previewRound();
       return;
     }
     const snapshot = this.snapshot(now);
     // The invariant, whatever the pacer says: no agent logged in and available, no call.
     if (snapshot.agentsReady + snapshot.agentsBusy + snapshot.agentsWrapUp === 0) return;
     let wanted = (this.#pacer as Pacer).callsToPlace(snapshot);
-    if (wanted <= 0) return;
+    if (wanted <= 0 || quiet) return;
     let seen = 0;
     for await (const record of this.#candidates(now, wanted + this.#ctx.options.candidateSlack)) {
       seen++;
       if (await this.#tryDial(record, undefined)) wanted--;
       if (wanted <= 0 || !this.#canDial()) break;
     }
-    if (seen === 0) await this.#maybeComplete();
+    if (seen === 0) await this.#settleQuiet(now);
+  }
+
+  /** Records may be due earlier than the store last said: look again at the next round. */
+  #wake(): void {
+    this.#quietUntil = 0;
+  }
+
+  /** Nothing to dial now: note when the next record falls due, and complete the group when none is left. */
+  async #settleQuiet(now: number): Promise<void> {
+    const counts = await this.#ctx.stores.records.counts(this.groupId, now);
+    const due = counts.reduce((n, c) => n + c.due, 0);
+    let next = Number.POSITIVE_INFINITY;
+    for (const c of counts) if (c.nextDueAt !== undefined && c.nextDueAt < next) next = c.nextDueAt;
+    // Due records that cannot be taken now (a personal callback's agent is busy, a list at weight 0) are looked at again soon.
+    this.#quietUntil = due > 0 ? now + 5 * this.#ctx.options.tickMs : next;
+    await this.#maybeComplete(counts);
   }
 
   /**
@@ -584,7 +607,7 @@ export class GroupDriver {
         }
       }
       if (!offered) {
-        await this.#maybeComplete();
+        await this.#settleQuiet(now);
         return;
       }
     }
@@ -899,15 +922,16 @@ export class GroupDriver {
   }
 
   async #withdrawOffer(call: LiveCall): Promise<void> {
+    this.#wake();
     this.calls.delete(call.callId);
     this.#ctx.callOwners.delete(call.callId);
     if (call.reservedAgent !== undefined) this.#ctx.agents.unreserve(call.reservedAgent, call.callId);
     await this.#write(call.record, { status: 'Ready', active: null });
   }
 
-  async #maybeComplete(): Promise<void> {
+  async #maybeComplete(known?: RecordCounts[]): Promise<void> {
     if (this.state !== 'running' || !this.group.completeIfNoMoreRecords || this.calls.size > 0) return;
-    const counts = await this.#ctx.stores.records.counts(this.groupId, this.#ctx.clock.now());
+    const counts = known ?? (await this.#ctx.stores.records.counts(this.groupId, this.#ctx.clock.now()));
     const open = counts.reduce((n, c) => n + c.ready + c.inFlight, 0);
     if (open === 0 && this.state === 'running' && this.calls.size === 0) {
       try {
@@ -1277,7 +1301,7 @@ export class GroupDriver {
           this.#handleWriteError(error);
         }
       }
-      this.scheduleDial();
+      this.scheduleDial(true);
     }
   }
 
@@ -1323,7 +1347,7 @@ export class GroupDriver {
                 ...(action.disposition === undefined ? {} : { disposition: action.disposition }),
               };
         this.#ctx.track(
-          this.#write(call.record, patch).then(() => this.scheduleDial()),
+          this.#write(call.record, patch).then(() => this.scheduleDial(true)),
           this.groupId,
         );
         return;
@@ -1424,7 +1448,7 @@ export class GroupDriver {
       }
     }
     if (state === 'ready') this.routeWaiting();
-    this.scheduleDial();
+    this.scheduleDial(state === 'ready');
   }
 
   // ---------------------------------------------------------------- statistics

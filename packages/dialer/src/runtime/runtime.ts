@@ -102,6 +102,7 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
   const callOwners = new Map<string, { groupId: string }>();
   const liveCalls = new Map<string, LiveCallKey>();
   let dncList: Promise<string> | undefined;
+  let nextAdoptScan = 0;
   let started = false;
   let stopped = false;
   let stopping: Promise<void> | undefined;
@@ -351,7 +352,11 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
         else report(error, driver.groupId);
       });
     }
-    if (opts.adopt) await adoptScan();
+    // Looking for orphaned groups a few times per lease length is enough to take one over within a lease.
+    if (opts.adopt && clock.now() >= nextAdoptScan) {
+      nextAdoptScan = clock.now() + Math.max(opts.syncIntervalMs, Math.floor(opts.leaseTtlMs / 3));
+      await adoptScan();
+    }
   };
 
   const publishStats = async () => {

@@ -6,7 +6,15 @@ import { createSqliteStore } from '@outpace/adapters/sqlite';
 import type { Clock, OutpaceStore, TreatmentInput } from '@outpace/core';
 import { createVirtualClock } from '@outpace/dialer/sim';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { allAttempts, contact, createStack, expectOneAttemptPerCall, seedCampaign, START, switchableTime } from './harness.js';
+import {
+  allAttempts,
+  contact,
+  createStack,
+  expectOneAttemptPerCall,
+  START,
+  seedCampaign,
+  switchableTime,
+} from './harness.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -62,7 +70,11 @@ for (const [name, open] of Object.entries(stores)) {
   describe(`crash recovery (${name} store)`, () => {
     it('takes the group over after the lease expires, closes the calls in flight as Stale and dials no record twice', async () => {
       const markDoneStale: TreatmentInput[] = [{ callResult: 'Stale', action: 'markDone' }];
-      const { t, store, group, a, b, inFlight, crashAt, clockA } = await crashAndTakeOver(open, markDoneStale, 30 * MIN);
+      const { t, store, group, a, b, inFlight, crashAt, clockA } = await crashAndTakeOver(
+        open,
+        markDoneStale,
+        30 * MIN,
+      );
       expect(inFlight.length).toBeGreaterThan(0);
       // The dead node's lease still holds: nobody may drive the group yet.
       expect(b.runtime.drivenGroups()).toEqual([]);
@@ -112,7 +124,7 @@ for (const [name, open] of Object.entries(stores)) {
 
 describe('crash recovery without a Stale treatment', () => {
   it('dials a record lost in flight again only after the recovery delay', async () => {
-    const { t, store, group, b, inFlight, crashAt } = await crashAndTakeOver(stores.memory!, [], 30 * MIN);
+    const { t, store, b, inFlight, crashAt } = await crashAndTakeOver(stores.memory!, [], 30 * MIN);
     expect(inFlight.length).toBeGreaterThan(0);
     await b.run(70 * MIN);
     const lost = new Set(inFlight.map((r) => r.id));
