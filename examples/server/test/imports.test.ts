@@ -567,3 +567,59 @@ describe('broken and refused uploads change nothing', () => {
     expect((await admin.call(`/api/v1/lists/${list.id}`, { method: 'DELETE' })).status).toBe(200);
   });
 });
+
+describe('import preview', () => {
+  it('shows the first rows as the import would build them and stores nothing, reading only what it shows', async () => {
+    const { h, admin } = await setup();
+    const before = await listAreaSnapshot(h, h.tenants.a.id);
+    const rows = Array.from(
+      { length: 30_000 },
+      (_, i) => `P${i};Ren\xe9e;212555${String(1000 + (i % 9000)).padStart(4, '0')}`,
+    );
+    const bytes = Buffer.from(`ClientID;FirstName;Device1\r\n${rows.join('\r\n')}\r\n`, 'latin1');
+    const res = await upload(admin, '/api/v1/lists/imports/preview', { rows: '2' }, { content: bytes });
+    expect(res.status).toBe(200);
+    const preview = await body<{
+      input: { encoding: string; delimiter: string };
+      mapping: { header: string[]; fields: { target: string }[] };
+      rows: {
+        line: number;
+        accepted: boolean;
+        contact: { firstName: string; devices: { value: string }[] };
+        timeZones: { of: string; timeZone: string; source: string }[];
+      }[];
+    }>(res);
+    expect(preview.input).toMatchObject({ encoding: 'windows-1252', delimiter: ';' });
+    expect(preview.mapping.header).toEqual(['ClientID', 'FirstName', 'Device1']);
+    expect(preview.rows.map((r) => r.line)).toEqual([2, 3]);
+    expect(preview.rows[0]?.contact.firstName).toBe('Renée');
+    expect(preview.rows[0]?.contact.devices[0]?.value).toBe('+12125551000');
+    expect(preview.rows[0]?.timeZones.find((t) => t.of === 'device1')).toMatchObject({ timeZone: 'America/New_York' });
+    // It answers from the first chunks (core reads 256 KiB at a time), while the rest has not even been sent.
+    const form = multipart({ rows: '3' }, { content: bytes });
+    let finish!: () => void;
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(form.body.subarray(0, 300_000));
+        await new Promise<void>((r) => {
+          finish = r;
+        });
+        controller.enqueue(form.body.subarray(300_000));
+        controller.close();
+      },
+    });
+    const early = await admin.call('/api/v1/lists/imports/preview', {
+      method: 'POST',
+      headers: { 'content-type': form.contentType },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(early.status).toBe(200);
+    expect((await body<{ rows: unknown[] }>(early)).rows).toHaveLength(3);
+    finish();
+    const bad = await upload(admin, '/api/v1/lists/imports/preview', { rows: '500' }, { content: bytes });
+    expect(bad.status).toBe(400);
+    expect(await listAreaSnapshot(h, h.tenants.a.id)).toBe(before);
+    expect((await h.store.forTenant(h.tenants.a.id).importJobs.list()).items).toEqual([]);
+  });
+});

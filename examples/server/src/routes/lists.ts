@@ -2,12 +2,13 @@ import { ContactListPatchSchema, NewContactListSchema } from '@outpace/core';
 import { z } from 'zod';
 import { createRouter, IdParams, json, jsonBody, PageQueryParams, pageOf, route } from '../http/openapi.js';
 import { exportList } from '../services/exports.js';
-import { listImportJobs, prepareContactImport, startImport } from '../services/imports.js';
+import { listImportJobs, prepareContactImport, previewContactImport, startImport } from '../services/imports.js';
 import { receiveUpload } from '../services/imports-upload.js';
-import { createList, deleteList, getList, listLists, updateList } from '../services/lists.js';
+import { createList, deleteList, getList, listLists, parseServiceInput, updateList } from '../services/lists.js';
 import { type ServiceContext, serviceContext } from '../services/lists-context.js';
 import {
   ContactListView,
+  ContactView,
   csvDownload,
   Deleted,
   DryRunView,
@@ -69,6 +70,57 @@ async function uploadContacts(ctx: ServiceContext, request: Request, listId?: st
   );
 }
 
+const PreviewExtra = z.object({
+  listId: z.string().min(1).max(64).optional(),
+  rows: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Previews the first rows of the request's upload as an import would read them. */
+async function previewUpload(ctx: ServiceContext, request: Request) {
+  return receiveUpload(
+    request,
+    {
+      prepare: async (fields, fileName) => {
+        const { listId, rows, ...options } = fields;
+        const extra = parseServiceInput(PreviewExtra, { listId, rows }, 'preview options');
+        const prepared = await prepareContactImport(ctx, { listId: extra.listId, options, fileName });
+        return { prepared, rows: extra.rows };
+      },
+      start: async ({ prepared, rows }, input, signal) => ({
+        dryRun: true as const,
+        result: await previewContactImport(ctx, prepared, input, { signal, rows }),
+      }),
+      job: async (id) => (await ctx.tenant.importJobs.get(id))!,
+    },
+    { maxBytes: ctx.deps.http.maxUploadBytes },
+  );
+}
+
+const PreviewView = z
+  .object({
+    input: z.record(z.string(), z.unknown()),
+    mapping: z.record(z.string(), z.unknown()),
+    rows: z.array(
+      z.object({
+        line: z.number().int(),
+        raw: z.string(),
+        fields: z.array(z.string()).optional(),
+        contact: ContactView.omit({ id: true, listId: true, createdAt: true, updatedAt: true }).optional(),
+        accepted: z.boolean(),
+        issues: z.array(z.record(z.string(), z.unknown())),
+        timeZones: z.array(
+          z.object({
+            of: z.string(),
+            value: z.string().optional(),
+            timeZone: z.string().optional(),
+            source: z.string().optional(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'ImportPreview' });
+
 /** Routes under /api/v1/lists: contact lists, their imports and exports. */
 export function listRoutes() {
   const app = createRouter();
@@ -110,6 +162,26 @@ export function listRoutes() {
       },
     }),
     async (c) => uploadResponse(c, await uploadContacts(serviceContext(c), c.req.raw)),
+  );
+  app.openapi(
+    route('lists:write', {
+      method: 'post',
+      path: '/imports/preview',
+      tags: ['lists'],
+      summary:
+        "The import wizard's preview: the first rows of an upload as the import would build them (detected encoding, delimiter and mapping, normalised devices, each time zone and how it was derived). Stores nothing; reads only the rows it shows.",
+      request: uploadBody('The import form fields (plus rows, listId), then the file.', {
+        ...CREATE_FIELDS,
+        listId: { type: 'string', description: 'Preview as an append to this list (its labels and time-zone choice).' },
+        rows: { type: 'integer', description: 'Rows to show, 1–100 (default 20).' },
+      }),
+      responses: { 200: json(PreviewView, 'The preview.'), 415: json(z.unknown(), 'Not multipart/form-data.') },
+    }),
+    async (c) => {
+      const outcome = await previewUpload(serviceContext(c), c.req.raw);
+      if (!outcome.dryRun) throw new Error('a preview never starts a job');
+      return c.json(outcome.result as unknown as z.infer<typeof PreviewView>, 200);
+    },
   );
   app.openapi(
     route('lists:read', {

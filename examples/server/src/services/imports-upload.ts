@@ -3,17 +3,28 @@ import { pipeline } from 'node:stream/promises';
 import type { ImportJob } from '@outpace/core';
 import { isOutpaceError, OutpaceError } from '@outpace/core';
 import busboy from 'busboy';
-import type { DryRunResult, ImportOutcome, PreparedImport, StartedImport } from './imports.js';
+import type { DryRunResult, ImportOutcome, PreparedImport } from './imports.js';
 
 /** What an upload became: a started job, or a dry run's result. */
-export type UploadOutcome = { dryRun: true; result: DryRunResult } | { dryRun: false; job: ImportJob };
+export type UploadOutcome<R = DryRunResult> = { dryRun: true; result: R } | { dryRun: false; job: ImportJob };
+
+/**
+ * What a handler's `start` gives back: a result read from the file without
+ * storing anything (a dry run, a preview), or a job running in the background.
+ */
+export type UploadStart<R = DryRunResult> =
+  | { dryRun: true; result: R }
+  | { dryRun: false; job: ImportJob; done: Promise<ImportOutcome> };
 
 /** How {@link receiveUpload} turns the form into an import. */
-export interface UploadHandlers {
+export interface UploadHandlers<P = PreparedImport, R = DryRunResult> {
   /** Checks the form fields (all sent before the file) and the file name; must have no side effect. */
-  prepare(fields: Record<string, string>, fileName: string | undefined): Promise<PreparedImport>;
-  /** Starts the import over the file's bytes (see `startImport`). */
-  start(prepared: PreparedImport, input: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<StartedImport>;
+  prepare(fields: Record<string, string>, fileName: string | undefined): Promise<P>;
+  /**
+   * Starts the import over the file's bytes (see `startImport`). A result that
+   * does not need the whole file (a preview) may stop reading early.
+   */
+  start(prepared: P, input: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<UploadStart<R>>;
   /** Reads the job once the upload is complete, for the response. */
   job(id: string): Promise<ImportJob>;
 }
@@ -63,11 +74,11 @@ class ByteLimit extends Transform {
  * (however the import is doing: a failure shows in the job's state and error)
  * or with a dry run's result (a failing dry run rejects with its error).
  */
-export async function receiveUpload(
+export async function receiveUpload<P = PreparedImport, R = DryRunResult>(
   request: Request,
-  handlers: UploadHandlers,
+  handlers: UploadHandlers<P, R>,
   options: { maxBytes: number },
-): Promise<UploadOutcome> {
+): Promise<UploadOutcome<R>> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw new OutpaceError(
@@ -87,11 +98,11 @@ export async function receiveUpload(
     );
   }
 
-  return new Promise<UploadOutcome>((resolve, reject) => {
+  return new Promise<UploadOutcome<R>>((resolve, reject) => {
     const fields: Record<string, string> = {};
     const controller = new AbortController();
     let file: Readable | undefined;
-    let started: Promise<StartedImport> | undefined;
+    let started: Promise<UploadStart<R>> | undefined;
     let settled = false;
     let uploadError: OutpaceError | undefined;
     let uploadDone = false;
@@ -105,7 +116,7 @@ export async function receiveUpload(
       settled = true;
       reject(error);
     };
-    const succeed = (outcome: UploadOutcome) => {
+    const succeed = (outcome: UploadOutcome<R>) => {
       if (settled) return;
       settled = true;
       resolve(outcome);
@@ -178,6 +189,8 @@ export async function receiveUpload(
       started.then(
         (s) => {
           if (s.dryRun) {
+            // A preview stops reading early: discard the rest of the upload.
+            stream.resume();
             succeed({ dryRun: true, result: s.result });
             return;
           }

@@ -16,6 +16,8 @@ import {
   isOutpaceError,
   type MappingInput,
   OutpaceError,
+  type PreviewImportResult,
+  previewImport,
   type SuppressionList,
   SuppressionTypeSchema,
   UploadModeSchema,
@@ -527,6 +529,44 @@ export async function startImport(
   );
   importTracker(ctx.deps).add(job.id, { tenantId: ctx.tenantId, kind: prepared.kind, listIds, done });
   return { dryRun: false, job, done };
+}
+
+/** What {@link previewContactImport} returns: what was detected and the first rows as the import would build them. */
+export interface ImportPreview {
+  input: PreviewImportResult['input'];
+  mapping: ReturnType<typeof mappingSummary>;
+  rows: PreviewImportResult['rows'];
+}
+
+/**
+ * Reads the first rows of a file exactly as the prepared import would
+ * (container, encoding, delimiter, mapping, phone normalisation, validation,
+ * time zones with how each was derived) and stores nothing: the import
+ * wizard's preview. Stops reading once it has the rows.
+ */
+export async function previewContactImport(
+  _ctx: ServiceContext,
+  prepared: PreparedContactImport,
+  input: ImportInput,
+  options: { signal?: AbortSignal; rows?: number } = {},
+): Promise<ImportPreview> {
+  const o = prepared.options;
+  const useCustomTimeZones = o.useCustomTimeZones ?? prepared.list?.useCustomTimeZones ?? o.list?.useCustomTimeZones;
+  const preview = await previewImport({
+    input,
+    settings: o.settings ?? {},
+    rows: options.rows ?? 20,
+    ...(o.fileName === undefined ? {} : { fileName: o.fileName }),
+    ...(o.encoding === undefined ? {} : { encoding: o.encoding }),
+    ...(o.format === undefined ? {} : { format: o.format }),
+    ...(o.delimiter === undefined ? {} : { delimiter: o.delimiter }),
+    ...(o.mapping === undefined ? {} : { mapping: o.mapping }),
+    ...(o.labels === undefined ? {} : { labels: o.labels }),
+    ...(o.locationResolver === undefined ? {} : { locationResolver: o.locationResolver }),
+    ...(useCustomTimeZones === undefined ? {} : { useCustomTimeZones }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { input: preview.input, mapping: mappingSummary(preview.mapping), rows: preview.rows };
 }
 
 function jobNotFound(id: string): OutpaceError {
