@@ -504,7 +504,7 @@ export async function startImport(
   await ctx.audit({
     action: prepared.kind === 'contacts' ? 'list.import' : 'suppressionList.import',
     target: { type: 'importJob', id: job.id },
-    summary: `imported "${prepared.fileName}" into ${target} (${prepared.mode})`,
+    summary: `started importing "${prepared.fileName}" into ${target} (${prepared.mode}); the job records the outcome`,
     after: { jobId: job.id, uploadMode: prepared.mode, listIds, fileName: prepared.fileName },
   });
   const done: Promise<ImportOutcome> = run(ctx, prepared, input, { ...options, jobId: job.id }).then(
