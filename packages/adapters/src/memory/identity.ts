@@ -40,7 +40,10 @@ function decodeAuditCursor(cursor: string): { at: number; id: string } {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     if (typeof at === 'number' && typeof id === 'string') return { at, id };
   } catch {}
-  throw new OutpaceError('VALIDATION_FAILED', `Cursor "${cursor}" was not returned by the audit log; omit it to start over.`);
+  throw new OutpaceError(
+    'VALIDATION_FAILED',
+    `Cursor "${cursor}" was not returned by the audit log; omit it to start over.`,
+  );
 }
 
 /**
@@ -61,7 +64,13 @@ export function createMemoryIdentity(clock: Clock): MemoryIdentity {
       throw new OutpaceError('CONFLICT', `A user with email "${input.email}" already exists; choose another email.`);
     }
     const now = clock.now();
-    const user: User = { ...input, email: input.email.trim().toLowerCase(), id: createId('usr', clock), createdAt: now, updatedAt: now };
+    const user: User = {
+      ...input,
+      email: input.email.trim().toLowerCase(),
+      id: createId('usr', clock),
+      createdAt: now,
+      updatedAt: now,
+    };
     if (emailTaken(user.email)) {
       throw new OutpaceError('CONFLICT', `A user with email "${user.email}" already exists; choose another email.`);
     }

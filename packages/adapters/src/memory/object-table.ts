@@ -70,7 +70,7 @@ export function createObjectContactTable(listId: string): ContactTable {
         const existingId = contact.clientId === undefined ? undefined : byClientId.get(contact.clientId);
         const existing = existingId === undefined ? undefined : byId.get(existingId);
         if (existing === undefined) {
-          this.put({ ...contact, id: ids.next().value as string, listId, createdAt: now, updatedAt: now });
+          this.put({ ...contact, id: ids.next(), listId, createdAt: now, updatedAt: now });
           inserted++;
         } else if (replaceExisting) {
           this.put({ ...contact, id: existing.id, listId, createdAt: existing.createdAt, updatedAt: now });

@@ -165,7 +165,7 @@ export class CompactContactTable implements ContactTable {
       const refs = staging.refs.view();
       const ids = ascendingIds(refs.length, options.newId);
       for (const ref of refs) {
-        packId(ids.next().value as string, this.key, 0);
+        packId(ids.next(), this.key, 0);
         writeHeader(this.arena.chunk(ref), offsetOf(ref), this.key, insertStamp);
       }
       if (!sortedById(refs, this.arena)) sortRefsById(refs, this.arena);
@@ -184,7 +184,7 @@ export class CompactContactTable implements ContactTable {
       const range = clientIdRange(chunk, offset);
       const existing = range === undefined ? undefined : this.index.find(chunk, range[0], range[1]);
       if (existing === undefined) {
-        packId(ids.next().value as string, this.key, 0);
+        packId(ids.next(), this.key, 0);
         writeHeader(chunk, offset, this.key, insertStamp);
         added.push(ref);
         if (range !== undefined) this.index.add(ref);

@@ -117,7 +117,9 @@ export function encodeContact(w: ByteWriter, contact: NewContact, dict: ContactD
 
 /** Fills in a record's id and stamp. */
 export function writeHeader(buf: Buffer, offset: number, packedId: Uint8Array, stamp: number): void {
-  buf.set(packedId, offset + ID_OFFSET);
+  // A byte loop: cheaper than a native copy for 17 bytes.
+  const start = offset + ID_OFFSET;
+  for (let i = 0; i < ID_BYTES; i++) buf[start + i] = packedId[i] as number;
   buf.writeUInt32LE(stamp, offset + STAMP_OFFSET);
 }
 

@@ -29,12 +29,21 @@ export function readText(r: ByteReader, dict: TextDictionary): string {
   return ref === 0 ? r.str() : dict.get(ref - 1);
 }
 
+/**
+ * A cheap hash of a tuple: each value's length and first and last characters.
+ * Collisions only cost a comparison ({@link sameTuple} confirms every hit).
+ */
 function tupleHash(values: readonly TupleValue[]): number {
   let hash = FNV_OFFSET;
   for (const value of values) {
     if (value === undefined) hash = mix(hash, 0x10000);
     else if (typeof value === 'boolean') hash = mix(hash, value ? 0x10001 : 0x10002);
-    else for (let i = 0; i < value.length; i++) hash = mix(hash, value.charCodeAt(i));
+    else {
+      const n = value.length;
+      hash = mix(hash, n);
+      if (n > 0) hash = mix(mix(hash, value.charCodeAt(0)), value.charCodeAt(n - 1));
+      if (n > 2) hash = mix(hash, value.charCodeAt(n >> 1));
+    }
     hash = mix(hash, 0x10003);
   }
   return hash >>> 0;
