@@ -22,6 +22,7 @@ import { attemptOf, type LiveCall, notAnsweredOf } from './calls.js';
 import type { RuntimeContext } from './context.js';
 import { describeError } from './context.js';
 import { type GroupConfig, resolveGroupConfig } from './group-config.js';
+import { storedHistory } from './history.js';
 import { loadRecords } from './loader.js';
 import { GroupStatistics, type GroupStats } from './stats.js';
 import { findTreatment, patchForBlock, planAfterAttempt, planAfterBlock } from './treatments.js';
@@ -54,6 +55,7 @@ export class GroupDriver {
   #drained: (() => void) | undefined;
   #seeded = false;
   #quietUntil = 0;
+  #personalCheckedAt = Number.NEGATIVE_INFINITY;
   /** Records whose claim is being written (not yet in `calls`). */
   readonly #claiming = new Set<string>();
   readonly #ctx: RuntimeContext;
@@ -495,7 +497,11 @@ export class GroupDriver {
     const now = this.#ctx.clock.now();
     // Before `#quietUntil` no record can be due (nothing changed since the store said so): skip the store.
     const quiet = now < this.#quietUntil;
-    if (!quiet) await this.#personalCallbacks(now);
+    // Personal callbacks are looked at once per tick, not after every event.
+    if (!quiet && now - this.#personalCheckedAt >= this.#ctx.options.tickMs) {
+      this.#personalCheckedAt = now;
+      await this.#personalCallbacks(now);
+    }
     if (!this.#canDial()) return;
     if (config.profile.mode === 'preview') {
       if (!quiet) await this.#previewRound();
@@ -615,26 +621,7 @@ export class GroupDriver {
 
   /** The compliance engine's history for a contact: stored attempts plus calls in flight anywhere in this runtime. */
   async #history(record: CampaignRecord, device: string, now: number): Promise<HistoryEntry[]> {
-    const stored = await this.#ctx.stores.attempts.history({
-      ...(record.clientId === undefined ? {} : { clientId: record.clientId }),
-      contactId: record.contactId,
-      devices: [device],
-      since: now - this.#ctx.options.historyWindowMs,
-    });
-    const entries: HistoryEntry[] = stored.map((a) => ({
-      at: a.placedAt,
-      endedAt: a.endedAt,
-      device: a.device,
-      ...(a.clientId === undefined ? {} : { clientId: a.clientId }),
-      // An attempt whose outcome is unknown (closed after a crash) counts towards every limit.
-      ...(a.callResult === 'Stale' ? {} : { callResult: a.callResult }),
-      ...(a.disposition === undefined ? {} : { disposition: a.disposition }),
-      mode: a.mode,
-      campaignId: a.campaignId,
-      ...(a.subjectKey === undefined ? {} : { subjectKey: a.subjectKey }),
-      ...(a.offerKey === undefined ? {} : { offerKey: a.offerKey }),
-      ...(a.debtKey === undefined ? {} : { debtKey: a.debtKey }),
-    }));
+    const entries = await storedHistory(this.#ctx.stores, record, device, now, this.#ctx.options.historyWindowMs);
     for (const live of this.#ctx.liveCalls.values()) {
       if (
         live.device === device ||

@@ -15,6 +15,106 @@ export function chainOf(contact: Pick<Contact, 'devices'>, deviceOrder: readonly
   return chain;
 }
 
+/** What the load decided for one device of a contact. */
+export interface DeviceLoadVerdict {
+  index: number;
+  value: string;
+  /** `chain`: dialed in chain order; otherwise why the device was left out. */
+  outcome: 'chain' | 'suppressed' | 'location-excluded' | 'location-unresolved';
+  /** Suppression lists that hold the device (outcome `suppressed`). */
+  suppressedBy?: string[];
+  /** The compliance reasons of a location exclusion. */
+  reasons?: { code: string; rule: string; message: string }[];
+}
+
+/** What the load decided for one contact: a record with its chain, or the reason it got none. */
+export interface ContactLoadVerdict {
+  /** Device indexes in dial order (empty when excluded). */
+  chain: number[];
+  /** Why the contact got no record (the load report's exclusion counter), absent when it got one. */
+  excluded?: 'noDialableDevice' | 'suppressed' | 'locationExcluded' | 'locationUnresolved';
+  /** Suppression lists that hold the contact's ClientID (then every device is left out). */
+  clientSuppressedBy?: string[];
+  devices: DeviceLoadVerdict[];
+}
+
+/**
+ * Decides how one contact enters a group's calling list, exactly as a load
+ * does: the devices the profile's order dials, minus those suppressed (by a
+ * required or the campaign's lists) or located where a location rule forbids
+ * calling. The explainer of the reference server calls it to say why a
+ * contact has no record.
+ */
+export function classifyContact(input: {
+  contact: Contact;
+  suppression: SuppressionListLookup;
+  compliance: Pick<ComplianceEngine, 'check'>;
+  config: GroupConfig;
+  now: number;
+}): ContactLoadVerdict {
+  const { contact, suppression, compliance, config, now } = input;
+  const { profile } = config;
+  const candidates = chainOf(contact, profile.deviceOrder);
+  if (candidates.length === 0) return { chain: [], excluded: 'noDialableDevice', devices: [] };
+  if (contact.clientId !== undefined) {
+    const hits = suppression
+      .lookup({
+        clientId: contact.clientId,
+        channel: 'voice',
+        at: now,
+        listIds: config.suppressionListIds,
+        includeRequired: true,
+      })
+      .filter((m) => m.type === 'clientId');
+    if (hits.length > 0) {
+      return { chain: [], excluded: 'suppressed', clientSuppressedBy: hits.map((m) => m.listId), devices: [] };
+    }
+  }
+  const chain: number[] = [];
+  const devices: DeviceLoadVerdict[] = [];
+  let suppressed = 0;
+  let excluded = 0;
+  for (const index of candidates) {
+    const device = contact.devices.find((d) => d.index === index)!;
+    const hits = suppression
+      .lookup({
+        device: device.value,
+        channel: 'voice',
+        at: now,
+        listIds: config.suppressionListIds,
+        includeRequired: true,
+      })
+      .filter((m) => m.type === 'device');
+    if (hits.length > 0) {
+      suppressed++;
+      devices.push({ index, value: device.value, outcome: 'suppressed', suppressedBy: hits.map((m) => m.listId) });
+      continue;
+    }
+    const decision = compliance.check({ contact, device, at: now, mode: profile.mode, campaign: config.campaign });
+    const codes = decision.reasons.map((r) => r.code);
+    const reasons = decision.reasons
+      .filter((r) => r.code === 'LOCATION_EXCLUDED' || r.code === 'LOCATION_UNRESOLVED')
+      .map((r) => ({ code: r.code, rule: r.rule, message: r.message }));
+    if (codes.includes('LOCATION_EXCLUDED')) {
+      excluded++;
+      devices.push({ index, value: device.value, outcome: 'location-excluded', reasons });
+      continue;
+    }
+    if (codes.includes('LOCATION_UNRESOLVED')) {
+      devices.push({ index, value: device.value, outcome: 'location-unresolved', reasons });
+      continue;
+    }
+    chain.push(index);
+    devices.push({ index, value: device.value, outcome: 'chain' });
+  }
+  if (chain.length > 0) return { chain, devices };
+  return {
+    chain,
+    excluded: suppressed > 0 ? 'suppressed' : excluded > 0 ? 'locationExcluded' : 'locationUnresolved',
+    devices,
+  };
+}
+
 /**
  * Materialises a group's calling list: every contact of every list that the
  * selection selects, in selection order, with its chain of dialable devices.
@@ -31,7 +131,7 @@ export async function loadRecords(input: {
   now: number;
 }): Promise<LoadReport> {
   const { stores, compliance, config, generation, now } = input;
-  const { group, profile } = config;
+  const { group } = config;
   const suppression: SuppressionListLookup = await snapshotSuppressionStore(stores.suppression, {
     listIds: config.suppressionListIds,
     version: `load@${now}`,
@@ -64,69 +164,16 @@ export async function loadRecords(input: {
       });
       for (const contact of page.items) {
         report.contacts++;
-        const candidates = chainOf(contact, profile.deviceOrder);
-        if (candidates.length === 0) {
-          report.excluded.noDialableDevice++;
+        const verdict = classifyContact({ contact, suppression, compliance, config, now });
+        if (verdict.excluded !== undefined) {
+          report.excluded[verdict.excluded]++;
           continue;
         }
-        const clientSuppressed =
-          contact.clientId !== undefined &&
-          suppression
-            .lookup({
-              clientId: contact.clientId,
-              channel: 'voice',
-              at: now,
-              listIds: config.suppressionListIds,
-              includeRequired: true,
-            })
-            .some((m) => m.type === 'clientId');
-        if (clientSuppressed) {
-          report.excluded.suppressed++;
-          continue;
-        }
-        const chain: number[] = [];
-        let suppressed = 0;
-        let excluded = 0;
-        let unresolved = 0;
-        for (const index of candidates) {
-          const device = contact.devices.find((d) => d.index === index)!;
-          const hits = suppression.lookup({
-            device: device.value,
-            channel: 'voice',
-            at: now,
-            listIds: config.suppressionListIds,
-            includeRequired: true,
-          });
-          if (hits.some((m) => m.type === 'device')) {
-            suppressed++;
-            continue;
-          }
-          const decision = compliance.check({
-            contact,
-            device,
-            at: now,
-            mode: profile.mode,
-            campaign: config.campaign,
-          });
-          const codes = decision.reasons.map((r) => r.code);
-          if (codes.includes('LOCATION_EXCLUDED')) {
-            excluded++;
-            continue;
-          }
-          if (codes.includes('LOCATION_UNRESOLVED')) {
-            unresolved++;
-            continue;
-          }
-          chain.push(index);
-        }
-        if (chain.length === 0) {
-          if (suppressed > 0) report.excluded.suppressed++;
-          else if (excluded > 0) report.excluded.locationExcluded++;
-          else report.excluded.locationUnresolved++;
-          continue;
-        }
+        const chain = verdict.chain;
+        const suppressed = verdict.devices.filter((d) => d.outcome === 'suppressed').length;
+        const excluded = verdict.devices.filter((d) => d.outcome !== 'chain' && d.outcome !== 'suppressed').length;
         report.devicesExcluded.suppressed += suppressed;
-        report.devicesExcluded.location += excluded + unresolved;
+        report.devicesExcluded.location += excluded;
         batch.push({
           listId: ref.listId,
           contactId: contact.id,

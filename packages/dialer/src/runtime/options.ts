@@ -55,7 +55,7 @@ export interface CampaignRuntimeOptions {
   dispositionTimeoutMs?: number;
   /** `stop()` waits this long for calls in progress before hanging them up (ms). @default 60000 */
   drainTimeoutMs?: number;
-  /** Candidate records fetched per list and round beyond the calls to place. @default 20 */
+  /** Candidate records fetched per list and round beyond the calls to place (room for blocked ones). @default 5 */
   candidateSlack?: number;
 }
 
@@ -99,7 +99,7 @@ export const RuntimeOptionsSchema = z.object({
     .default(900_000),
   dispositionTimeoutMs: z.number().int().min(1000).max(86_400_000).default(600_000),
   drainTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000),
-  candidateSlack: z.number().int().min(0).max(1000).default(20),
+  candidateSlack: z.number().int().min(0).max(1000).default(5),
 });
 export type ResolvedRuntimeOptions = z.infer<typeof RuntimeOptionsSchema>;
 
