@@ -6,6 +6,9 @@ import type { PacingEvent, PacingSnapshot } from './types.js';
 const RESOLVE_TAU_MS = 600_000;
 /** Answers the delay kernel needs before it replaces the exponential assumption. */
 const KERNEL_EVIDENCE = 200;
+/** Distance (Kolmogorov) from the exponential at which the learned delay shape starts to count, and over which it takes over. */
+const KERNEL_FIT_FROM = 0.12;
+const KERNEL_FIT_SPAN = 0.1;
 /** How often the answer-time nodes and the talking agents' free chances are recomputed. */
 const REFRESH_MS = 10_000;
 
@@ -13,9 +16,10 @@ const REFRESH_MS = 10_000;
  * What the predictive pacer knows about calls in flight and busy agents, and
  * how it turns that into the per-node inputs of the risk model:
  *
- * - the delay from dial to live answer: learned by deconvolution
- *   ({@link DelayKernel}); until then exponential with the mean resolution time
- *   from Little's law (calls in flight ÷ resolutions per second);
+ * - the delay from dial to live answer: exponential with the mean resolution
+ *   time from Little's law (calls in flight ÷ resolutions per second), blended
+ *   with the shape learned by deconvolution ({@link DelayKernel}) as far as that
+ *   shape clearly departs from an exponential;
  * - the dials in flight, by age: a dial of age a answers live in (a, a + t] with
  *   probability p·(F(a + t) − F(a));
  * - agents in wrap-up, by elapsed wrap time (the pacer matches `call-ended` and
@@ -35,8 +39,12 @@ export class PipelineModel {
   private lastNow: number | undefined;
   private lastDialing = 0;
   private refreshedAt = Number.NEGATIVE_INFINITY;
-  /** Normalised cumulative answer-delay distribution by second (kernel mode). */
+  /** Normalised cumulative answer-delay distribution by second, as learned (kernel mode). */
   private cumulative: Float64Array | undefined;
+  /** Weight of the learned distribution against the exponential one (0: exponential only). */
+  private kernelWeight = 0;
+  /** Mean resolution time the exponential part uses, fixed at each refresh. */
+  private exponentialMs = 15_000;
   private readonly answerTimes = new Float64Array(RISK_NODE_COUNT);
   private readonly newShape = new Float64Array(RISK_NODE_COUNT);
   private readonly talkFree = new Float64Array(RISK_NODE_COUNT);
@@ -68,9 +76,9 @@ export class PipelineModel {
     if (this.resolveCount < 5 || this.resolveIntegral <= 0) return 15_000;
     return Math.min(120_000, Math.max(1000, this.resolveIntegral / this.resolveCount));
   }
-  /** Whether the learned answer-delay distribution is in use. */
-  get kernelActive(): boolean {
-    return this.cumulative !== undefined;
+  /** Weight of the learned answer-delay distribution (0 while the exponential assumption fits as well). */
+  get kernelShare(): number {
+    return this.kernelWeight;
   }
   /** Median delay from dial to live answer the model uses (ms). */
   get answerDelayMs(): number {
@@ -134,9 +142,9 @@ export class PipelineModel {
     this.lastDialing += calls;
   }
 
-  private distribution(a: number): number {
-    const cumulative = this.cumulative;
-    if (!cumulative) return 1 - Math.exp(-a / this.resolveMs);
+  /** The learned delay distribution's CDF at `a` ms (1 beyond its last lag). */
+  private learned(a: number): number {
+    const cumulative = this.cumulative!;
     if (a <= 0) return 0;
     const last = cumulative.length - 1;
     if (a >= last * 1000) return 1;
@@ -145,10 +153,19 @@ export class PipelineModel {
     return cumulative[j]! + (cumulative[j + 1]! - cumulative[j]!) * (x - j);
   }
 
+  /** CDF of the delay from dial to live answer: the learned one blended with the exponential. */
+  private distribution(a: number): number {
+    const exponential = a <= 0 ? 0 : 1 - Math.exp(-a / this.exponentialMs);
+    if (this.kernelWeight === 0) return exponential;
+    return this.kernelWeight * this.learned(a) + (1 - this.kernelWeight) * exponential;
+  }
+
   private refresh(now: number): void {
     if (now - this.refreshedAt < REFRESH_MS) return;
     this.refreshedAt = now;
+    this.exponentialMs = this.resolveMs;
     this.cumulative = undefined;
+    this.kernelWeight = 0;
     const beta = this.kernel.evidence >= KERNEL_EVIDENCE ? this.kernel.kernel(now) : undefined;
     if (beta) {
       let total = 0;
@@ -157,20 +174,28 @@ export class PipelineModel {
         const cumulative = new Float64Array(beta.length + 1);
         for (let j = 0; j < beta.length; j++) cumulative[j + 1] = cumulative[j]! + beta[j]! / total;
         this.cumulative = cumulative;
+        // Trust the learned shape only where it clearly departs from an exponential with the
+        // same median: on memoryless answer times its noise would cost more than it tells.
+        let median = 0;
+        while (median < cumulative.length - 1 && cumulative[median]! < 0.5) median++;
+        const scale = Math.max(0.5, median) / Math.LN2;
+        let distance = 0;
+        for (let j = 0; j < cumulative.length; j++)
+          distance = Math.max(distance, Math.abs(cumulative[j]! - (1 - Math.exp(-j / scale))));
+        this.kernelWeight = Math.min(1, Math.max(0, (distance - KERNEL_FIT_FROM) / KERNEL_FIT_SPAN));
       }
     }
+    // Answer-time nodes: quantile midpoints of the blended distribution (bisection).
     for (let k = 0; k < RISK_NODE_COUNT; k++) {
       const u = (k + 0.5) / RISK_NODE_COUNT;
-      let t: number;
-      const cumulative = this.cumulative;
-      if (cumulative) {
-        let j = 0;
-        while (j < cumulative.length - 2 && cumulative[j + 1]! < u) j++;
-        const width = cumulative[j + 1]! - cumulative[j]!;
-        t = (j + (width > 0 ? (u - cumulative[j]!) / width : 0)) * 1000;
-      } else {
-        t = -Math.log(1 - u) * this.resolveMs;
+      let lo = 0;
+      let hi = Math.max(120_000, 12 * this.exponentialMs);
+      for (let i = 0; i < 40; i++) {
+        const mid = (lo + hi) / 2;
+        if (this.distribution(mid) < u) lo = mid;
+        else hi = mid;
       }
+      const t = (lo + hi) / 2;
       this.answerTimes[k] = t;
       this.newShape[k] = this.distribution(t);
     }
@@ -215,24 +240,24 @@ export class PipelineModel {
       this.recentDials.splice(0, this.recentHead);
       this.recentHead = 0;
     }
-    if (this.cumulative) {
-      st.pendingMean.fill(0);
-      st.pendingVariance.fill(0);
+    // The learned part counts every recent dial by its age (a dial resolved already
+    // answers no more); the exponential part is memoryless over the dials in flight.
+    const w = this.kernelWeight;
+    for (let k = 0; k < n; k++) {
+      const q = liveRate * (1 - Math.exp(-this.answerTimes[k]! / this.exponentialMs));
+      st.pendingMean[k] = (1 - w) * s.callsDialing * q;
+      st.pendingVariance[k] = (1 - w) * s.callsDialing * q * (1 - q);
+    }
+    if (w > 0) {
       for (let i = this.recentHead; i < this.recentDials.length; i++) {
         const age = now - this.recentDials[i]!;
-        const before = this.distribution(age);
+        const before = this.learned(age);
         if (before >= 1) continue;
         for (let k = 0; k < n; k++) {
-          const q = liveRate * (this.distribution(age + this.answerTimes[k]!) - before);
-          st.pendingMean[k]! += q;
-          st.pendingVariance[k]! += q * (1 - q);
+          const q = liveRate * (this.learned(age + this.answerTimes[k]!) - before);
+          st.pendingMean[k]! += w * q;
+          st.pendingVariance[k]! += w * q * (1 - q);
         }
-      }
-    } else {
-      for (let k = 0; k < n; k++) {
-        const q = st.newLive[k]!;
-        st.pendingMean[k] = s.callsDialing * q;
-        st.pendingVariance[k] = s.callsDialing * q * (1 - q);
       }
     }
     // Busy agents.

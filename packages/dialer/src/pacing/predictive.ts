@@ -18,8 +18,8 @@ export interface PredictiveState {
   resolveMs: number;
   /** Median delay from dial to live answer the model uses (ms). */
   answerDelayMs: number;
-  /** Whether the answer-delay distribution learned from the dial and answer streams is in use. */
-  answerDelayLearned: boolean;
+  /** Weight (0–1) of the answer-delay shape learned from the dial and answer streams against the exponential. */
+  answerDelayLearned: number;
   /** Mean talk and wrap-up times seen (ms). */
   talkMs: number;
   wrapMs: number;
@@ -244,7 +244,7 @@ export function createPredictivePacer(
         liveRateAlarms: liveRate.alarms.rises + liveRate.alarms.falls,
         resolveMs: model.resolveMs,
         answerDelayMs: model.answerDelayMs,
-        answerDelayLearned: model.kernelActive,
+        answerDelayLearned: model.kernelShare,
         talkMs: model.talkMean,
         wrapMs: model.wrapMean,
         riskThreshold: theta(),

@@ -302,6 +302,11 @@ export function solvePacingOracle(input: OracleModelInput, solve: LinearProgramS
   }
   // Quantile coupling of pre-decision levels to post-decision levels, per group:
   // the LP guarantees that for every k the post mass at ≥ k covers the pre mass at ≥ k.
+  // Masses below a relative tolerance are solver noise (an interior-point solution
+  // spreads tiny flows over states the optimum never uses); they must not set levels.
+  let allFlow = 0;
+  for (let c = 0; c < layout.numZ; c++) allFlow += Math.max(0, x[c]!);
+  const tiny = 1e-7 * allFlow;
   const policies: Map<number, OracleChoice[]>[] = [];
   const baseLevel: number[] = [];
   for (let g = 0; g < G; g++) {
@@ -310,7 +315,7 @@ export function solvePacingOracle(input: OracleModelInput, solve: LinearProgramS
     let total = 0;
     for (let d = D; d >= 0; d--) {
       const mass = z(g, d);
-      if (mass > 1e-12) {
+      if (mass > tiny) {
         post.push({ d, mass });
         total += mass;
       }
@@ -320,7 +325,7 @@ export function solvePacingOracle(input: OracleModelInput, solve: LinearProgramS
     let left = post[0]?.mass ?? 0;
     for (let k = D; k >= 0; k--) {
       let mass = inflow[g * (D + 1) + k]!;
-      if (mass <= 1e-12 * Math.max(1, total)) continue;
+      if (mass <= tiny || total === 0) continue;
       const choices: OracleChoice[] = [];
       const whole = mass;
       while (mass > 1e-15 && pi < post.length) {
@@ -385,7 +390,9 @@ export function createOraclePacer(oracle: PacingOracle, random: Random = createS
     callsToPlace(s: PacingSnapshot) {
       const staffed = s.agentsReady + s.agentsBusy + s.agentsWrapUp;
       if (staffed === 0) return 0;
-      if (decidedEpoch !== epoch) {
+      // With nothing in progress no event will come: decide afresh rather than wait forever.
+      const quiet = s.agentsBusy + s.agentsWrapUp + s.callsDialing + s.callsWaiting === 0;
+      if (decidedEpoch !== epoch || quiet) {
         decidedEpoch = epoch;
         const busy = s.agentsBusy + s.agentsWrapUp + Math.max(0, oracle.model.agents - staffed);
         const choices = oracle.decide(busy, s.callsWaiting, s.callsDialing);
