@@ -173,7 +173,7 @@ describe('contacts of a list', () => {
     const page2 = await body<Page<Contact>>(
       await admin.call(`/api/v1/lists/${list.id}/contacts?limit=2&after=${encodeURIComponent(page1.nextCursor!)}`),
     );
-    expect(page2.items[0]?.id > page1.items[1]!.id).toBe(true);
+    expect(page2.items[0]!.id > page1.items[1]!.id).toBe(true);
     const selection = { conditionSets: [{ conditions: [{ field: 'state', operator: 'equal', value: 'fl' }] }] };
     const florida = await body<Page<Contact>>(
       await admin.call(`/api/v1/lists/${list.id}/contacts?selection=${encodeURIComponent(JSON.stringify(selection))}`),

@@ -50,7 +50,8 @@ describe('permission matrix', () => {
           method: op.method,
           json: op.method === 'GET' ? undefined : {},
         });
-        const allowed = op.permission === 'platform' ? false : can(role as keyof typeof sessions, op.permission as Permission);
+        const allowed =
+          op.permission === 'platform' ? false : can(role as keyof typeof sessions, op.permission as Permission);
         if (allowed) expect(res.status, `${role} ${op.method} ${op.path}`).not.toBe(403);
         else expect(res.status, `${role} ${op.method} ${op.path}`).toBe(403);
       }

@@ -14,5 +14,5 @@ export {
 } from './pacing/options.js';
 export type { PredictivePacer, PredictiveState } from './pacing/predictive.js';
 export type { NotAnsweredResult, Pacer, PacingEvent, PacingSnapshot } from './pacing/types.js';
-export { createSeededRandom, type Random } from './sim/random.js';
 export * from './runtime/index.js';
+export { createSeededRandom, type Random } from './sim/random.js';

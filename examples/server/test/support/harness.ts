@@ -66,7 +66,7 @@ export async function createHarness() {
     if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${await res.text()}`);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const call = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const call = async (path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> => {
       const headers = new Headers(init.headers);
       headers.set('cookie', cookie);
       headers.set('x-csrf-token', csrfToken);

@@ -31,7 +31,10 @@ export interface TenantIdentityStore {
   getUser(id: string): Promise<User | undefined>;
   /** Creates a user of this tenant. Throws `CONFLICT` for a taken email. */
   createUser(user: Omit<NewUser, 'tenantId' | 'platformAdmin'>): Promise<User>;
-  updateUser(id: string, patch: Partial<Pick<User, 'name' | 'role' | 'disabled' | 'passwordHash' | 'email'>>): Promise<User>;
+  updateUser(
+    id: string,
+    patch: Partial<Pick<User, 'name' | 'role' | 'disabled' | 'passwordHash' | 'email'>>,
+  ): Promise<User>;
   deleteUser(id: string): Promise<boolean>;
   listApiKeys(query?: PageQuery): Promise<Page<ApiKey>>;
   createApiKey(key: Omit<ApiKey, 'id' | 'tenantId' | 'createdAt'>): Promise<ApiKey>;

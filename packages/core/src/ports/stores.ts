@@ -1,5 +1,4 @@
 import type { Page, PageQuery } from '../schemas/common.js';
-import type { IdentityStore, TenantIdentityStore } from './identity.js';
 import type { Contact, NewContact, NewContactInput } from '../schemas/contact.js';
 import type { ContactList, ContactListPatch, NewContactListInput } from '../schemas/contact-list.js';
 import type { ImportIssue, ImportJob, ImportJobPatch, UploadMode } from '../schemas/import-job.js';
@@ -19,6 +18,7 @@ import type { Tenant, TenantSettingsInput } from '../schemas/tenant.js';
 import type { AutomationStore, SchedulerRunStore } from './automation-stores.js';
 import type { AttemptStore, CampaignRecordStore, CampaignStore } from './campaign-stores.js';
 import type { ComplianceStore } from './compliance-stores.js';
+import type { IdentityStore, TenantIdentityStore } from './identity.js';
 
 /** What a store can do, so shared code branches on capabilities, never on names. */
 export interface StoreCapabilities {

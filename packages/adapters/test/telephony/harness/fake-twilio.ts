@@ -171,8 +171,8 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
     const dial = /<(Sip|Client|Number)[^>]*statusCallback="([^"]+)"[^>]*>([^<]+)</.exec(twiml);
     const action = /<Dial[^>]*action="([^"]+)"/.exec(twiml);
     if (!dial) return;
-    const unescape = (s: string) => s.replace(/&amp;/g, '&');
-    const childUrl = unescape(dial[2]!);
+    const unescapeXml = (s: string) => s.replace(/&amp;/g, '&');
+    const childUrl = unescapeXml(dial[2]!);
     const endpoint = dial[1] === 'Client' ? `client:${dial[3]}` : dial[3]!;
     const behaviour = agents.get(endpoint) ?? 'no-answer';
     const child = `CA${randomBytes(16).toString('hex')}`;
