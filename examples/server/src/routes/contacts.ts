@@ -5,6 +5,7 @@ import {
   addContact,
   ContactFieldsInputSchema,
   getContact,
+  getContactByClientId,
   listContacts,
   RemoveContactsInputSchema,
   removeContacts,
@@ -95,6 +96,20 @@ export function contactRoutes() {
       responses: { 200: json(z.object({ removed: z.number().int(), notFound: z.array(z.string()) })) },
     }),
     async (c) => c.json(await removeContacts(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+  app.openapi(
+    route('lists:read', {
+      method: 'get',
+      path: '/{id}/contacts/by-client-id/{clientId}',
+      tags: ['contacts'],
+      summary: 'The contact of the list with this ClientID (unique within a list).',
+      request: { params: z.object({ id: z.string().min(1).max(64), clientId: z.string().min(1).max(64) }) },
+      responses: { 200: json(ContactView) },
+    }),
+    async (c) => {
+      const { id, clientId } = c.req.valid('param');
+      return c.json(await getContactByClientId(serviceContext(c), id, clientId), 200);
+    },
   );
   app.openapi(
     route('lists:read', {

@@ -160,6 +160,23 @@ export async function getContact(ctx: ServiceContext, listId: string, contactId:
   return contact;
 }
 
+/**
+ * The contact of a list with this ClientID (ClientIDs are unique within a
+ * list); throws `LIST_NOT_FOUND` / `CONTACT_NOT_FOUND`.
+ */
+export async function getContactByClientId(ctx: ServiceContext, listId: string, clientId: string): Promise<Contact> {
+  await getList(ctx, listId);
+  const contact = await ctx.tenant.contacts.getByClientId(listId, clientId);
+  if (contact === undefined) {
+    throw new OutpaceError(
+      'CONTACT_NOT_FOUND',
+      `No contact with ClientID "${clientId}" in list "${listId}"; check the ClientID, or search every list with GET /api/v1/contacts/search?clientId=.`,
+      { details: { listId, clientId } },
+    );
+  }
+  return contact;
+}
+
 /** Field values of one contact keyed by the import keywords (`FirstName`, `Device1`, `Other3`, a label…). */
 export const ContactFieldsInputSchema = z
   .record(z.string().min(1).max(64), z.union([z.string().max(4096), z.number(), z.null()]))
