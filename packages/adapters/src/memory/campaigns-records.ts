@@ -1,6 +1,7 @@
 import type {
   AttemptBucket,
   AttemptRecord,
+  AttemptResultCount,
   AttemptStore,
   CampaignRecord,
   CampaignRecordPatch,
@@ -76,6 +77,7 @@ const HistoryQuerySchema = z.object({
 const BucketQuerySchema = z.object({
   groupId: IdSchema,
   since: z.number().int().nonnegative(),
+  until: z.number().int().nonnegative().optional(),
   bucketMs: z.number().int().min(1000),
 });
 const FenceSchema = z.object({ token: z.number().int().positive() }).optional();
@@ -415,7 +417,7 @@ export function createMemoryRecords(
       const out = new Map<string, AttemptBucket>();
       for (const id of state.attemptIndex.get(`g:${q.groupId}`) ?? []) {
         const a = state.attempts.get(id) as AttemptRecord;
-        if (a.placedAt < q.since) continue;
+        if (a.placedAt < q.since || (q.until !== undefined && a.placedAt >= q.until)) continue;
         const start = Math.floor(a.placedAt / q.bucketMs) * q.bucketMs;
         const key = `${a.listId}\u0000${start}`;
         let b = out.get(key);
@@ -437,8 +439,31 @@ export function createMemoryRecords(
       }
       return [...out.values()].sort((x, y) => x.start - y.start || (x.listId < y.listId ? -1 : 1));
     },
+    async results(query) {
+      const q = parseInput(BucketQuerySchema, query, 'Bucket query');
+      const out = new Map<string, AttemptResultCount>();
+      for (const id of state.attemptIndex.get(`g:${q.groupId}`) ?? []) {
+        const a = state.attempts.get(id) as AttemptRecord;
+        if (a.placedAt < q.since || (q.until !== undefined && a.placedAt >= q.until)) continue;
+        const start = Math.floor(a.placedAt / q.bucketMs) * q.bucketMs;
+        const key = `${a.listId}\u0000${start}\u0000${a.callResult}`;
+        const row = out.get(key);
+        if (row === undefined) out.set(key, { listId: a.listId, start, callResult: a.callResult, attempts: 1 });
+        else row.attempts++;
+      }
+      return [...out.values()].sort(compareResultCounts);
+    },
   };
   return { records, attempts };
+}
+
+/** Order of result counts: bucket start, list, call result. */
+export function compareResultCounts(x: AttemptResultCount, y: AttemptResultCount): number {
+  return (
+    x.start - y.start ||
+    (x.listId < y.listId ? -1 : x.listId > y.listId ? 1 : 0) ||
+    (x.callResult < y.callResult ? -1 : x.callResult > y.callResult ? 1 : 0)
+  );
 }
 
 /** Adds one attempt to a bucket's counters (shared definition of the counters). */

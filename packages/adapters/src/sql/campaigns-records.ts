@@ -1,7 +1,9 @@
 import type {
   AttemptBucket,
   AttemptRecord,
+  AttemptResultCount,
   AttemptStore,
+  CallResult,
   CampaignRecord,
   CampaignRecordPatch,
   CampaignRecordStore,
@@ -31,6 +33,15 @@ import { parseInput, readPageQuery, stripUndefined, toPage } from './context.js'
 import { readJson, readNumber } from './dialect.js';
 
 type Exec = Kysely<CampaignDatabase> | Transaction<CampaignDatabase>;
+
+/** Order of result counts: bucket start, list, call result (as the memory store). */
+function compareResultCounts(x: AttemptResultCount, y: AttemptResultCount): number {
+  return (
+    x.start - y.start ||
+    (x.listId < y.listId ? -1 : x.listId > y.listId ? 1 : 0) ||
+    (x.callResult < y.callResult ? -1 : x.callResult > y.callResult ? 1 : 0)
+  );
+}
 
 const RecordQuerySchema = z
   .object({
@@ -67,6 +78,7 @@ const HistoryQuerySchema = z.object({
 const BucketQuerySchema = z.object({
   groupId: IdSchema,
   since: z.number().int().nonnegative(),
+  until: z.number().int().nonnegative().optional(),
   bucketMs: z.number().int().min(1000),
 });
 const FenceSchema = z.object({ token: z.number().int().positive() }).optional();
@@ -599,6 +611,7 @@ export function createSqlRecords(
         .where('tenant_id', '=', tenantId)
         .where('group_id', '=', b.groupId)
         .where('placed_at', '>=', b.since)
+        .$if(b.until !== undefined, (q) => q.where('placed_at', '<', b.until as number))
         .groupBy(['list_id', start])
         .execute();
       const out: AttemptBucket[] = rows.map((r) => ({
@@ -613,6 +626,27 @@ export function createSqlRecords(
         talkMs: readNumber(r.talk_ms),
       }));
       return out.sort((x, y) => x.start - y.start || (x.listId < y.listId ? -1 : 1));
+    },
+    async results(query) {
+      const b = parseInput(BucketQuerySchema, query, 'Bucket query');
+      const width = sql.raw(String(b.bucketMs));
+      const start = sql<number | string>`(placed_at / ${width}) * ${width}`;
+      const rows = await (await db())
+        .selectFrom('outpace_attempts')
+        .select(['list_id', 'call_result', start.as('start'), sql<number | string>`count(*)`.as('attempts')])
+        .where('tenant_id', '=', tenantId)
+        .where('group_id', '=', b.groupId)
+        .where('placed_at', '>=', b.since)
+        .$if(b.until !== undefined, (q) => q.where('placed_at', '<', b.until as number))
+        .groupBy(['list_id', 'call_result', start])
+        .execute();
+      const out: AttemptResultCount[] = rows.map((r) => ({
+        listId: r.list_id,
+        start: readNumber(r.start),
+        callResult: r.call_result as CallResult,
+        attempts: readNumber(r.attempts),
+      }));
+      return out.sort(compareResultCounts);
     },
   };
 

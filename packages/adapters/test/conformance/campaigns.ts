@@ -596,6 +596,51 @@ export function campaignsSuite(ctx: SuiteContext): void {
       );
       expect(await t.attempts.buckets({ groupId: group.id, since: base + 60_000, bucketMs: 60_000 })).toHaveLength(1);
     });
+
+    it('counts attempts per list, time bucket and call result, within [since, until)', async () => {
+      const t = await ctx.tenant();
+      const { group, lists } = await campaignFixture(t);
+      const base = Math.floor(ctx.clock.now() / 3_600_000) * 3_600_000;
+      const r0 = { id: 'rec_0', groupId: group.id, listId: lists[0]!.id, contactId: 'con_0' };
+      const r1 = { id: 'rec_1', groupId: group.id, listId: lists[1]!.id, contactId: 'con_1' };
+      await t.attempts.append(attemptFor(r0, base + 1000, { callResult: 'Answer', liveAnswer: true }));
+      await t.attempts.append(attemptFor(r0, base + 2000, { callResult: 'Answer', liveAnswer: true }));
+      await t.attempts.append(attemptFor(r0, base + 3000, { callResult: 'Busy' }));
+      await t.attempts.append(attemptFor(r1, base + 4000, { callResult: 'Busy' }));
+      await t.attempts.append(attemptFor(r0, base + 3_600_000 + 5, { callResult: 'NoAnswer' }));
+      await t.attempts.append(attemptFor(r0, base + 7_200_000, { callResult: 'NoAnswer' }));
+      await t.attempts.append(attemptFor({ ...r0, groupId: 'cmp_other' }, base + 1000, { callResult: 'Answer' }));
+      const hourly = await t.attempts.results({
+        groupId: group.id,
+        since: base,
+        until: base + 7_200_000,
+        bucketMs: 3_600_000,
+      });
+      const [l0, l1] = [lists[0]!.id, lists[1]!.id];
+      const expected = [
+        { listId: l0, start: base, callResult: 'Answer', attempts: 2 },
+        { listId: l0, start: base, callResult: 'Busy', attempts: 1 },
+        { listId: l1, start: base, callResult: 'Busy', attempts: 1 },
+        { listId: l0, start: base + 3_600_000, callResult: 'NoAnswer', attempts: 1 },
+      ].sort(
+        (x, y) =>
+          x.start - y.start ||
+          (x.listId < y.listId ? -1 : x.listId > y.listId ? 1 : 0) ||
+          (x.callResult < y.callResult ? -1 : 1),
+      );
+      expect(hourly).toEqual(expected);
+      // One bucket spanning everything: totals per list and result; `until` bounds buckets too.
+      const all = await t.attempts.results({ groupId: group.id, since: 0, bucketMs: 1000 * 3_600_000 });
+      expect(all.reduce((n, r) => n + r.attempts, 0)).toBe(6);
+      const buckets = await t.attempts.buckets({
+        groupId: group.id,
+        since: base,
+        until: base + 3_600_000,
+        bucketMs: 3_600_000,
+      });
+      expect(buckets.reduce((n, b) => n + b.attempts, 0)).toBe(4);
+      await expectCode(t.attempts.results({ groupId: group.id, since: 0, bucketMs: 10 }), 'VALIDATION_FAILED');
+    });
   });
 
   describe('campaign tenant isolation', () => {
@@ -644,6 +689,7 @@ export function campaignsSuite(ctx: SuiteContext): void {
         }),
       ).toEqual([]);
       expect(await a.attempts.buckets({ groupId: group.id, since: 0, bucketMs: 60_000 })).toEqual([]);
+      expect(await a.attempts.results({ groupId: group.id, since: 0, bucketMs: 60_000 })).toEqual([]);
       await expectCode(a.records.sync(group.id, 5, newRecords(lists[0]!.id, 2, ctx.clock.now())), 'NOT_FOUND');
       expect(await b.campaigns.groups.get(group.id)).toEqual(before.group);
       expect(await b.records.get(record!.id)).toEqual(before.record);

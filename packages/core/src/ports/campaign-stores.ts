@@ -21,7 +21,7 @@ import type {
   NewCampaignRecord,
 } from '../schemas/campaign-record.js';
 import type { Page, PageQuery } from '../schemas/common.js';
-import type { RecordStatus, RecordType } from '../schemas/outbound.js';
+import type { CallResult, RecordStatus, RecordType } from '../schemas/outbound.js';
 import type { CrudStore } from './stores.js';
 
 /**
@@ -217,6 +217,32 @@ export interface AttemptStore {
   list(query?: AttemptQuery): Promise<Page<AttemptRecord>>;
   /** Attempts matching ANY of the given keys since `since`, newest first (indexed by contact, ClientID and device). */
   history(query: HistoryQuery): Promise<AttemptRecord[]>;
-  /** Counters per list and time bucket of a group's attempts placed since `since`. */
-  buckets(query: { groupId: string; since: number; bucketMs: number }): Promise<AttemptBucket[]>;
+  /** Counters per list and time bucket of a group's attempts placed since `since` (and before `until` when given). */
+  buckets(query: BucketQuery): Promise<AttemptBucket[]>;
+  /**
+   * Attempts per list, time bucket and call result of a group's attempts
+   * placed in [`since`, `until`), ordered by bucket start, list and result
+   * (the reports' call results by hour and by list).
+   */
+  results(query: BucketQuery): Promise<AttemptResultCount[]>;
+}
+
+/** Which attempts {@link AttemptStore.buckets} and {@link AttemptStore.results} count. */
+export interface BucketQuery {
+  groupId: string;
+  /** `placedAt` at or after. */
+  since: number;
+  /** `placedAt` before. @default no bound */
+  until?: number;
+  /** Bucket width in ms (at least 1000); a bucket starts at a multiple of it since the epoch. */
+  bucketMs: number;
+}
+
+/** How many attempts of one list and time bucket ended with one call result. */
+export interface AttemptResultCount {
+  listId: string;
+  /** Start of the bucket (ms since the epoch, a multiple of the bucket width). */
+  start: number;
+  callResult: CallResult;
+  attempts: number;
 }
