@@ -4,6 +4,8 @@ import { createPostgresStore } from '@outpace/adapters/postgres';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
 import { type Logger, systemClock } from '@outpace/core';
 import { createSecretBox } from './auth/secret-box.js';
+import { createSimulatedPortsFactory, parseSimAgents } from './campaign-ports.js';
+import { createCampaignManager } from './campaign-runtime.js';
 import type { ServerConfig } from './config.js';
 import type { ServerDeps } from './deps.js';
 import { type SeedResult, seedFirstStart } from './seed.js';
@@ -61,6 +63,12 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
       maxUploadBytes: config.OUTPACE_MAX_UPLOAD_BYTES,
       sessionTtlMs: 8 * 3600_000,
     },
+    // The seam for real telephony (Asterisk, Twilio): replace this factory. Simulated by default.
+    telephony: createSimulatedPortsFactory({
+      ...parseSimAgents(config.OUTPACE_SIM_AGENTS),
+      seed: config.OUTPACE_SIM_SEED,
+    }),
   };
+  deps.campaigns = createCampaignManager(deps, { nodeId: options.nodeId });
   return { deps, seed, close: () => store.close() };
 }

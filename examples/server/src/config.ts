@@ -47,6 +47,20 @@ export const ConfigSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 * 1024 * 1024),
+  /**
+   * Simulated agents per agent group (when no real telephony is wired): a
+   * count for every group, optionally followed by `group=count` pairs,
+   * e.g. `5,sales=12`.
+   */
+  OUTPACE_SIM_AGENTS: z
+    .string()
+    .regex(
+      /^\s*(\d{1,4}|[^=,\s]{1,128}=\d{1,4})(\s*,\s*(\d{1,4}|[^=,\s]{1,128}=\d{1,4}))*\s*$/,
+      'Write an agent count and optional group=count pairs, e.g. "5" or "5,sales=12".',
+    )
+    .default('5'),
+  /** Seed of the simulated telephony and agents (same seed, same call outcomes). */
+  OUTPACE_SIM_SEED: z.coerce.number().int().default(1),
   /** Log level. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Marks cookies `Secure`; set when served over HTTPS. */

@@ -11,6 +11,8 @@ import type {
   TenantIdentityStore,
 } from '@outpace/core';
 import type { SecretBox } from './auth/secret-box.js';
+import type { CampaignPortsFactory } from './campaign-ports.js';
+import type { CampaignManager } from './campaign-runtime.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import type { AutomationFileSource, CampaignTriggerRequest } from './services/automations-runner.js';
 
@@ -71,6 +73,17 @@ export interface ServerDeps {
    * (tests; other backends such as `@outpace/adapters/local`).
    */
   openFileSource?: (automation: Pick<Automation, 'source'>) => AutomationFileSource;
+  /**
+   * The telephony seam: builds the telephony and agents ports of a tenant's
+   * campaign runtime (Asterisk, Twilio, …). Absent: simulated telephony and
+   * agents (`campaign-ports.ts` `createSimulatedPortsFactory`).
+   */
+  telephony?: CampaignPortsFactory;
+  /**
+   * This node's campaign runtimes (`campaign-runtime.ts`): group commands,
+   * runtime events and live statistics. Absent: campaign commands answer 503.
+   */
+  campaigns?: CampaignManager;
   /** Connection options of the SFTP sessions list automations open (timeouts, retries). */
   sftp?: Partial<Pick<SftpFileSourceOptions, 'connectTimeoutMs' | 'operationTimeoutMs' | 'idleTimeoutMs' | 'retry'>>;
 }

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     }
   }
   const app = createApp(deps);
+  // Takes over campaign groups nobody drives (after a restart, or another node's death).
+  await deps.campaigns?.start();
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     console.log(`Outpace ${nodeId} listening on http://localhost:${info.port} (API reference: /docs)`);
   });
@@ -34,7 +36,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: draining…`);
+    // Calls in progress end (or are hung up after the drain timeout), leases are released for other
+    // nodes, and event streams end (so the HTTP server can close).
+    const drained = deps.campaigns?.stop() ?? Promise.resolve();
     server.close(async () => {
+      await drained;
       await close();
       process.exit(0);
     });

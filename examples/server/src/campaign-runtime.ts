@@ -1,0 +1,294 @@
+import type { ComplianceEngine } from '@outpace/compliance';
+import type { CampaignGroupState, Logger, RecordCounts } from '@outpace/core';
+import {
+  type CampaignRuntime,
+  type CampaignRuntimeEventName,
+  type CampaignRuntimeEvents,
+  createCampaignRuntime,
+  type GroupStats,
+  realTimerClock,
+  type TimerClock,
+} from '@outpace/dialer';
+import { type CampaignPorts, type CampaignPortsFactory, createSimulatedPortsFactory } from './campaign-ports.js';
+import type { ServerDeps } from './deps.js';
+import { installComplianceHooks } from './services/compliance-engine.js';
+
+/** One runtime event with the tenant it belongs to. */
+export type CampaignEvent = {
+  [K in CampaignRuntimeEventName]: { tenantId: string; name: K; payload: CampaignRuntimeEvents[K] };
+}[CampaignRuntimeEventName];
+
+/** Which events a subscriber receives. */
+export interface CampaignEventFilter {
+  tenantId?: string;
+  /** Only events of this group (events without a group, such as `agent:state`, are left out). */
+  groupId?: string;
+}
+
+/** A group's statistics: live from the runtime when this node drives it, else its stored state and record counts. */
+export type CampaignStatsSnapshot =
+  | { driven: true; groupId: string; at: number; state: CampaignGroupState; stats: GroupStats }
+  | { driven: false; groupId: string; at: number; state: CampaignGroupState; records: RecordCounts[] };
+
+/** Options of {@link createCampaignManager}. */
+export interface CampaignManagerOptions {
+  /** This node's id: the owner of the leases its runtimes take. */
+  nodeId: string;
+  /** Time and timers of the runtimes and simulated ports. @default realTimerClock(deps.clock) */
+  clock?: TimerClock;
+  /** @default deps.telephony, else simulated telephony and agents */
+  ports?: CampaignPortsFactory;
+  /** How often tenants without a runtime are looked at for groups to take over (ms). @default 5000 */
+  scanIntervalMs?: number;
+  /** How often a tenant's compliance engine is refreshed for its runtime (ms). @default 5000 */
+  complianceRefreshMs?: number;
+  /** Lease length (ms); a dead node's groups are taken over within about this. @default 15000 */
+  leaseTtlMs?: number;
+  /** `stats:updated` period per driven group (ms). @default 1000 */
+  statsIntervalMs?: number;
+  /** How long `stop()` lets calls in progress end before hanging up (ms). @default 20000 */
+  drainTimeoutMs?: number;
+  /** Extra options for every runtime (tests). */
+  runtime?: Partial<Parameters<typeof createCampaignRuntime>[0]>;
+}
+
+/**
+ * The campaign runtimes of one server node: one `@outpace/dialer` runtime
+ * per tenant (a runtime drives one tenant's groups), created when a tenant
+ * first sends a group command or has groups nobody drives, with its
+ * telephony and agents from the ports factory. Events of every runtime are
+ * fanned out to subscribers with their tenant id.
+ */
+export interface CampaignManager {
+  readonly nodeId: string;
+  /** The runtime's clock (SSE heartbeats and stats snapshots use it too). */
+  readonly clock: TimerClock;
+  /** Aborted when `stop()` begins: event streams end on it. */
+  readonly signal: AbortSignal;
+  /** Starts runtimes for tenants with groups to take over, and the periodic scan. */
+  start(): Promise<void>;
+  /** Drains: stops every runtime (calls in progress end, leases released), closes the ports. Idempotent. */
+  stop(): Promise<void>;
+  /** The tenant's runtime, created and started on first use. */
+  runtimeFor(tenantId: string): Promise<CampaignRuntime>;
+  /** The tenant's runtime if it exists. */
+  existingRuntime(tenantId: string): CampaignRuntime | undefined;
+  /** The tenant's telephony and agents, once its runtime exists. */
+  portsOf(tenantId: string): CampaignPorts | undefined;
+  /** Subscribes to runtime events; returns the unsubscribe function. */
+  subscribe(listener: (event: CampaignEvent) => void, filter?: CampaignEventFilter): () => void;
+  /** Statistics of a group of the tenant (undefined when the group does not exist). */
+  stats(tenantId: string, groupId: string): Promise<CampaignStatsSnapshot | undefined>;
+  /** Resolves when no runtime has background work pending (tests with a virtual clock). */
+  idle(): Promise<void>;
+}
+
+interface TenantRuntime {
+  runtime: CampaignRuntime;
+  ports: CampaignPorts;
+  cancelRefresh: () => void;
+}
+
+const ADOPTABLE: readonly CampaignGroupState[] = ['loaded', 'running', 'paused', 'stopping'];
+
+/** A compliance engine that reads the tenant's current engine on every check (the runtime keeps one object). */
+function delegatingEngine(initial: ComplianceEngine) {
+  let current = initial;
+  return {
+    engine: {
+      check: (attempt: Parameters<ComplianceEngine['check']>[0]) => current.check(attempt),
+      get rules() {
+        return current.rules;
+      },
+    } satisfies Pick<ComplianceEngine, 'check' | 'rules'>,
+    set(next: ComplianceEngine) {
+      current = next;
+    },
+  };
+}
+
+/**
+ * Creates the node's campaign manager over the server's dependencies.
+ *
+ * @example
+ * const campaigns = createCampaignManager(deps, { nodeId: 'node-1' });
+ * deps.campaigns = campaigns;
+ * await campaigns.start();
+ * const off = campaigns.subscribe((e) => console.log(e.name), { tenantId });
+ * await (await campaigns.runtimeFor(tenantId)).startGroup(groupId);
+ * await campaigns.stop();
+ */
+export function createCampaignManager(deps: ServerDeps, options: CampaignManagerOptions): CampaignManager {
+  const clock = options.clock ?? realTimerClock(deps.clock);
+  const portsFactory = options.ports ?? deps.telephony ?? createSimulatedPortsFactory();
+  const logger: Logger = deps.logger.child({ component: 'campaigns' });
+  const hooks = installComplianceHooks(deps);
+  const runtimes = new Map<string, Promise<TenantRuntime>>();
+  const ready = new Map<string, TenantRuntime>();
+  const listeners = new Set<{ listener: (event: CampaignEvent) => void; filter: CampaignEventFilter }>();
+  const pending = new Set<Promise<unknown>>();
+  let stopping: Promise<void> | undefined;
+  let cancelScan: (() => void) | undefined;
+  const stopSignal = new AbortController();
+
+  const track = (work: Promise<unknown>) => {
+    const p = work.catch((error: unknown) => logger.error('campaign manager task failed', { err: String(error) }));
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
+  const engineFor = (tenantId: string) =>
+    deps.complianceEngineFor !== undefined ? deps.complianceEngineFor(tenantId) : hooks.complianceEngineFor(tenantId);
+
+  const fanOut = (tenantId: string) => (name: CampaignRuntimeEventName, payload: unknown) => {
+    const groupId = (payload as { groupId?: string }).groupId;
+    const event = { tenantId, name, payload } as CampaignEvent;
+    for (const { listener, filter } of [...listeners]) {
+      if (filter.tenantId !== undefined && filter.tenantId !== tenantId) continue;
+      if (filter.groupId !== undefined && filter.groupId !== groupId) continue;
+      try {
+        listener(event);
+      } catch (error) {
+        logger.warn('a campaign event subscriber threw', { err: String(error) });
+      }
+    }
+  };
+
+  const create = async (tenantId: string): Promise<TenantRuntime> => {
+    const tenantLogger = logger.child({ tenantId });
+    const compliance = delegatingEngine(await engineFor(tenantId));
+    const ports = await portsFactory({ tenantId, clock, logger: tenantLogger });
+    const runtime = createCampaignRuntime({
+      stores: deps.store.forTenant(tenantId),
+      compliance: compliance.engine,
+      telephony: ports.telephony,
+      agents: ports.agents,
+      clock,
+      logger: tenantLogger,
+      owner: options.nodeId,
+      leaseTtlMs: options.leaseTtlMs ?? 15_000,
+      statsIntervalMs: options.statsIntervalMs ?? 1000,
+      drainTimeoutMs: options.drainTimeoutMs ?? 20_000,
+      ...options.runtime,
+    });
+    runtime.onAny(fanOut(tenantId));
+    // The engine changes with the tenant's rules and suppression lists; the runtime keeps reading the latest.
+    let cancel = () => {};
+    const arm = () => {
+      cancel = clock.setTimer(options.complianceRefreshMs ?? 5000, () => {
+        if (stopping !== undefined) return;
+        track(engineFor(tenantId).then((engine) => compliance.set(engine)));
+        arm();
+      });
+    };
+    arm();
+    await runtime.start();
+    const entry: TenantRuntime = { runtime, ports, cancelRefresh: () => cancel() };
+    ready.set(tenantId, entry);
+    return entry;
+  };
+
+  const runtimeEntry = (tenantId: string): Promise<TenantRuntime> => {
+    if (stopping !== undefined) {
+      return Promise.reject(new Error('The campaign manager is stopping; no new campaign work is accepted.'));
+    }
+    let entry = runtimes.get(tenantId);
+    if (entry === undefined) {
+      entry = create(tenantId);
+      runtimes.set(tenantId, entry);
+      entry.catch(() => runtimes.delete(tenantId));
+    }
+    return entry;
+  };
+
+  /** True when the tenant has a group in a driven state whose lease is free or expired. */
+  const hasOrphans = async (tenantId: string): Promise<boolean> => {
+    const { groups } = deps.store.forTenant(tenantId).campaigns;
+    const now = clock.now();
+    for (const state of ADOPTABLE) {
+      let after: string | undefined;
+      do {
+        const page = await groups.list({ state, limit: 200, ...(after === undefined ? {} : { after }) });
+        if (page.items.some((g) => g.lease === undefined || g.lease.expiresAt <= now)) return true;
+        after = page.nextCursor ?? undefined;
+      } while (after !== undefined);
+    }
+    return false;
+  };
+
+  const scan = async () => {
+    let after: string | undefined;
+    do {
+      const page = await deps.store.tenants.list({ limit: 200, ...(after === undefined ? {} : { after }) });
+      for (const tenant of page.items) {
+        if (stopping !== undefined) return;
+        if (runtimes.has(tenant.id)) continue;
+        if (await hasOrphans(tenant.id)) await runtimeEntry(tenant.id);
+      }
+      after = page.nextCursor ?? undefined;
+    } while (after !== undefined);
+  };
+
+  return {
+    nodeId: options.nodeId,
+    clock,
+    signal: stopSignal.signal,
+    async start() {
+      await scan();
+      const every = options.scanIntervalMs ?? 5000;
+      const arm = () => {
+        cancelScan = clock.setTimer(every, () => {
+          if (stopping !== undefined) return;
+          track(scan());
+          arm();
+        });
+      };
+      arm();
+    },
+    stop() {
+      stopping ??= (async () => {
+        stopSignal.abort();
+        cancelScan?.();
+        const entries = await Promise.allSettled([...runtimes.values()]);
+        await Promise.all(
+          entries.map(async (settled) => {
+            if (settled.status !== 'fulfilled') return;
+            const { runtime, ports, cancelRefresh } = settled.value;
+            cancelRefresh();
+            await runtime.stop();
+            await ports.close();
+          }),
+        );
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+        listeners.clear();
+      })();
+      return stopping;
+    },
+    runtimeFor: async (tenantId) => (await runtimeEntry(tenantId)).runtime,
+    existingRuntime: (tenantId) => ready.get(tenantId)?.runtime,
+    portsOf: (tenantId) => ready.get(tenantId)?.ports,
+    subscribe(listener, filter = {}) {
+      const entry = { listener, filter };
+      listeners.add(entry);
+      return () => {
+        listeners.delete(entry);
+      };
+    },
+    async stats(tenantId, groupId) {
+      const stores = deps.store.forTenant(tenantId);
+      const group = await stores.campaigns.groups.get(groupId);
+      if (group === undefined) return undefined;
+      const live = await ready.get(tenantId)?.runtime.groupStats(groupId);
+      const at = clock.now();
+      if (live !== undefined) return { driven: true, groupId, at, state: live.state, stats: live };
+      return { driven: false, groupId, at, state: group.state, records: await stores.records.counts(groupId, at) };
+    },
+    async idle() {
+      for (;;) {
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+        await Promise.all([...ready.values()].map((e) => e.runtime.idle()));
+        if (pending.size === 0) return;
+      }
+    },
+  };
+}
