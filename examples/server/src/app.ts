@@ -18,6 +18,7 @@ import { importRoutes } from './routes/imports.js';
 import { labelRoutes } from './routes/labels.js';
 import { listRuleRoutes } from './routes/list-rules.js';
 import { listRoutes } from './routes/lists.js';
+import { reportRoutes } from './routes/reports.js';
 import { dataMappingRoutes } from './routes/mappings.js';
 import { specFileRoutes } from './routes/spec-files.js';
 import { suppressionRoutes } from './routes/suppression.js';
@@ -90,6 +91,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.route('/api/v1/automations', automationRoutes());
   app.route('/api/v1/scheduler', schedulerRoutes());
   app.route('/api/v1/compliance', complianceRoutes());
+  app.route('/api/v1/reports', reportRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
