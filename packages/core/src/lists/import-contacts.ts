@@ -9,7 +9,7 @@ import type { NewContact } from '../schemas/contact.js';
 import { type ContactList, NewContactListSchema } from '../schemas/contact-list.js';
 import { emptyImportCounters, type ImportCounters, type ImportIssue, UploadModeSchema } from '../schemas/import-job.js';
 import { NewListRuleSchema, SelectionSchema } from '../schemas/list-rule.js';
-import { BaseImportOptionsSchema, parseOptions } from './import-options.js';
+import { BaseImportOptionsSchema, ContactRowOptionsSchema, parseOptions } from './import-options.js';
 import { type BuildContext, createContactBuilder } from './internal/contact-builder.js';
 import { type ImportJobWriter, ImportRun } from './internal/import-run.js';
 import { issue } from './internal/issues.js';
@@ -51,6 +51,7 @@ export const ImportContactsOptionsSchema = BaseImportOptionsSchema.extend({
   filter: SelectionSchema.optional(),
   /** Keep each device's value as written in the file (`device.raw`). @default false */
   keepRawDevices: z.boolean().default(false),
+  ...ContactRowOptionsSchema.shape,
 });
 export type ImportContactsOptions = z.input<typeof ImportContactsOptionsSchema>;
 
@@ -172,6 +173,8 @@ export async function importContacts(options: ImportContactsOptions): Promise<Im
       o.useCustomTimeZones ?? existing?.useCustomTimeZones ?? o.list?.useCustomTimeZones ?? settings.useCustomTimeZones,
     keepRawDevices: o.keepRawDevices,
     utf8: false,
+    requireClientId: o.requireClientId,
+    allowPremiumRate: o.allowPremiumRate,
   };
   const looksLikeDevice = (cell: string) => phones.normalize(cell).valid || normalizeEmail(cell) !== undefined;
 

@@ -97,6 +97,23 @@ export const BaseImportOptionsSchema = z.object({
   tempDir: z.string().optional(),
 });
 
+/** How contact imports and previews judge a row (not used by suppression imports). */
+export const ContactRowOptionsSchema = z.object({
+  /**
+   * Reject every line without a ClientID (`CLIENT_ID_MISSING`). ClientID is the key APPEND_ONLY and
+   * APPEND_AND_UPDATE match on: without this, a line that has none is imported as a new contact,
+   * which can never be updated by a later import. The mapping must then have a ClientID field.
+   * @default false
+   */
+  requireClientId: z.boolean().default(false),
+  /**
+   * Store premium-rate numbers (NANP 900, UK 09…) as devices. By default they are dropped with a
+   * `DEVICE_NOT_DIALABLE` warning: every call to one costs the caller.
+   * @default false
+   */
+  allowPremiumRate: z.boolean().default(false),
+});
+
 /** Parses options with a schema, turning zod issues into one `VALIDATION_FAILED` error. */
 export function parseOptions<T extends z.ZodType>(schema: T, options: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(options);

@@ -4,7 +4,7 @@ import { createPhoneNormalizer } from '../phone/normalize-phone.js';
 import type { NewContact } from '../schemas/contact.js';
 import type { ImportIssue } from '../schemas/import-job.js';
 import type { LocationSource } from '../schemas/location.js';
-import { BaseImportOptionsSchema, parseOptions } from './import-options.js';
+import { BaseImportOptionsSchema, ContactRowOptionsSchema, parseOptions } from './import-options.js';
 import { createContactBuilder } from './internal/contact-builder.js';
 import { readPass } from './internal/read-pass.js';
 import type { InputInfo } from './internal/records.js';
@@ -27,6 +27,7 @@ export const PreviewImportOptionsSchema = BaseImportOptionsSchema.pick({
   tempDir: true,
   signal: true,
 }).extend({
+  ...ContactRowOptionsSchema.shape,
   /** Data rows to read and show. @default 20 */
   rows: z.number().int().min(1).max(1000).default(20),
 });
@@ -104,6 +105,8 @@ export async function previewImport(options: PreviewImportOptions): Promise<Prev
           resolver: o.locationResolver,
           useCustomMap: o.useCustomTimeZones ?? settings.useCustomTimeZones,
           keepRawDevices: true,
+          requireClientId: o.requireClientId,
+          allowPremiumRate: o.allowPremiumRate,
           utf8: info.encoding === 'utf-8',
           shortRowsOk: info.format === 'xlsx',
         });

@@ -1,6 +1,7 @@
 import {
   type CountryCode,
   isSupportedCountry,
+  Metadata,
   parsePhoneNumberFromString,
   validatePhoneNumberLength,
 } from 'libphonenumber-js/core';
@@ -166,6 +167,49 @@ export function createPhoneNormalizer(options: PhoneNormalizerOptions = {}): Pho
       return slow(number, extension);
     },
   };
+}
+
+/** Premium-rate pattern per region, from the metadata (null: the region has none). */
+const premiumPatterns = new Map<string, RegExp | null>();
+
+function premiumPattern(region: string): RegExp | null {
+  let re = premiumPatterns.get(region);
+  if (re === undefined) {
+    re = null;
+    if (isSupportedCountry(region as CountryCode, metadata)) {
+      const plan = new Metadata(metadata);
+      plan.selectNumberingPlan(region as CountryCode);
+      // `type()` is public in libphonenumber-js but missing from its typings.
+      const pattern = (
+        plan.numberingPlan as unknown as { type(t: string): { pattern(): string } | undefined } | undefined
+      )
+        ?.type('PREMIUM_RATE')
+        ?.pattern();
+      if (pattern) re = new RegExp(`^(?:${pattern})$`);
+    }
+    premiumPatterns.set(region, re);
+  }
+  return re;
+}
+
+/**
+ * Whether a valid number is premium rate, as libphonenumber-js's `max` metadata types it (NANP area
+ * code 900 and, in Barbados and the Cayman Islands, exchange 976; UK 09; France 08 9…): every call to
+ * one costs the caller a surcharge, and such numbers are the usual target of toll fraud. List building
+ * does not store them as devices (`DEVICE_NOT_DIALABLE`). The region's premium-rate pattern is tried
+ * first, so ordinary numbers cost one regular expression test and no libphonenumber call.
+ *
+ * @example
+ * isPremiumRate(normalizePhone('+1 900 234 5678') as NormalizedPhone) // true
+ */
+export function isPremiumRate(
+  phone: Pick<NormalizedPhone, 'e164' | 'countryCallingCode'> & { countryIso?: string | undefined },
+): boolean {
+  if (phone.countryIso !== undefined) {
+    const re = premiumPattern(phone.countryIso);
+    if (re === null || !re.test(phone.e164.slice(1 + phone.countryCallingCode.length))) return false;
+  }
+  return parsePhoneNumberFromString(phone.e164, metadata)?.getType() === 'PREMIUM_RATE';
 }
 
 const shared = new Map<string, PhoneNormalizer>();

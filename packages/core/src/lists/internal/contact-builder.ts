@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { OutpaceError } from '../../errors.js';
 import { FAST_VALID, type FastPathParts, nanpFastPathInto } from '../../phone/internal/nanp-fast-path.js';
 import { getNanpTable } from '../../phone/internal/nanp-table.js';
 import { normalizeEmail } from '../../phone/normalize-email.js';
-import type { NormalizedPhone, PhoneNormalizer } from '../../phone/normalize-phone.js';
+import { isPremiumRate, type NormalizedPhone, type PhoneNormalizer } from '../../phone/normalize-phone.js';
 import type { LocationResolver, PhoneLocationKey } from '../../ports/location-resolver.js';
 import { isValidTimeZone } from '../../schemas/common.js';
 import type { ContactLocation, NewContact } from '../../schemas/contact.js';
@@ -28,6 +29,10 @@ export interface BuildContext {
   utf8: boolean;
   /** Rows may be shorter than the header (spreadsheets omit trailing empty cells). */
   shortRowsOk?: boolean;
+  /** Reject a line without a ClientID (`CLIENT_ID_MISSING`). @default false */
+  requireClientId?: boolean;
+  /** Keep premium-rate numbers as devices instead of dropping them (`DEVICE_NOT_DIALABLE`). @default false */
+  allowPremiumRate?: boolean;
 }
 
 /** A contact built from a record, or the reasons it was rejected. */
@@ -171,6 +176,16 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
   const parts: FastPathParts = { e164: '', countryIso: '', areaCode: '', exchange: '' };
   const clientIdHash = mapping.clientIdHash;
   const cardCheck = mapping.creditCardCheck;
+  const requireClientId = ctx.requireClientId === true;
+  const clientIdField = scalars.find((f) => f.key === 'clientId');
+  if (requireClientId && clientIdField === undefined) {
+    throw new OutpaceError(
+      'LIST_MAPPING_INVALID',
+      'The import requires a ClientID on every line (requireClientId), but the mapping has no ClientID field; add a ClientID column (or map one), or import without requireClientId.',
+      { details: { field: 'ClientID' } },
+    );
+  }
+  const refusePremium = ctx.allowPremiumRate !== true;
 
   return (rec: RawRecord): BuiltContact => {
     const line = rec.line;
@@ -223,10 +238,12 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
     const raw = rec.raw;
     const contact = { others: EMPTY_OTHERS, devices: [] as Device[], location: defaultLocation } as NewContact;
     let any = false;
+    let clientIdGiven = false;
     for (const s of scalars) {
       let v = trimmed(s.get(fields, raw));
       if (v.length === 0) continue;
       any = true;
+      if (s.key === 'clientId') clientIdGiven = true;
       if (v.length > s.max) {
         issues = pushIssue(
           issues,
@@ -379,6 +396,25 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
           phone = n;
         }
       }
+      if (
+        refusePremium &&
+        (fast
+          ? isPremiumRate({ e164: value, countryCallingCode: '1', countryIso: parts.countryIso })
+          : phone !== undefined && isPremiumRate(phone))
+      ) {
+        issues = pushIssue(
+          issues,
+          issue(
+            line,
+            d.label,
+            'DEVICE_NOT_DIALABLE',
+            'warning',
+            `${d.label} ${show(v)} on line ${line} is a premium-rate number (${value}): every call to it costs the caller, so it is not stored as a device. Give the consumer's ordinary number, or import with allowPremiumRate if you really mean to call it.`,
+            v,
+          ),
+        );
+        continue;
+      }
       const list = contact.devices;
       let duplicate = false;
       for (let i = 0; i < list.length; i++) if (list[i]!.value === value) duplicate = true;
@@ -507,6 +543,18 @@ export function createContactBuilder(mapping: BoundMapping, ctx: BuildContext): 
       }
       if (keepRawDevices) device.raw = v.length > 256 ? v.slice(0, 256) : v;
       list.push(device);
+    }
+    if (requireClientId && !clientIdGiven && any) {
+      issues = pushIssue(
+        issues,
+        issue(
+          line,
+          clientIdField!.label,
+          'CLIENT_ID_MISSING',
+          'error',
+          `Line ${line} has no ${clientIdField!.label}; this import requires one on every line (it is the key APPEND_ONLY and APPEND_AND_UPDATE match on). Add the ClientID, or remove the line.`,
+        ),
+      );
     }
     if (contact.devices.length === 0) {
       if (!any) {
