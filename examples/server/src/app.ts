@@ -73,6 +73,8 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.notFound((c) => errorResponse(c, new ApiError(404, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)));
 
   app.get('/api/v1/health', (c) => c.json({ status: 'ok', versions }));
+  // Telephony callbacks (Twilio): outside /api, authenticated by their signature instead of a session or key.
+  for (const route of deps.telephonyRoutes ?? []) app.all(`${route.path}/*`, (c) => route.handler(c.req.raw));
   app.route('/api/v1/auth', authRoutes(deps));
   app.route('/api/v1/tenants', tenantRoutes());
   app.route('/api/v1/settings', settingsRoutes());

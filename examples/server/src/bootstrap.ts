@@ -3,12 +3,14 @@ import path from 'node:path';
 import { createPostgresStore } from '@outpace/adapters/postgres';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
 import { type Logger, systemClock } from '@outpace/core';
+import { realTimerClock } from '@outpace/dialer';
 import { createSecretBox } from './auth/secret-box.js';
 import { createSimulatedPortsFactory, parseSimAgents } from './campaign-ports.js';
 import { createCampaignManager } from './campaign-runtime.js';
 import type { ServerConfig } from './config.js';
 import type { ServerDeps } from './deps.js';
 import { type SeedResult, seedFirstStart } from './seed.js';
+import { createTelephonyFromConfig } from './telephony/create-telephony.js';
 
 /** A JSON-lines logger on stdout (never given secrets). */
 export function createConsoleLogger(level: ServerConfig['LOG_LEVEL'], bindings: Record<string, unknown> = {}): Logger {
@@ -63,12 +65,35 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
       maxUploadBytes: config.OUTPACE_MAX_UPLOAD_BYTES,
       sessionTtlMs: 8 * 3600_000,
     },
-    // The seam for real telephony (Asterisk, Twilio): replace this factory. Simulated by default.
-    telephony: createSimulatedPortsFactory({
-      ...parseSimAgents(config.OUTPACE_SIM_AGENTS),
-      seed: config.OUTPACE_SIM_SEED,
-    }),
   };
+  const simulated = createSimulatedPortsFactory({
+    ...parseSimAgents(config.OUTPACE_SIM_AGENTS),
+    seed: config.OUTPACE_SIM_SEED,
+  });
+  // OUTPACE_TELEPHONY=asterisk|twilio: the tenants it serves dial through the connector and the SIP agents of
+  // OUTPACE_AGENTS; everything else stays simulated.
+  const telephony = createTelephonyFromConfig(config, { clock: realTimerClock(clock), logger });
+  deps.telephony = telephony?.portsFactory(simulated) ?? simulated;
+  if (telephony !== undefined) {
+    deps.telephonyRoutes = telephony.routes;
+    // Asterisk: connect now (for at most 5 s), so a wrong URL or password shows at start; the first call tries again.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
+    });
+    await Promise.race([telephony.connect(), timeout])
+      .catch((error: unknown) => {
+        logger.error('telephony: could not connect; calls will try again', { error: String(error) });
+      })
+      .finally(() => clearTimeout(timer));
+  }
   deps.campaigns = createCampaignManager(deps, { nodeId: options.nodeId });
-  return { deps, seed, close: () => store.close() };
+  return {
+    deps,
+    seed,
+    close: async () => {
+      await telephony?.close();
+      await store.close();
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { resolveTelephonySettings, TELEPHONY_ENV, type TelephonySettings } from './telephony/settings.js';
 
 /**
  * Every setting of the reference server, read and validated once from the
@@ -68,10 +69,14 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Telephony of the campaign runtimes: simulator, Asterisk or Twilio (`telephony/settings.ts`, docs/telephony.md). */
+  ...TELEPHONY_ENV,
 });
 export type ServerConfig = z.infer<typeof ConfigSchema> & {
   /** The encryption key, from the environment or the data folder. */
   secretKey: Buffer;
+  /** Where campaign calls go, checked across the OUTPACE_TELEPHONY, OUTPACE_ARI_* and OUTPACE_TWILIO_* variables. */
+  telephony: TelephonySettings;
 };
 
 /** Thrown when the environment holds a bad setting. */
@@ -92,12 +97,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
       const value = env[name];
-      const shown = value === undefined ? 'unset' : /KEY|PASSWORD|URL/.test(name) ? '(hidden)' : JSON.stringify(value);
+      const shown =
+        value === undefined ? 'unset' : /KEY|PASSWORD|URL|TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(value);
       return `  ${name} = ${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  const telephony = resolveTelephonySettings(config);
+  if (!telephony.ok) {
+    const lines = telephony.issues.map((i) => `  ${i.variable}: ${i.message}`);
+    throw new ConfigError(`Invalid telephony configuration:\n${lines.join('\n')}`);
+  }
   const dataDir = path.resolve(config.OUTPACE_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   let secretKey: Buffer;
@@ -109,5 +120,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
     if (secretKey.length !== 32) throw new ConfigError(`${keyFile} does not hold a 32-byte base64 key.`);
   }
-  return { ...config, OUTPACE_DATA_DIR: dataDir, secretKey };
+  return { ...config, OUTPACE_DATA_DIR: dataDir, secretKey, telephony: telephony.settings };
 }

@@ -15,6 +15,7 @@ import type { CampaignPortsFactory } from './campaign-ports.js';
 import type { CampaignManager } from './campaign-runtime.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import type { AutomationFileSource, CampaignTriggerRequest } from './services/automations-runner.js';
+import type { TelephonyRoute } from './telephony/create-telephony.js';
 
 /** Options of the HTTP layer. */
 export interface HttpOptions {
@@ -79,6 +80,11 @@ export interface ServerDeps {
    * agents (`campaign-ports.ts` `createSimulatedPortsFactory`).
    */
   telephony?: CampaignPortsFactory;
+  /**
+   * HTTP routes of the configured telephony (Twilio's signed status callbacks), mounted outside `/api`: they are
+   * authenticated by their signature, not a session (`telephony/create-telephony.ts`).
+   */
+  telephonyRoutes?: readonly TelephonyRoute[];
   /**
    * This node's campaign runtimes (`campaign-runtime.ts`): group commands,
    * runtime events and live statistics. Absent: campaign commands answer 503.
