@@ -1,0 +1,375 @@
+/**
+ * API benchmark (`npm run bench:api [-- --rows=1000000] [--duration=15] [--connections=50] [--data=DIR]`).
+ *
+ * 1. Generates a CSV of `rows` contacts and imports it into a SQLite data
+ *    folder through the server's own bootstrap (migrations, first-start seed)
+ *    and the core import pipeline, enables the US presets, creates an API key.
+ *    With `--data=DIR` the folder is kept, and a later run over it skips the
+ *    generation and the import.
+ * 2. Starts the reference server as a real process on loopback (`npm start`'s
+ *    command line) and, beside it, a bare Hono "hello" process.
+ * 3. Runs autocannon (50 connections) against, in turn: the bare Hono hello,
+ *    `GET /api/v1/health` (the server's middleware, no auth), a contact lookup
+ *    by ClientID in the large list (a random ClientID per request) and
+ *    `POST /api/v1/compliance/check` (rotating numbers and postal codes).
+ *
+ * Writes docs/benchmarks/api.json and api.md. The machine is shared and has
+ * few cores: autocannon runs on the same machine as the server, so the figures
+ * are a floor; run it more than once.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLocationResolver } from '@outpace/compliance';
+import { importContacts } from '@outpace/core';
+import autocannon from 'autocannon';
+import { hashToken } from '../../examples/server/src/auth/tokens.js';
+import { createServerDeps } from '../../examples/server/src/bootstrap.js';
+import { loadConfig } from '../../examples/server/src/config.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const eq = args.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const ROWS = Number(arg('rows') ?? 1_000_000);
+const DURATION = Number(arg('duration') ?? 15);
+const CONNECTIONS = Number(arg('connections') ?? 50);
+const KEEP = arg('data');
+const GOAL = { requestsPerSec: 5000, p99Ms: 25 };
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
+const API_KEY = `opk_bench${'x'.repeat(40)}`;
+
+let seed = 7;
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+}
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const FIRST = ['Ann', 'Bob', 'Carmen', 'Dmitri', 'Eve', 'Fatima', 'Gus', 'Hana', 'Ivan', 'José', 'Kai', 'Lena'];
+const LAST = ['Lee', 'Ray', 'Smith', 'García', 'Nguyen', 'Okafor', 'Ivanova', 'Brown', 'Müller', 'Rossi'];
+const NPAS = ['212', '213', '305', '312', '415', '503', '617', '702', '713', '808', '907', '404', '206', '303'];
+const ZIPS = ['10001', '90012', '33101', '60601', '94103', '97201', '02108', '89101', '77002', '96813', '99501'];
+const phone = () =>
+  `(${pick(NPAS)}) ${200 + Math.floor(random() * 800)}-${String(Math.floor(random() * 10_000)).padStart(4, '0')}`;
+
+async function generate(file: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  const write = (s: string) => new Promise<void>((res) => (out.write(s) ? res() : out.once('drain', res)));
+  await write('ClientID,FirstName,LastName,Device1,Device2,Other1,zip\n');
+  let chunk = '';
+  for (let i = 1; i <= rows; i++) {
+    chunk += `C${i},${pick(FIRST)},${pick(LAST)},${phone()},${random() < 0.5 ? phone() : ''},${Math.floor(random() * 100_000)},${pick(ZIPS)}\n`;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((res) => out.end(res));
+}
+
+interface Prepared {
+  listId: string;
+  rows: number;
+  importSeconds?: number;
+}
+
+/** Imports the list into the data folder with the server's bootstrap (or reuses a prepared folder). */
+async function prepare(dir: string): Promise<Prepared> {
+  const marker = join(dir, 'bench-api.json');
+  if (existsSync(marker)) {
+    const prepared = JSON.parse(readFileSync(marker, 'utf8')) as Prepared;
+    if (prepared.rows === ROWS) {
+      console.log(`reusing ${prepared.rows} contacts in ${dir}`);
+      return prepared;
+    }
+  }
+  const csv = join(dir, 'contacts.csv');
+  console.log(`generating ${ROWS} contacts…`);
+  await generate(csv, ROWS);
+  const config = loadConfig({
+    OUTPACE_DATA_DIR: dir,
+    OUTPACE_DEMO: 'false',
+    OUTPACE_ADMIN_PASSWORD: 'bench-admin-password',
+    LOG_LEVEL: 'warn',
+  });
+  const { deps, close } = await createServerDeps(config, { nodeId: 'bench' });
+  try {
+    const tenant = (await deps.store.tenants.list({ limit: 1 })).items[0]!;
+    const stores = deps.store.forTenant(tenant.id);
+    await stores.compliance.setSettings({ enabledPresets: ['us-federal', 'us-states'] });
+    const key = await deps.tenantIdentity(tenant.id).createApiKey({
+      name: 'bench',
+      role: 'admin',
+      prefix: API_KEY.slice(0, 10),
+      secretHash: hashToken(API_KEY),
+      createdBy: 'bench',
+    });
+    console.log(`importing ${ROWS} contacts into SQLite (api key ${key.id})…`);
+    const started = performance.now();
+    const result = await importContacts({
+      stores,
+      input: csv,
+      fileName: 'contacts.csv',
+      settings: tenant.settings,
+      uploadMode: 'CREATE',
+      list: { name: 'Bench contacts' },
+      locationResolver: createLocationResolver(),
+      clock: deps.clock,
+    });
+    const importSeconds = (performance.now() - started) / 1000;
+    console.log(
+      `imported ${result.counters.acceptedLines} contacts in ${importSeconds.toFixed(0)} s (${result.counters.rejectedLines} rejected)`,
+    );
+    const prepared: Prepared = { listId: result.lists[0]!.id, rows: ROWS, importSeconds };
+    writeFileSync(marker, JSON.stringify(prepared));
+    await rm(csv, { force: true });
+    return prepared;
+  } finally {
+    await close();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startProcess(argv: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${ready}" within 60 s:\n${output}`)), 60_000);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      if (output.includes(ready)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before "${ready}":\n${output}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Figures {
+  name: string;
+  method: string;
+  path: string;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(
+  name: string,
+  base: string,
+  request: { method: 'GET' | 'POST'; path: string; next?: () => { path?: string; body?: string } },
+  headers: Record<string, string> = {},
+): Promise<Figures> {
+  // A short warm-up (JIT, caches, SQLite pages), then the measured run.
+  for (const duration of [3, DURATION]) {
+    const result = await autocannon({
+      url: base,
+      connections: CONNECTIONS,
+      duration,
+      headers,
+      requests: [
+        {
+          method: request.method,
+          path: request.path,
+          ...(request.next === undefined
+            ? {}
+            : { setupRequest: (req: autocannon.Request) => ({ ...req, ...request.next!() }) }),
+        },
+      ],
+    });
+    if (duration !== DURATION) continue;
+    const figures: Figures = {
+      name,
+      method: request.method,
+      path: request.path,
+      requestsPerSec: Math.round(result.requests.average),
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    };
+    console.log(
+      `${name.padEnd(28)} ${String(figures.requestsPerSec).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  non-2xx ${figures.non2xx}  errors ${figures.errors}`,
+    );
+    return figures;
+  }
+  throw new Error('unreachable');
+}
+
+async function main(): Promise<void> {
+  const dir = KEEP ?? (await mkdtemp(join(tmpdir(), 'outpace-bench-api-')));
+  await mkdir(dir, { recursive: true });
+  const children: ChildProcess[] = [];
+  try {
+    const prepared = await prepare(dir);
+    const port = await freePort();
+    const helloPort = await freePort();
+    const server = await startProcess(
+      ['--conditions=@outpace/source', '--import', 'tsx', 'examples/server/src/main.ts'],
+      { PORT: String(port), HOST: '127.0.0.1', OUTPACE_DATA_DIR: dir, LOG_LEVEL: 'warn', OUTPACE_DEMO: 'false' },
+      'listening on',
+    );
+    children.push(server);
+    const hello = await startProcess(
+      ['--import', 'tsx', 'scripts/bench/api-hello.ts'],
+      { PORT: String(helloPort) },
+      'hello listening',
+    );
+    children.push(hello);
+    const base = `http://127.0.0.1:${port}`;
+    const auth = { authorization: `Bearer ${API_KEY}` };
+
+    // Sanity: every measured request answers 200 once before the load.
+    const probe = await fetch(`${base}/api/v1/lists/${prepared.listId}/contacts/by-client-id/C1`, { headers: auth });
+    if (probe.status !== 200) throw new Error(`lookup probe: ${probe.status} ${await probe.text()}`);
+    const checkBodies = Array.from({ length: 512 }, () =>
+      JSON.stringify({ phone: phone(), postalCode: pick(ZIPS), at: '2026-06-10T17:30:00Z' }),
+    );
+    const check = await fetch(`${base}/api/v1/compliance/check`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: checkBodies[0]!,
+    });
+    if (check.status !== 200) throw new Error(`check probe: ${check.status} ${await check.text()}`);
+    const decision = (await check.json()) as { allowed: boolean; reasons: unknown[] };
+
+    const baselineHono = await load('hono hello (bare)', `http://127.0.0.1:${helloPort}`, { method: 'GET', path: '/' });
+    const baselineHealth = await load('GET /api/v1/health', base, { method: 'GET', path: '/api/v1/health' });
+    const listPath = `/api/v1/lists/${prepared.listId}/contacts/by-client-id`;
+    const lookup = await load(
+      'contact by ClientID',
+      base,
+      {
+        method: 'GET',
+        path: `${listPath}/C1`,
+        next: () => ({ path: `${listPath}/C${1 + Math.floor(random() * prepared.rows)}` }),
+      },
+      auth,
+    );
+    let turn = 0;
+    const compliance = await load(
+      'POST /compliance/check',
+      base,
+      {
+        method: 'POST',
+        path: '/api/v1/compliance/check',
+        next: () => ({ body: checkBodies[turn++ % checkBodies.length]! }),
+      },
+      { ...auth, 'content-type': 'application/json' },
+    );
+
+    const endpoints = [lookup, compliance].map((e) => ({
+      ...e,
+      vsHealth: Number((e.requestsPerSec / baselineHealth.requestsPerSec).toFixed(3)),
+      vsHono: Number((e.requestsPerSec / baselineHono.requestsPerSec).toFixed(3)),
+      meetsGoal: e.requestsPerSec >= GOAL.requestsPerSec && e.p99Ms < GOAL.p99Ms && e.non2xx === 0 && e.errors === 0,
+    }));
+    const machine = {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
+    };
+    const report = {
+      generatedAt: new Date().toISOString(),
+      command: `npm run bench:api -- --rows=${ROWS} --duration=${DURATION} --connections=${CONNECTIONS}`,
+      store: 'sqlite',
+      rows: prepared.rows,
+      ...(prepared.importSeconds === undefined ? {} : { importSeconds: Math.round(prepared.importSeconds) }),
+      connections: CONNECTIONS,
+      durationSec: DURATION,
+      goal: GOAL,
+      machine,
+      sampleDecision: { allowed: decision.allowed, reasons: decision.reasons.length },
+      baseline: { honoHello: baselineHono, health: baselineHealth },
+      endpoints,
+    };
+    const out = join(ROOT, 'docs', 'benchmarks');
+    writeFileSync(join(out, 'api.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(out, 'api.md'), markdown(report));
+    console.log(`wrote docs/benchmarks/api.json and api.md`);
+  } finally {
+    for (const child of children) await stop(child);
+    if (KEEP === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function markdown(r: {
+  rows: number;
+  importSeconds?: number;
+  connections: number;
+  durationSec: number;
+  machine: { cpus: number; cpuModel: string; node: string; loadAverageAtEnd: number[] };
+  baseline: { honoHello: Figures; health: Figures };
+  endpoints: (Figures & { vsHealth: number; vsHono: number; meetsGoal: boolean })[];
+}): string {
+  const row = (f: Figures, vsHealth: string, vsHono: string, goal: string) =>
+    `| ${f.name} | \`${f.method} ${f.path.replace(/\/C\d+$/, '/C…')}\` | ${f.requestsPerSec.toLocaleString('en-US')} | ${f.p50Ms} | ${f.p99Ms} | ${f.non2xx + f.errors} | ${vsHealth} | ${vsHono} | ${goal} |`;
+  return `# API benchmark
+
+\`npm run bench:api\` — the reference server as a real process on loopback (SQLite, a ${r.rows.toLocaleString('en-US')}-contact
+list${r.importSeconds === undefined ? '' : ` imported in ${r.importSeconds} s`}), autocannon with ${r.connections} connections for ${r.durationSec} s per
+endpoint after a 3 s warm-up, on ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}. autocannon runs on the
+same machine and shares its cores with the server (and, here, with other work: load average
+${r.machine.loadAverageAtEnd.join(' / ')} at the end), so the figures are a floor; run it more than once.
+
+Goal: at least 5,000 requests/s with p99 under 25 ms on each measured endpoint.
+
+| endpoint | request | req/s | p50 ms | p99 ms | failed | vs health | vs bare Hono | goal |
+|---|---|---:|---:|---:|---:|---:|---:|---|
+${row(r.baseline.honoHello, '', '1', 'baseline')}
+${row(r.baseline.health, '1', (r.baseline.health.requestsPerSec / r.baseline.honoHello.requestsPerSec).toFixed(3), 'baseline')}
+${r.endpoints.map((e) => row(e, String(e.vsHealth), String(e.vsHono), e.meetsGoal ? 'met' : 'missed')).join('\n')}
+
+- **bare Hono**: a \`GET /\` returning "hello" from \`@hono/node-server\` with no middleware, in its own process.
+- **health**: \`GET /api/v1/health\` through the server's middleware (request id, secure headers, body limit,
+  authentication pass-through), no credentials.
+- **contact by ClientID**: \`GET /api/v1/lists/{id}/contacts/by-client-id/{clientId}\` with an API key, a random
+  ClientID of the list per request (authentication, tenant isolation, the list and the contact read from SQLite).
+- **compliance check**: \`POST /api/v1/compliance/check\` with an API key, 512 rotating bodies (phone, postal code,
+  instant), the tenant's engine with the \`us-federal\` and \`us-states\` presets.
+`;
+}
+
+await main();
