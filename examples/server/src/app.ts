@@ -45,10 +45,17 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
     c.set('deps', deps);
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) ?? randomUUID());
     await next();
-    c.header('X-Request-Id', c.get('requestId'));
+    // Set on the response's headers, not with c.header(): after the handler,
+    // c.header() rebuilds the response around a body stream, which costs more
+    // than the rest of a small request.
+    c.res.headers.set('X-Request-Id', c.get('requestId'));
   });
   app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } }));
   app.use('/api/*', async (c, next) => {
+    // GET and HEAD carry no body (@hono/node-server never reads one), so there
+    // is nothing to limit; skipping bodyLimit spares building a full Request
+    // (streams, abort signal) just so it can look at `body`: most of a GET's cost.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     // Uploads have their own (larger) limit and are streamed; everything else is JSON.
     const isUpload = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
     // An upload without a declared length is counted by the upload route as it
