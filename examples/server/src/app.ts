@@ -12,19 +12,27 @@ import { ApiError, errorResponse } from './http/errors.js';
 import { createRouter } from './http/openapi.js';
 import { authRoutes } from './routes/auth.js';
 import { automationRoutes, schedulerRoutes } from './routes/automations.js';
+import {
+  attemptRoutes,
+  campaignDashboardRoutes,
+  campaignGroupRoutes,
+  campaignTemplateRoutes,
+  dialingProfileRoutes,
+} from './routes/campaigns.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { contactRoutes, contactSearchRoutes } from './routes/contacts.js';
 import { importRoutes } from './routes/imports.js';
 import { labelRoutes } from './routes/labels.js';
 import { listRuleRoutes } from './routes/list-rules.js';
 import { listRoutes } from './routes/lists.js';
-import { reportRoutes } from './routes/reports.js';
 import { dataMappingRoutes } from './routes/mappings.js';
+import { reportRoutes } from './routes/reports.js';
 import { specFileRoutes } from './routes/spec-files.js';
 import { suppressionRoutes } from './routes/suppression.js';
 import { auditRoutes, settingsRoutes, tenantRoutes } from './routes/tenants.js';
 import { apiKeyRoutes, userRoutes } from './routes/users.js';
 import { installComplianceHooks } from './services/compliance-engine.js';
+import { createConsole } from './ui/app.js';
 import { versions } from './versions.js';
 
 const require = createRequire(import.meta.url);
@@ -100,6 +108,11 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.route('/api/v1/automations', automationRoutes());
   app.route('/api/v1/scheduler', schedulerRoutes());
   app.route('/api/v1/compliance', complianceRoutes());
+  app.route('/api/v1/dialing-profiles', dialingProfileRoutes());
+  app.route('/api/v1/campaign-templates', campaignTemplateRoutes());
+  app.route('/api/v1/campaign-groups', campaignGroupRoutes());
+  app.route('/api/v1/campaigns', campaignDashboardRoutes());
+  app.route('/api/v1/attempts', attemptRoutes());
   app.route('/api/v1/reports', reportRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
@@ -135,5 +148,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
     c.header('Cache-Control', 'public, max-age=86400');
     return c.body(await readFile(path.join(swaggerDir, file)));
   });
+  // The operator console, last so the API and /docs answer first (docs/ui.md).
+  app.route('/', createConsole());
   return app;
 }

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { isOutpaceError } from '@outpace/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import type { Permission } from '../auth/permissions.js';
+import type { ServerDeps } from '../deps.js';
+import { ApiError } from '../http/errors.js';
+import { registerAssets } from './assets.js';
+import { errorPage, loginRoutes } from './pages/login.js';
+import { settingsRoutes } from './pages/settings.js';
+import { type ConsoleEnv, CsrfError, consoleSession } from './session.js';
+
+/** The console's router: a Hono app whose handlers see the console context as `c.get('ui')`. */
+export type ConsoleRouter = Hono<ConsoleEnv>;
+
+/**
+ * Adds pages to the console: called once with the console router. Page
+ * modules (lists, settings, campaigns, compliance…) each export one.
+ *
+ * @example
+ * export const campaignPages: ConsolePages = (ui) => {
+ *   ui.get('/campaigns', requirePage('campaigns:read'), (c) => c.html(<Dashboard ctx={c.get('ui')} />));
+ * };
+ */
+export type ConsolePages = (router: ConsoleRouter) => void;
+
+/** Options of {@link createConsole}. */
+export interface ConsoleOptions {
+  /**
+   * Path the host mounts the console at, so links and assets resolve
+   * (`app.route('/outpace', createConsole({ basePath: '/outpace' }))`).
+   * @default ''
+   */
+  basePath?: string;
+  /** The server's dependencies, when the host has not set `c.set('deps', …)` already. */
+  deps?: ServerDeps;
+  /** More page modules, after the built-in ones (the campaign and compliance pages register here). */
+  pages?: readonly ConsolePages[];
+}
+
+/** Paths the console never answers, so a console mounted at `/` leaves the API and its reference alone. */
+const NOT_MINE = /^\/(api|docs|vendor)(\/|$)/;
+
+/**
+ * Requires a signed-in user holding `permission`: without a session the
+ * browser goes to the login page (and back afterwards); without the
+ * permission the page answers 403 with an explanation.
+ */
+export function requirePage(permission?: Permission): MiddlewareHandler<ConsoleEnv> {
+  return async (c, next) => {
+    const ui = c.get('ui');
+    if (ui.auth === undefined) {
+      const back = new URL(c.req.url);
+      const to = `${ui.url('/login')}?next=${encodeURIComponent(back.pathname + back.search)}`;
+      if (ui.htmx) {
+        c.header('HX-Redirect', to);
+        return c.body(null, 204);
+      }
+      return c.redirect(to, 303);
+    }
+    if (permission !== undefined && !ui.can(permission)) {
+      throw new ApiError(403, 'FORBIDDEN', `Role "${ui.auth.role}" lacks the permission "${permission}".`);
+    }
+    await next();
+  };
+}
+
+/**
+ * Answers a successful change: a 303 redirect for plain forms, and for htmx
+ * an `HX-Location` that loads the page into `#main` and announces `message`
+ * in the polite live region.
+ */
+export function afterChange(c: Context<ConsoleEnv>, to: string, message?: string): Response {
+  if (c.get('ui').htmx) {
+    c.header('HX-Location', JSON.stringify({ path: to, target: '#main', select: '#main', swap: 'outerHTML' }));
+    if (message !== undefined) c.header('HX-Trigger', JSON.stringify({ 'op:announce': message }));
+    return c.body(null, 200);
+  }
+  return c.redirect(to, 303);
+}
+
+/**
+ * Builds the operator console: a Hono sub-app of server-rendered pages (hono/jsx
+ * + htmx) over the same service layer as the API. The reference server mounts
+ * it at `/`; a host platform mounts it wherever it likes with `app.route()`.
+ *
+ * @example
+ * const app = new Hono();
+ * app.route('/outpace', createConsole({ basePath: '/outpace', deps }));
+ */
+export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
+  const base = (options.basePath ?? '').replace(/\/$/, '');
+  const ui = new Hono<ConsoleEnv>();
+  ui.use('*', async (c, next) => {
+    if (NOT_MINE.test(c.req.path.slice(base.length))) return next();
+    if (options.deps !== undefined && c.get('deps') === undefined) c.set('deps', options.deps);
+    if (c.get('requestId') === undefined) c.set('requestId', randomUUID());
+    return consoleSession(base)(c, next);
+  });
+  ui.onError((err, c) => {
+    const ctx = c.get('ui');
+    if (ctx === undefined) throw err;
+    if (err instanceof CsrfError) return c.html(errorPage(ctx, 403, err.message), 403);
+    if (err instanceof ApiError) return c.html(errorPage(ctx, err.status, err.message), err.status);
+    if (isOutpaceError(err) && err.code.endsWith('_NOT_FOUND')) return c.html(errorPage(ctx, 404, err.message), 404);
+    c.get('deps')?.logger.error('console request failed', { err: String(err), path: c.req.path });
+    return c.html(errorPage(ctx, 500, ''), 500);
+  });
+
+  registerAssets(ui);
+  ui.get('/', requirePage(), (c) => c.redirect(c.get('ui').url('/lists'), 303));
+  for (const pages of [loginRoutes, settingsRoutes, ...(options.pages ?? [])]) pages(ui);
+  return ui;
+}

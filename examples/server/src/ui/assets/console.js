@@ -1,0 +1,97 @@
+// Outpace console: focus management after htmx swaps, the polite live region,
+// the CSRF header of htmx requests and the file-drop enhancement. No eval, no
+// inline handlers (strict CSP).
+(() => {
+  const live = () => document.getElementById('op-live');
+
+  /** Announces text in the polite live region (cleared first so repeats are read). */
+  function announce(text) {
+    const region = live();
+    if (!region || !text) return;
+    region.textContent = '';
+    window.setTimeout(() => {
+      region.textContent = text;
+    }, 50);
+  }
+  window.outpaceAnnounce = announce;
+
+  document.addEventListener('htmx:configRequest', (event) => {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) event.detail.headers['X-CSRF-Token'] = meta.getAttribute('content');
+  });
+
+  document.addEventListener('htmx:beforeRequest', (event) => {
+    const target = event.detail.target;
+    if (target) target.setAttribute('aria-busy', 'true');
+  });
+  document.addEventListener('htmx:afterRequest', (event) => {
+    const target = event.detail.target;
+    if (target?.isConnected) target.removeAttribute('aria-busy');
+    const main = document.getElementById('main');
+    if (main) main.removeAttribute('aria-busy');
+  });
+
+  // After a swap of the main region, focus the error summary, an element that
+  // asks for focus, or the page heading; announce the new page politely.
+  document.addEventListener('htmx:afterSettle', (event) => {
+    const target = event.detail.target;
+    const main = document.getElementById('main');
+    if (!main) return;
+    const swappedMain = target === main || target?.id === 'main' || !target?.isConnected;
+    const scope = swappedMain ? main : target;
+    const focus =
+      scope.querySelector('#error-summary') ||
+      scope.querySelector('[data-autofocus]') ||
+      (swappedMain ? main.querySelector('h1') : null);
+    if (focus) {
+      focus.focus({ preventScroll: false });
+    }
+    if (swappedMain) {
+      const heading = main.querySelector('h1');
+      if (heading && !scope.querySelector('#error-summary')) announce(`${heading.textContent.trim()}`);
+    }
+  });
+
+  // Server messages: HX-Trigger {"op:announce": "Saved."}
+  document.addEventListener('op:announce', (event) => announce(event.detail?.value ?? ''));
+
+  // Theme preview: the appearance radio buttons apply at once (the form still saves).
+  document.addEventListener('change', (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.name === 'theme' && input.closest('[data-theme-form]')) {
+      document.documentElement.setAttribute('data-theme', input.value);
+    }
+  });
+
+  // File drop: a labelled <input type=file> inside [data-file-drop] also accepts a dropped file.
+  function enhanceDrops(root) {
+    for (const zone of root.querySelectorAll('[data-file-drop]')) {
+      if (zone.dataset.enhanced) continue;
+      zone.dataset.enhanced = '1';
+      const input = zone.querySelector('input[type=file]');
+      const name = zone.querySelector('[data-file-name]');
+      const show = () => {
+        if (name && input.files?.[0]) {
+          name.textContent = input.files[0].name;
+          announce(name.textContent);
+        }
+      };
+      input.addEventListener('change', show);
+      zone.addEventListener('dragover', (e) => {
+        e.preventDefault();
+        zone.classList.add('op-drag');
+      });
+      zone.addEventListener('dragleave', () => zone.classList.remove('op-drag'));
+      zone.addEventListener('drop', (e) => {
+        e.preventDefault();
+        zone.classList.remove('op-drag');
+        if (e.dataTransfer?.files?.length) {
+          input.files = e.dataTransfer.files;
+          input.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+      });
+    }
+  }
+  document.addEventListener('DOMContentLoaded', () => enhanceDrops(document));
+  document.addEventListener('htmx:load', (event) => enhanceDrops(event.detail.elt.parentElement || document));
+})();
