@@ -20,6 +20,7 @@ import { createSqlStore } from '../sql/store.js';
 import { createSqliteDialect, registerSqliteFunctions, SQLITE_FUNCTIONS } from './dialect.js';
 import type { SqliteDatabase } from './driver.js';
 import { loadBetterSqlite3 } from './driver.js';
+import { withStatementCache } from './statement-cache.js';
 
 export type { SqlStore } from '../sql/store.js';
 export { registerSqliteFunctions } from './dialect.js';
@@ -150,7 +151,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
       }
       registerSqliteFunctions(database);
       raw = database;
-      return new KyselyClass<Database>({ dialect: new SqliteDialect({ database: database as never }) });
+      return new KyselyClass<Database>({
+        dialect: new SqliteDialect({ database: withStatementCache(database) as never }),
+      });
     },
     async release(db) {
       raw = undefined;
