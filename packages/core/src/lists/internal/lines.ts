@@ -48,7 +48,8 @@ export function canonicalEncoding(name: string): TextEncodingName | 'auto' | und
  * Decodes bytes into lines, streaming. The encoding is taken from a
  * byte-order mark when there is one, else from `options.encoding`; `auto`
  * reads UTF-8 when the first 64 KiB are valid UTF-8 and Windows-1252
- * otherwise. Single-byte and UTF-8 text is split at the byte level and each
+ * otherwise; after detecting UTF-8, a later line that is not valid UTF-8 is
+ * read as Windows-1252. Single-byte and UTF-8 text is split at the byte level and each
  * line decoded on its own, so a line's string never pins a whole chunk in
  * memory; legacy charsets go through iconv-lite decoders (Node's own
  * `windows-1252` decoder is wrong for 0x80–0x9F).
@@ -69,6 +70,8 @@ export async function decodeLines(chunks: AsyncIterable<Buffer>, options: Decode
   let sniff = head.length === 1 ? head[0]! : Buffer.concat(head);
   let encoding: TextEncodingName;
   let bom = false;
+  /** UTF-8 was chosen from the first 64 KiB only: a later line that is not UTF-8 is read as Windows-1252. */
+  let sniffed = false;
   if (sniff[0] === 0xef && sniff[1] === 0xbb && sniff[2] === 0xbf) {
     encoding = 'utf-8';
     bom = true;
@@ -80,6 +83,7 @@ export async function decodeLines(chunks: AsyncIterable<Buffer>, options: Decode
     bom = true;
   } else if (options.encoding === 'auto') {
     encoding = isValidUtf8Prefix(sniff, ended) ? 'utf-8' : 'windows-1252';
+    sniffed = encoding === 'utf-8';
   } else {
     encoding = options.encoding;
   }
@@ -114,6 +118,7 @@ export async function decodeLines(chunks: AsyncIterable<Buffer>, options: Decode
         crOnly: sniff.indexOf(0x0a) < 0 && sniff.indexOf(0x0d) >= 0,
         recordBytes: fixedRecords ? options.recordBytes : undefined,
         maxLineBytes: options.maxLineBytes ?? 16 * 1024 * 1024,
+        legacyFallback: sniffed,
       });
   return { encoding, bom, fixedRecords, batches, sample };
 }
@@ -140,14 +145,23 @@ function iconvName(encoding: TextEncodingName): string {
 async function* byteLines(
   chunks: AsyncIterable<Buffer>,
   encoding: TextEncodingName,
-  opts: { crOnly: boolean; recordBytes: number | undefined; maxLineBytes: number },
+  opts: { crOnly: boolean; recordBytes: number | undefined; maxLineBytes: number; legacyFallback: boolean },
 ): AsyncGenerator<LineBatch> {
   const term = opts.crOnly ? 0x0d : 0x0a;
   const stripCr = !opts.crOnly;
-  const sbcs = encoding === 'windows-1252' ? iconv.getDecoder('windows-1252') : undefined;
+  const sbcs = encoding === 'windows-1252' || opts.legacyFallback ? iconv.getDecoder('windows-1252') : undefined;
   const decode =
     encoding === 'utf-8'
-      ? (b: Buffer, s: number, e: number) => b.toString('utf8', s, e)
+      ? opts.legacyFallback
+        ? (b: Buffer, s: number, e: number) => {
+            // Detected UTF-8 from the start of the file; a line further on that is not UTF-8
+            // (an export whose first accent comes after 64 KiB) is read as Windows-1252.
+            const text = b.toString('utf8', s, e);
+            if (text.indexOf('\uFFFD') < 0) return text;
+            const bytes = b.subarray(s, e);
+            return isValidUtf8Prefix(bytes, true) ? text : sbcs!.write(bytes);
+          }
+        : (b: Buffer, s: number, e: number) => b.toString('utf8', s, e)
       : encoding === 'iso-8859-1'
         ? (b: Buffer, s: number, e: number) => b.toString('latin1', s, e)
         : (b: Buffer, s: number, e: number) => sbcs!.write(b.subarray(s, e));
