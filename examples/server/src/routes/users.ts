@@ -1,5 +1,6 @@
 import { EmailSchema, RoleSchema } from '@outpace/core';
 import { z } from 'zod';
+import { forgetApiKey } from '../auth/api-key-cache.js';
 import { hashPassword } from '../auth/password.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { audit } from '../http/audit.js';
@@ -236,6 +237,7 @@ export function apiKeyRoutes() {
       const deps = c.get('deps');
       const key = await deps.tenantIdentity(c.get('auth').tenantId).revokeApiKey(id, deps.clock.now());
       if (key === undefined) throw new ApiError(404, 'NOT_FOUND', `API key "${id}" does not exist.`);
+      forgetApiKey(deps, key.id);
       await audit(c, {
         action: 'apiKey.revoke',
         target: { type: 'apiKey', id },

@@ -165,9 +165,11 @@ export async function getContact(ctx: ServiceContext, listId: string, contactId:
  * list); throws `LIST_NOT_FOUND` / `CONTACT_NOT_FOUND`.
  */
 export async function getContactByClientId(ctx: ServiceContext, listId: string, clientId: string): Promise<Contact> {
-  await getList(ctx, listId);
+  // The tenant's store finds nothing in another tenant's or an unknown list;
+  // the list is read only on a miss, to say which of the two was missing.
   const contact = await ctx.tenant.contacts.getByClientId(listId, clientId);
   if (contact === undefined) {
+    await getList(ctx, listId);
     throw new OutpaceError(
       'CONTACT_NOT_FOUND',
       `No contact with ClientID "${clientId}" in list "${listId}"; check the ClientID, or search every list with GET /api/v1/contacts/search?clientId=.`,
