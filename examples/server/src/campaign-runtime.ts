@@ -1,5 +1,5 @@
 import type { ComplianceEngine } from '@outpace/compliance';
-import type { CampaignGroupState, Logger, RecordCounts } from '@outpace/core';
+import { type CampaignGroupState, type Logger, OutpaceError, type RecordCounts } from '@outpace/core';
 import {
   type CampaignRuntime,
   type CampaignRuntimeEventName,
@@ -190,7 +190,9 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
 
   const runtimeEntry = (tenantId: string): Promise<TenantRuntime> => {
     if (stopping !== undefined) {
-      return Promise.reject(new Error('The campaign manager is stopping; no new campaign work is accepted.'));
+      return Promise.reject(
+        new OutpaceError('NOT_READY', 'This node is shutting down; send campaign commands to another node.'),
+      );
     }
     let entry = runtimes.get(tenantId);
     if (entry === undefined) {

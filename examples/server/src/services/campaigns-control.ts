@@ -1,0 +1,165 @@
+import {
+  type AttemptRecord,
+  type CampaignGroup,
+  CampaignOverridesSchema,
+  type LoadReport,
+  OutpaceError,
+  type Page,
+} from '@outpace/core';
+import type { CampaignRuntime } from '@outpace/dialer';
+import type { CampaignManager, CampaignStatsSnapshot } from '../campaign-runtime.js';
+import type { ServerDeps } from '../deps.js';
+import { getCampaignGroup } from './campaigns.js';
+import { parseServiceInput } from './lists.js';
+import type { ServiceContext } from './lists-context.js';
+
+/**
+ * Campaign group commands, live pacing, statistics and the attempt history.
+ * Commands go to this node's runtime of the caller's tenant; when another
+ * node drives the group, the command is stored as a request that node
+ * applies within its sync interval (`forwarded: true`).
+ */
+
+/** The group commands, by API name. */
+export type GroupCommand = 'load' | 'start' | 'pause' | 'resume' | 'stop' | 'unload';
+
+/** What a command did. */
+export interface GroupCommandOutcome {
+  group: CampaignGroup;
+  /** True when another node drives the group and will apply the requested state. */
+  forwarded: boolean;
+  /** The load's report (records created, kept, excluded per reason), for `load`. */
+  report?: LoadReport;
+}
+
+/** The node's campaign manager; `NOT_READY` (503) when the server runs without one. */
+export function campaignManager(deps: ServerDeps): CampaignManager {
+  if (deps.campaigns === undefined) {
+    throw new OutpaceError(
+      'NOT_READY',
+      'This server runs no campaign runtime (deps.campaigns); start it with the campaign manager to control campaigns.',
+    );
+  }
+  return deps.campaigns;
+}
+
+const PAST: Record<GroupCommand, string> = {
+  load: 'loaded',
+  start: 'started',
+  pause: 'paused',
+  resume: 'resumed',
+  stop: 'stopped',
+  unload: 'unloaded',
+};
+
+/**
+ * Runs a command on a group of the caller's tenant and audits it. State
+ * conflicts (starting an unloaded group, loading a running one) are
+ * `CAMPAIGN_STATE_CONFLICT` (409) naming the state; a group that cannot be
+ * loaded is `DIALER_GROUP_INVALID` listing every problem.
+ *
+ * @example
+ * const { group } = await commandGroup(ctx, groupId, 'start');
+ */
+export async function commandGroup(
+  ctx: ServiceContext,
+  groupId: string,
+  command: GroupCommand,
+): Promise<GroupCommandOutcome> {
+  const before = await getCampaignGroup(ctx, groupId);
+  const runtime: CampaignRuntime = await campaignManager(ctx.deps).runtimeFor(ctx.tenantId);
+  let outcome: GroupCommandOutcome;
+  if (command === 'load') {
+    const report = await runtime.loadGroup(groupId);
+    outcome = { group: await getCampaignGroup(ctx, groupId), forwarded: false, report };
+  } else {
+    const run = {
+      start: () => runtime.startGroup(groupId),
+      pause: () => runtime.pauseGroup(groupId),
+      resume: () => runtime.resumeGroup(groupId),
+      stop: () => runtime.stopGroup(groupId),
+      unload: () => runtime.unloadGroup(groupId),
+    }[command];
+    outcome = await run();
+  }
+  const created = outcome.report?.lists.reduce((n, l) => n + l.created, 0);
+  await ctx.audit({
+    action: `campaignGroup.${command}`,
+    target: { type: 'campaignGroup', id: groupId },
+    summary: outcome.forwarded
+      ? `asked the node driving campaign group "${before.name}" to ${command} it`
+      : `${PAST[command]} campaign group "${before.name}" (${before.state} → ${outcome.group.state})${created === undefined ? '' : `, ${created} new record(s)`}`,
+    before: { state: before.state },
+    after: {
+      state: outcome.group.state,
+      forwarded: outcome.forwarded,
+      ...(outcome.report ? { report: outcome.report } : {}),
+    },
+  });
+  return outcome;
+}
+
+/**
+ * Changes a group's mode and pacing live (stored on the group; the driving
+ * runtime applies them at once). Refused with `DIALER_GROUP_INVALID` when the
+ * result would be an invalid profile.
+ *
+ * @example
+ * await setGroupPacing(ctx, groupId, { mode: 'predictive', pacing: { targetAbandonRate: 0.02 } });
+ */
+export async function setGroupPacing(ctx: ServiceContext, groupId: string, input: unknown): Promise<CampaignGroup> {
+  const overrides = parseServiceInput(CampaignOverridesSchema, input, 'pacing change');
+  const before = await getCampaignGroup(ctx, groupId);
+  const runtime = await campaignManager(ctx.deps).runtimeFor(ctx.tenantId);
+  const group = await runtime.setGroupPacing(groupId, overrides);
+  await ctx.audit({
+    action: 'campaignGroup.pacing',
+    target: { type: 'campaignGroup', id: groupId },
+    summary: `changed pacing of campaign group "${before.name}"${overrides.mode === undefined ? '' : ` (mode ${overrides.mode})`}`,
+    before: { overrides: before.overrides },
+    after: { overrides: group.overrides },
+  });
+  return group;
+}
+
+/** Statistics of a group of the caller's tenant; throws `CAMPAIGN_GROUP_NOT_FOUND`. */
+export async function groupStatistics(ctx: ServiceContext, groupId: string): Promise<CampaignStatsSnapshot> {
+  const snapshot = await campaignManager(ctx.deps).stats(ctx.tenantId, groupId);
+  if (snapshot === undefined) await getCampaignGroup(ctx, groupId);
+  return snapshot as CampaignStatsSnapshot;
+}
+
+/** Filters of {@link listAttempts}. */
+export interface AttemptFilter {
+  groupId?: string | undefined;
+  listId?: string | undefined;
+  contactId?: string | undefined;
+  recordId?: string | undefined;
+  /** `placedAt` at or after (ms). */
+  since?: number | undefined;
+  /** `placedAt` before (ms). */
+  until?: number | undefined;
+  after?: string | undefined;
+  limit?: number | undefined;
+}
+
+/**
+ * The tenant's attempt history (every placed call with its outcome), oldest
+ * first, filtered by group, list, contact or record and time.
+ */
+export function listAttempts(ctx: ServiceContext, filter: AttemptFilter = {}): Promise<Page<AttemptRecord>> {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined) query[key] = value;
+  return ctx.tenant.attempts.list(query);
+}
+
+/** One attempt; throws `ATTEMPT_NOT_FOUND`. */
+export async function getAttempt(ctx: ServiceContext, id: string): Promise<AttemptRecord> {
+  const attempt = await ctx.tenant.attempts.get(id);
+  if (attempt === undefined) {
+    throw new OutpaceError('ATTEMPT_NOT_FOUND', `Attempt "${id}" does not exist in this tenant; check the id.`, {
+      details: { id },
+    });
+  }
+  return attempt;
+}
