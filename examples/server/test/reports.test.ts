@@ -5,6 +5,10 @@ import { createHarness, type Harness } from './support/harness.js';
 
 const HOUR = 3_600_000;
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions that read them
+type Body = any;
+const read = async (res: Response | Promise<Response>): Promise<Body> => (await res).json();
+
 async function campaign(t: TenantStores) {
   const profile = await t.campaigns.profiles.create({ name: 'Progressive', mode: 'progressive' });
   const template = await t.campaigns.templates.create({
@@ -96,7 +100,7 @@ describe('reports', () => {
     const admin = await h.login(h.tenants.a.users.analyst.email);
     const res = await admin.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/summary`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await read(res);
     expect(body.group).toMatchObject({ id: fixture.group.id, state: 'unloaded' });
     expect(body.records).toMatchObject({ total: 2, ready: 2, due: 1, done: 0, progress: 0 });
     expect(body.attempts).toMatchObject({
@@ -112,20 +116,20 @@ describe('reports', () => {
     expect(body.attempts.abandonRate).toBeCloseTo(1 / 3, 10);
     expect(body.attempts.hitRatio).toBeCloseTo(3 / 6, 10);
     // The range bounds the attempts (the first hour only).
-    const first = await (
-      await admin.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/summary?from=${base}&to=${base + HOUR}`)
-    ).json();
+    const first = await read(
+      admin.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/summary?from=${base}&to=${base + HOUR}`),
+    );
     expect(first.attempts).toMatchObject({ attempts: 4, results: { Answer: 2, Abandoned: 1, Busy: 1 } });
     expect(first.range).toEqual({ from: base, to: base + HOUR });
   });
 
   it('gives call results by hour and by list, and refuses a bad range naming it', async () => {
     const user = await h.login(h.tenants.a.users.supervisor.email);
-    const hourly = await (await user.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/hourly`)).json();
+    const hourly = await read(user.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/hourly`));
     expect(hourly.hours.map((r: { start: number }) => r.start)).toEqual([base, base + HOUR, base + 2 * HOUR]);
     expect(hourly.hours.map((r: { attempts: number }) => r.attempts)).toEqual([4, 1, 1]);
     expect(hourly.hours[1].results).toEqual({ AnsweringMachine: 1 });
-    const byList = await (await user.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/lists`)).json();
+    const byList = await read(user.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/lists`));
     expect(byList.lists).toEqual([
       expect.objectContaining({
         listId: fixture.lists[0].id,
@@ -143,10 +147,10 @@ describe('reports', () => {
     ]);
     const bad = await user.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/hourly?from=10&to=5`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/to/);
+    expect((await read(bad)).error.message).toMatch(/to/);
     const long = await user.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/hourly?from=0`);
     expect(long.status).toBe(400);
-    expect((await long.json()).error.message).toMatch(/31 days/);
+    expect((await read(long)).error.message).toMatch(/31 days/);
     const wrongType = await user.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/summary?from=yesterday`);
     expect(wrongType.status).toBe(400);
   });
@@ -171,7 +175,7 @@ describe('reports', () => {
       await admin.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/export?report=hourly`)
     ).text();
     expect(hourly.trim().split('\r\n')).toHaveLength(4);
-    const auditPage = await (await admin.call('/api/v1/audit?action=report')).json();
+    const auditPage = await read(admin.call('/api/v1/audit?action=report'));
     expect(auditPage.items.map((e: { action: string }) => e.action)).toEqual([
       'report.export',
       'report.export',
@@ -185,7 +189,7 @@ describe('reports', () => {
     for (const path of ['summary', 'hourly', 'lists', 'export?report=attempts']) {
       const res = await other.call(`/api/v1/reports/campaign-groups/${fixture.group.id}/${path}`);
       expect(res.status).toBe(404);
-      expect((await res.json()).error.code).toBe('CAMPAIGN_GROUP_NOT_FOUND');
+      expect((await read(res)).error.code).toBe('CAMPAIGN_GROUP_NOT_FOUND');
     }
     expect((await h.app.request(`/api/v1/reports/campaign-groups/${fixture.group.id}/summary`)).status).toBe(401);
   });
@@ -201,28 +205,28 @@ describe('audit log filters', () => {
     for (let i = 0; i < 5; i++) {
       const res = await admin.call('/api/v1/lists', { method: 'POST', json: { name: `List ${i}` } });
       expect(res.status).toBe(201);
-      created.push((await res.json()).id);
+      created.push((await read(res)).id);
       h.clock.advance(1000);
     }
     const t1 = h.clock.now();
     await supervisor.call(`/api/v1/lists/${created[0]}`, { method: 'PATCH', json: { name: 'Renamed' } });
     h.clock.advance(1000);
 
-    const byAction = await (await admin.call('/api/v1/audit?action=list.create')).json();
+    const byAction = await read(admin.call('/api/v1/audit?action=list.create'));
     expect(byAction.items.map((e: { target: { id: string } }) => e.target.id)).toEqual([...created].reverse());
-    const byActor = await (await admin.call(`/api/v1/audit?actorId=${h.tenants.a.users.supervisor.id}`)).json();
+    const byActor = await read(admin.call(`/api/v1/audit?actorId=${h.tenants.a.users.supervisor.id}`));
     expect(byActor.items.map((e: { action: string }) => e.action)).toEqual(['list.update', 'user.login']);
-    const byTarget = await (await admin.call(`/api/v1/audit?targetType=list&targetId=${created[0]}`)).json();
+    const byTarget = await read(admin.call(`/api/v1/audit?targetType=list&targetId=${created[0]}`));
     expect(byTarget.items.map((e: { action: string }) => e.action)).toEqual(['list.update', 'list.create']);
-    const inRange = await (await admin.call(`/api/v1/audit?action=list&from=${t0 + 1000}&to=${t1}`)).json();
+    const inRange = await read(admin.call(`/api/v1/audit?action=list&from=${t0 + 1000}&to=${t1}`));
     expect(inRange.items.map((e: { target: { id: string } }) => e.target.id)).toEqual(created.slice(1).reverse());
 
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page: { items: { id: string; target: { id: string } }[]; nextCursor: string | null } = await (
-        await admin.call(`/api/v1/audit?action=list.create&limit=2${after ? `&after=${after}` : ''}`)
-      ).json();
+      const page: { items: { id: string; target: { id: string } }[]; nextCursor: string | null } = await read(
+        admin.call(`/api/v1/audit?action=list.create&limit=2${after ? `&after=${after}` : ''}`),
+      );
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((e) => e.target.id));
       after = page.nextCursor;
