@@ -19,6 +19,7 @@ import {
   unmountAll,
 } from './harness/asterisk.js';
 import { collect } from './harness/events.js';
+import { lockAsteriskTier } from './harness/lock.js';
 import { carrierRejects, FIXTURES, numberFor, PORTS } from './harness/paths.js';
 import { have, type Peer, run, sleep, startCarrier, startPeer } from './harness/peers.js';
 import { createRecorder } from './harness/recorder.js';
@@ -92,7 +93,11 @@ describe.runIf(gateTier('asterisk', reason))('Asterisk tier: the ARI connector a
   const recorder = createRecorder();
   const socket = controllableSocket();
 
+  let release: () => void = () => {};
+
   beforeAll(async () => {
+    // One suite at a time owns the tier's Asterisk and ports (vitest runs files in parallel).
+    release = await lockAsteriskTier(600_000);
     installConfig();
     carrier = startCarrier(PORTS.carrier, 600);
     asterisk = await startAsterisk(600);
@@ -114,15 +119,19 @@ describe.runIf(gateTier('asterisk', reason))('Asterisk tier: the ARI connector a
       }),
     );
     events = collect(telephony);
-  }, 90_000);
+  }, 690_000);
 
   afterAll(async () => {
-    await telephony?.close();
-    const code = await asterisk?.stop();
-    carrier?.stop();
-    await carrier?.done;
-    await unmountAll();
-    expect(code, 'Asterisk exit code after "core stop now"').toBe(0);
+    try {
+      await telephony?.close();
+      const code = await asterisk?.stop();
+      carrier?.stop();
+      await carrier?.done;
+      await unmountAll();
+      expect(code, 'Asterisk exit code after "core stop now"').toBe(0);
+    } finally {
+      release();
+    }
   }, 60_000);
 
   function save(name: string, callIds: string[]) {
