@@ -88,6 +88,14 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
       .finally(() => clearTimeout(timer));
   }
   deps.campaigns = createCampaignManager(deps, { nodeId: options.nodeId });
+  if (seed?.demoGroupId !== undefined) {
+    // Loaded, not started: a new user starts it and watches it dial in simulation.
+    const report = await (await deps.campaigns.runtimeFor(seed.tenantId)).loadGroup(seed.demoGroupId);
+    logger.info('demo campaign group loaded', {
+      groupId: seed.demoGroupId,
+      records: report.lists.reduce((n, l) => n + l.created, 0),
+    });
+  }
   return {
     deps,
     seed,

@@ -24,6 +24,11 @@ async function main(): Promise<void> {
         `  Administrator password (shown once; set OUTPACE_ADMIN_PASSWORD to choose it): ${seed.generatedPassword}`,
       );
     }
+    if (seed.demoGroupId !== undefined) {
+      console.log(
+        `  Demo campaign group ${seed.demoGroupId} is loaded: start it (POST /api/v1/campaign-groups/${seed.demoGroupId}/start) and watch GET /api/v1/campaign-groups/${seed.demoGroupId}/events.`,
+      );
+    }
   }
   const app = createApp(deps);
   // Takes over campaign groups nobody drives (after a restart, or another node's death).
@@ -38,7 +43,12 @@ async function main(): Promise<void> {
     console.log(`${signal}: draining…`);
     // Calls in progress end (or are hung up after the drain timeout), leases are released for other
     // nodes, and event streams end (so the HTTP server can close).
-    const drained = deps.campaigns?.stop() ?? Promise.resolve();
+    // The runtimes' timers are unref'd; this keeps the process alive until the drain is over.
+    const keepAlive = setInterval(() => {}, 1000);
+    const drained = (deps.campaigns?.stop() ?? Promise.resolve()).finally(() => {
+      clearInterval(keepAlive);
+      console.log('Campaign runtimes drained.');
+    });
     server.close(async () => {
       await drained;
       await close();

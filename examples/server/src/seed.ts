@@ -1,5 +1,5 @@
 import { createLocationResolver } from '@outpace/compliance';
-import type { Clock, Logger, OutpaceStore } from '@outpace/core';
+import type { CampaignGroup, Clock, Logger, OutpaceStore, TenantStores } from '@outpace/core';
 import { importContacts } from '@outpace/core';
 import { generatePassword, hashPassword } from './auth/password.js';
 
@@ -10,6 +10,43 @@ export interface SeedResult {
   /** Set only when the password was generated (printed once). */
   generatedPassword?: string;
   demoListId?: string;
+  /** The demo campaign group over the demo list (created unloaded; the server loads it at start). */
+  demoGroupId?: string;
+}
+
+/** The agent group of the demo campaign (simulated agents: `OUTPACE_SIM_AGENTS`). */
+export const DEMO_AGENT_GROUP = 'demo';
+
+/**
+ * The demo's dialing profile, template and group over the demo list:
+ * predictive at 3% abandonment with answering-machine detection, no answers
+ * retried once after 10 minutes and busy lines twice every 5 minutes.
+ */
+export async function seedDemoCampaign(stores: TenantStores, listId: string): Promise<CampaignGroup> {
+  const profile = await stores.campaigns.profiles.create({
+    name: 'Demo predictive',
+    description: 'Predictive at 3% abandonment, AMD on (created at first start).',
+    mode: 'predictive',
+    pacing: { targetAbandonRate: 0.03 },
+    amd: { enabled: true, machine: 'drop', fax: 'drop' },
+    treatments: [
+      { callResult: 'NoAnswer', action: 'retryIn', maxRetries: 1, intervalMs: 10 * 60_000 },
+      { callResult: 'Busy', action: 'retryIn', maxRetries: 2, intervalMs: 5 * 60_000 },
+    ],
+    isDefault: true,
+  });
+  const template = await stores.campaigns.templates.create({
+    name: 'Demo campaign',
+    description: 'The demo list dialed by simulated agents (created at first start).',
+    dialingProfileId: profile.id,
+    agentGroupId: DEMO_AGENT_GROUP,
+  });
+  return stores.campaigns.groups.create({
+    name: 'Demo group',
+    description: 'Start it and watch it dial in simulation: POST /api/v1/campaign-groups/{id}/start.',
+    templateId: template.id,
+    lists: [{ listId, weight: 100 }],
+  });
 }
 
 // Area codes across the NANP zones, so the demo list spans time zones.
@@ -64,7 +101,9 @@ export function demoContactsCsv(count = 240): string {
 /**
  * Seeds a fresh installation: a demo tenant, its administrator (credentials
  * from the environment or generated and printed once) and, when `demo` is
- * set, a demo contact list. Does nothing when a tenant already exists.
+ * set, a demo contact list and a demo campaign group over it (dialing
+ * profile, template, group; `bootstrap.ts` loads it). Does nothing when a
+ * tenant already exists.
  */
 export async function seedFirstStart(
   store: OutpaceStore,
@@ -101,7 +140,10 @@ export async function seedFirstStart(
       clock: options.clock,
     });
     const listId = imported.lists[0]?.id;
-    if (listId !== undefined) result.demoListId = listId;
+    if (listId !== undefined) {
+      result.demoListId = listId;
+      result.demoGroupId = (await seedDemoCampaign(stores, listId)).id;
+    }
     options.logger.info('demo list imported', {
       accepted: imported.counters.acceptedLines,
       rejected: imported.counters.rejectedLines,
