@@ -14,6 +14,8 @@
     }, 50);
   }
   window.outpaceAnnounce = announce;
+  // When the server announced something (a save), the page swap that follows does not talk over it.
+  let serverSaidAt = 0;
 
   document.addEventListener('htmx:configRequest', (event) => {
     const meta = document.querySelector('meta[name="csrf-token"]');
@@ -48,12 +50,16 @@
     }
     if (swappedMain) {
       const heading = main.querySelector('h1');
-      if (heading && !scope.querySelector('#error-summary')) announce(`${heading.textContent.trim()}`);
+      const quiet = Date.now() - serverSaidAt < 3000;
+      if (heading && !quiet && !scope.querySelector('#error-summary')) announce(heading.textContent.trim());
     }
   });
 
   // Server messages: HX-Trigger {"op:announce": "Saved."}
-  document.addEventListener('op:announce', (event) => announce(event.detail?.value ?? ''));
+  document.addEventListener('op:announce', (event) => {
+    serverSaidAt = Date.now();
+    announce(event.detail?.value ?? '');
+  });
 
   // Theme preview: the appearance radio buttons apply at once (the form still saves).
   document.addEventListener('change', (event) => {
@@ -92,6 +98,10 @@
       });
     }
   }
-  document.addEventListener('DOMContentLoaded', () => enhanceDrops(document));
+  document.addEventListener('DOMContentLoaded', () => {
+    enhanceDrops(document);
+    // A page re-rendered after a plain (no-htmx) post: focus its error summary.
+    document.getElementById('error-summary')?.focus();
+  });
   document.addEventListener('htmx:load', (event) => enhanceDrops(event.detail.elt.parentElement || document));
 })();
