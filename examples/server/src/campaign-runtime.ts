@@ -11,6 +11,7 @@ import {
 } from '@outpace/dialer';
 import { type CampaignPorts, type CampaignPortsFactory, createSimulatedPortsFactory } from './campaign-ports.js';
 import type { ServerDeps } from './deps.js';
+import { triggerCampaignGroup } from './services/campaigns-control.js';
 import { installComplianceHooks } from './services/compliance-engine.js';
 
 /** One runtime event with the tenant it belongs to. */
@@ -123,6 +124,8 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
   const portsFactory = options.ports ?? deps.telephony ?? createSimulatedPortsFactory();
   const logger: Logger = deps.logger.child({ component: 'campaigns' });
   const hooks = installComplianceHooks(deps);
+  // List automations' "trigger a campaign group" loads and starts the group through this node.
+  deps.triggerCampaignGroup ??= (request) => triggerCampaignGroup(deps, request);
   const runtimes = new Map<string, Promise<TenantRuntime>>();
   const ready = new Map<string, TenantRuntime>();
   const listeners = new Set<{ listener: (event: CampaignEvent) => void; filter: CampaignEventFilter }>();

@@ -175,6 +175,41 @@ describe('a campaign in simulation', () => {
   });
 });
 
+describe("a list automation's campaign trigger", () => {
+  it('adds the imported lists to the group, loads and starts it; a running group is left alone with the reason', async () => {
+    h = await createCampaignHarness();
+    const sup = await h.login(h.tenants.a.users.supervisor.email);
+    const { group, listId } = await setUp(sup, 2);
+    const fresh = await sup.json<{ id: string }>('/api/v1/lists', { method: 'POST', json: { name: 'From SFTP' } }, 201);
+    await sup.json(`/api/v1/lists/${fresh.id}/contacts`, { method: 'POST', json: { fields: nyContact(50) } }, 201);
+    const trigger = h.deps.triggerCampaignGroup;
+    expect(trigger).toBeDefined();
+    const request = {
+      tenantId: h.tenants.a.id,
+      campaignGroupId: group.id,
+      listIds: [fresh.id],
+      automationId: 'aut_test',
+      runId: 'run_1',
+      ruleId: 'rule_1',
+      fileName: 'leads.csv',
+    };
+    await trigger?.(request);
+    const after = await sup.json<CampaignGroup>(`/api/v1/campaign-groups/${group.id}`);
+    expect(after.state).toBe('running');
+    expect(after.lists.map((l) => l.listId)).toEqual([listId, fresh.id]);
+    expect(after.loadReport?.lists.map((l) => l.created)).toEqual([2, 1]);
+    await expect(trigger?.(request)).rejects.toMatchObject({ code: 'CAMPAIGN_STATE_CONFLICT' });
+    // Another tenant's automation cannot trigger this group.
+    await expect(trigger?.({ ...request, tenantId: h.tenants.b.id })).rejects.toMatchObject({
+      code: 'CAMPAIGN_GROUP_NOT_FOUND',
+    });
+    const admin = await h.login(h.tenants.a.users.admin.email);
+    const audit = await admin.json<{ items: { action: string; actor: { kind: string } }[] }>('/api/v1/audit?limit=100');
+    const start = audit.items.find((e) => e.action === 'campaignGroup.start');
+    expect(start?.actor.kind).toBe('system');
+  });
+});
+
 describe('permissions, bad input and tenant isolation', () => {
   it('lets the analyst read but not change or control campaigns', async () => {
     h = await createCampaignHarness();
@@ -243,8 +278,11 @@ describe('permissions, bad input and tenant isolation', () => {
     const attemptId = attempts.items[0]?.id as string;
     expect(attemptId).toBeDefined();
     const doc = (await (await h.app.request('/api/v1/openapi.json')).json()) as {
-      paths: Record<string, Record<string, unknown>>;
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
     };
+    const contactId = attempts.items[0]?.contactId as string;
+    // Query parameters a route may need (filled with A's values, so only the tenant check can refuse).
+    const queryValues: Record<string, string> = { contactId, listId };
     const prefixes: Record<string, string> = {
       '/api/v1/dialing-profiles/': profileId,
       '/api/v1/campaign-templates/': templateId,
@@ -256,8 +294,11 @@ describe('permissions, bad input and tenant isolation', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       const prefix = Object.keys(prefixes).find((p) => path.startsWith(p) && path.includes('{id}'));
       if (prefix === undefined) continue;
-      for (const method of Object.keys(methods)) {
-        const url = path.replace('{id}', prefixes[prefix] as string);
+      for (const [method, op] of Object.entries(methods)) {
+        const query = (op.parameters ?? [])
+          .filter((q) => q.in === 'query' && queryValues[q.name] !== undefined)
+          .map((q) => `${q.name}=${queryValues[q.name]}`);
+        const url = path.replace('{id}', prefixes[prefix] as string) + (query.length > 0 ? `?${query.join('&')}` : '');
         const json =
           method === 'get' || method === 'delete'
             ? undefined

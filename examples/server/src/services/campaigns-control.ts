@@ -9,6 +9,7 @@ import {
 import type { CampaignRuntime } from '@outpace/dialer';
 import type { CampaignManager, CampaignStatsSnapshot } from '../campaign-runtime.js';
 import type { ServerDeps } from '../deps.js';
+import { type CampaignTriggerRequest, systemContext } from './automations-runner.js';
 import { getCampaignGroup } from './campaigns.js';
 import { parseServiceInput } from './lists.js';
 import type { ServiceContext } from './lists-context.js';
@@ -162,4 +163,43 @@ export async function getAttempt(ctx: ServiceContext, id: string): Promise<Attem
     });
   }
   return attempt;
+}
+
+/**
+ * What a list automation's "trigger a campaign group" does after its import
+ * (`deps.triggerCampaignGroup`, wired by `createCampaignManager`): lists the
+ * import created are added to the group (weight 100), then a group that is
+ * not dialing is loaded and started, so the new records are dialed. A group
+ * already running or paused is left alone (its new lists join at its next
+ * load) and the run records why with `CAMPAIGN_STATE_CONFLICT`. Audited as
+ * the automation (actor `system`).
+ */
+export async function triggerCampaignGroup(deps: ServerDeps, request: CampaignTriggerRequest): Promise<void> {
+  const ctx = systemContext(deps, request.tenantId, {
+    id: request.automationId,
+    label: `automation ${request.automationId} (file ${request.fileName})`,
+  });
+  const group = await getCampaignGroup(ctx, request.campaignGroupId);
+  const known = new Set(group.lists.map((l) => l.listId));
+  const added = request.listIds.filter((id) => !known.has(id));
+  if (added.length > 0) {
+    await ctx.tenant.campaigns.groups.update(group.id, {
+      lists: [...group.lists, ...added.map((listId) => ({ listId, weight: 100 }))],
+    });
+    await ctx.audit({
+      action: 'campaignGroup.update',
+      target: { type: 'campaignGroup', id: group.id },
+      summary: `added list(s) ${added.join(', ')} from automation run ${request.runId} to campaign group "${group.name}"`,
+      before: { lists: group.lists },
+    });
+  }
+  if (['running', 'paused', 'stopping'].includes(group.state)) {
+    throw new OutpaceError(
+      'CAMPAIGN_STATE_CONFLICT',
+      `Campaign group "${group.name}" is ${group.state}; the imported list(s) are dialed from its next load (stop and load it, or let it complete).`,
+      { details: { state: group.state, listIds: request.listIds } },
+    );
+  }
+  await commandGroup(ctx, group.id, 'load');
+  await commandGroup(ctx, group.id, 'start');
 }
