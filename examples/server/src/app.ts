@@ -21,6 +21,7 @@ import {
 } from './routes/campaigns.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { contactRoutes, contactSearchRoutes } from './routes/contacts.js';
+import { explainRoutes } from './routes/explain.js';
 import { importRoutes } from './routes/imports.js';
 import { labelRoutes } from './routes/labels.js';
 import { listRuleRoutes } from './routes/list-rules.js';
@@ -111,6 +112,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.route('/api/v1/dialing-profiles', dialingProfileRoutes());
   app.route('/api/v1/campaign-templates', campaignTemplateRoutes());
   app.route('/api/v1/campaign-groups', campaignGroupRoutes());
+  app.route('/api/v1/campaign-groups', explainRoutes());
   app.route('/api/v1/campaigns', campaignDashboardRoutes());
   app.route('/api/v1/attempts', attemptRoutes());
   app.route('/api/v1/reports', reportRoutes());
