@@ -6,6 +6,8 @@ import type { Permission } from '../auth/permissions.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { registerAssets } from './assets.js';
+import { chartAssetRoutes } from './charts-assets.js';
+import { compliancePages } from './pages/compliance.js';
 import { errorPage, loginRoutes } from './pages/login.js';
 import { settingsRoutes } from './pages/settings.js';
 import { type ConsoleEnv, CsrfError, consoleSession } from './session.js';
@@ -109,6 +111,7 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
 
   registerAssets(ui);
   ui.get('/', requirePage(), (c) => c.redirect(c.get('ui').url('/lists'), 303));
-  for (const pages of [loginRoutes, settingsRoutes, ...(options.pages ?? [])]) pages(ui);
+  for (const pages of [loginRoutes, settingsRoutes, chartAssetRoutes, compliancePages, ...(options.pages ?? [])])
+    pages(ui);
   return ui;
 }

@@ -152,8 +152,12 @@ export function formatPercent(ratio: number, locale = 'en'): string {
  */
 export function formatDateTime(ms: number, timeZone: string, locale = 'en'): string {
   return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    // dateStyle/timeStyle cannot be combined with timeZoneName (Intl throws), so the parts are spelled out.
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
     timeZone,
     timeZoneName: 'short',
   }).format(ms);

@@ -31,10 +31,32 @@ async function enableUs(h: Awaited<ReturnType<typeof createHarness>>) {
   expect(res.status).toBe(200);
 }
 
+/** A tenant rule set with calling hours only (no registry or abandonment rule), so a decision turns on time alone. */
+async function hoursOnly(h: Awaited<ReturnType<typeof createHarness>>) {
+  const { call } = await h.login(h.tenants.a.users.admin.email);
+  const res = await call('/api/v1/compliance/rule-sets', {
+    method: 'POST',
+    json: {
+      name: 'House hours',
+      rules: [
+        {
+          kind: 'contact-time',
+          id: 'house.hours',
+          name: 'House calling hours',
+          windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '08:00', end: '21:00' }],
+          source: { citation: 'Tenant policy' },
+          verification: 'verified',
+        },
+      ],
+    },
+  });
+  expect(res.status).toBe(201);
+}
+
 describe('console compliance pages', () => {
   it('simulator answers with the engine’s decision: blocked at night with the next allowed time, allowed at noon', async () => {
     const h = await createHarness();
-    await enableUs(h);
+    await hoursOnly(h);
     const ui = await consoleAs(h, h.tenants.a.users.analyst.email);
     const night = await ui.post('/compliance/simulate', {
       phone: '(312) 555-0100',
@@ -46,8 +68,11 @@ describe('console compliance pages', () => {
     const nightHtml = await night.text();
     expect(nightHtml).toContain('data-verdict="blocked"');
     expect(nightHtml).toContain('+13125550100');
-    expect(nightHtml).toMatch(/data-next-allowed="2026-11-25T14:00:00.000Z"/);
-    expect(nightHtml).toContain('CST');
+    expect(nightHtml).toContain('Blocked at Nov 25, 2026, 6:30 AM CST.');
+    expect(nightHtml).toContain('It is 06:30 on 2026-11-25 in America/Chicago');
+    expect(nightHtml).toContain('href="/compliance/rules?kind=contact-time#rule-house.hours"');
+    expect(nightHtml).toContain('data-next-allowed="2026-11-25T14:00:00.000Z"');
+    expect(nightHtml).toContain('Next allowed: Nov 25, 2026, 8:00 AM CST');
     const noon = await ui.post('/compliance/simulate', {
       phone: '3125550100',
       when: '2026-11-25T12:00',
@@ -92,7 +117,7 @@ describe('console compliance pages', () => {
     expect(refused.status).toBe(422);
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain('split overnight windows at midnight');
-    expect(refusedHtml).toContain('id="f-fri-1-end" aria-invalid="true"');
+    expect(refusedHtml).toMatch(/id="f-fri-1-end" name="fri.1.end" value="06:00" aria-invalid="true"/);
     const saved = await ui.post('/compliance/contact-times/new', { ...grid, 'fri.1.start': '', 'fri.1.end': '' });
     expect(saved.status).toBe(303);
     const page = await (await ui.get('/compliance/contact-times')).text();
@@ -114,7 +139,9 @@ describe('console compliance pages', () => {
   it('adds a suppression entry in any phone format, refuses a duplicate, and hides changes from a read-only role', async () => {
     const h = await createHarness();
     const admin = await consoleAs(h, h.tenants.a.users.admin.email);
-    expect((await admin.post('/compliance/suppression', { name: 'Internal DNC', type: 'device', required: 'true' })).status).toBe(303);
+    expect(
+      (await admin.post('/compliance/suppression', { name: 'Internal DNC', type: 'device', required: 'true' })).status,
+    ).toBe(303);
     const listPage = await (await admin.get('/compliance/suppression')).text();
     const id = /href="\/compliance\/suppression\/([^"]+)"/.exec(listPage)?.[1];
     expect(id).toBeDefined();

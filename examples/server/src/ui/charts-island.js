@@ -1,0 +1,111 @@
+// The console's live-chart island and live-update switch (served as
+// /ui/assets/charts-island.js; no build step, no eval, no inline handlers).
+//
+// <op-timeseries> draws a uPlot chart (uPlot is loaded before this file from
+// node_modules) and appends the JSON points of its `series:<groupId>` SSE
+// event: the element carries `sse-swap`, and this script takes the message
+// before htmx would swap it. A checkbox with `data-op-live-pause` freezes every
+// SSE update of the page (WCAG 2.2.2) until it is unchecked.
+(() => {
+  const HORIZON_S = 3600;
+  const paused = () => document.documentElement.dataset.opLivePaused === 'true';
+
+  document.addEventListener(
+    'htmx:sseBeforeMessage',
+    (event) => {
+      if (paused()) event.preventDefault();
+    },
+    true,
+  );
+  document.addEventListener('change', (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute('data-op-live-pause')) return;
+    document.documentElement.dataset.opLivePaused = input.checked ? 'true' : 'false';
+    const note = document.getElementById(input.getAttribute('aria-describedby') ?? '');
+    if (note) note.hidden = !input.checked;
+  });
+
+  const cssVar = (el, name, fallback) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;
+
+  class OpTimeseries extends HTMLElement {
+    connectedCallback() {
+      if (this.plot || typeof uPlot !== 'function') return;
+      this.series = JSON.parse(this.dataset.series || '[]');
+      const points = JSON.parse(this.dataset.points || '[]');
+      this.cap = this.dataset.cap ? JSON.parse(this.dataset.cap) : undefined;
+      this.data = [[], ...this.series.map(() => [])];
+      for (const p of points) this.push(p);
+      const colours = [1, 2, 3, 4].map((i) => cssVar(this, `--op-series-${i}`, '#1f6feb'));
+      const hasShare = this.series.some((s) => s.scale === 'share');
+      const pct = (_u, values) => values.map((v) => `${(v * 100).toFixed(1)} %`);
+      const opts = {
+        width: Math.max(240, this.clientWidth || 480),
+        height: 180,
+        legend: { show: true },
+        scales: { x: { time: true }, share: { range: [0, 1] }, count: {} },
+        axes: [
+          { stroke: cssVar(this, '--op-text', '#1b1f24') },
+          hasShare
+            ? { scale: 'share', values: pct, stroke: cssVar(this, '--op-text', '#1b1f24') }
+            : { scale: 'count', stroke: cssVar(this, '--op-text', '#1b1f24') },
+          ...(hasShare && this.series.some((s) => s.scale === 'count')
+            ? [{ scale: 'count', side: 1, grid: { show: false }, stroke: cssVar(this, '--op-text', '#1b1f24') }]
+            : []),
+        ],
+        series: [
+          {},
+          ...this.series.map((s, i) => ({
+            label: s.label,
+            scale: s.scale,
+            stroke: colours[i % colours.length],
+            width: 2,
+            dash: s.dash ? s.dash.split(' ').map(Number) : undefined,
+          })),
+        ],
+        hooks: this.cap
+          ? {
+              draw: [
+                (u) => {
+                  const y = u.valToPos(this.cap.value, 'share', true);
+                  const ctx = u.ctx;
+                  ctx.save();
+                  ctx.strokeStyle = cssVar(this, '--op-danger', '#b42318');
+                  ctx.setLineDash([6, 4]);
+                  ctx.beginPath();
+                  ctx.moveTo(u.bbox.left, y);
+                  ctx.lineTo(u.bbox.left + u.bbox.width, y);
+                  ctx.stroke();
+                  ctx.fillStyle = ctx.strokeStyle;
+                  ctx.fillText(this.cap.label, u.bbox.left + 4, y - 4);
+                  ctx.restore();
+                },
+              ],
+            }
+          : {},
+      };
+      this.plot = new uPlot(opts, this.data, this);
+      this.addEventListener('htmx:sseBeforeMessage', (event) => {
+        event.preventDefault();
+        try {
+          this.push(JSON.parse(event.detail.data));
+          this.plot.setData(this.data);
+        } catch {
+          // A malformed point is skipped; the next one redraws.
+        }
+      });
+    }
+
+    push(point) {
+      const t = Math.floor((point.t ?? Date.now()) / 1000);
+      const xs = this.data[0];
+      if (xs.length > 0 && xs[xs.length - 1] >= t) return;
+      xs.push(t);
+      this.series.forEach((s, i) => {
+        const v = point[s.key];
+        this.data[i + 1].push(typeof v === 'number' ? v : null);
+      });
+      while (xs.length > 0 && xs[0] < t - HORIZON_S) for (const column of this.data) column.shift();
+    }
+  }
+  if (!customElements.get('op-timeseries')) customElements.define('op-timeseries', OpTimeseries);
+})();
