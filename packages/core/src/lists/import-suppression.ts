@@ -11,6 +11,7 @@ import {
   NewSuppressionListSchema,
   type SuppressionList,
   type SuppressionType,
+  SuppressionTypeSchema,
 } from '../schemas/suppression.js';
 import { BaseImportOptionsSchema, parseOptions } from './import-options.js';
 import { type BuildContext, deviceFields, normalizeDevice } from './internal/contact-builder.js';
@@ -352,6 +353,141 @@ export async function importSuppressionList(options: ImportSuppressionOptions): 
     }
     throw failure;
   }
+}
+
+/** Options of {@link previewSuppressionImport}: what shapes reading a suppression file, plus how many rows to show. */
+export const PreviewSuppressionImportOptionsSchema = BaseImportOptionsSchema.pick({
+  input: true,
+  fileName: true,
+  settings: true,
+  encoding: true,
+  format: true,
+  delimiter: true,
+  labels: true,
+  maxLinesPerRecord: true,
+  tempDir: true,
+  signal: true,
+}).extend({
+  /** What the list holds: devices (phones and emails) or ClientIDs. @default 'device' */
+  type: SuppressionTypeSchema.default('device'),
+  /** As for {@link importSuppressionList}: a header row naming the columns, or one value per line. */
+  mapping: MappingInputSchema.optional(),
+  /** Data rows to read and show. @default 20 */
+  rows: z.number().int().min(1).max(1000).default(20),
+});
+export type PreviewSuppressionImportOptions = z.input<typeof PreviewSuppressionImportOptionsSchema>;
+
+/** One previewed line of a suppression file. */
+export interface PreviewSuppressionRow {
+  line: number;
+  raw: string;
+  /** The fields as split (delimited files and sheets). */
+  fields?: string[];
+  /** The entries the line would add (normalised values with their from/till window); empty when rejected. */
+  entries: NewSuppressionEntry[];
+  accepted: boolean;
+  /** Every issue, with the severity the import would give it. */
+  issues: ImportIssue[];
+}
+
+/** What {@link previewSuppressionImport} found. */
+export interface PreviewSuppressionImportResult {
+  /** Detected encoding, BOM, container, format and delimiter. */
+  input: InputInfo;
+  /** How values were found: `values` (one per line) or the bound header / spec / data mapping. */
+  mapping: BoundMapping;
+  type: SuppressionType;
+  rows: PreviewSuppressionRow[];
+}
+
+/**
+ * Reads the first lines of a suppression file exactly as {@link importSuppressionList}
+ * would (containers, encoding, one value per line or a mapping, normalisation,
+ * from/till windows, duplicates within the rows shown) and stores nothing: what
+ * an import wizard shows before the user confirms. A mapping that cannot give
+ * the list's values throws `LIST_MAPPING_INVALID` as the import would.
+ * Duplicates of entries already in a list are only known to the import itself
+ * (or its `dryRun`, which counts the whole file).
+ *
+ * @example
+ * const preview = await previewSuppressionImport({ input: buffer, fileName: 'dnc.txt', rows: 5 });
+ * preview.rows[0]?.entries[0]?.value; // '+12125550101'
+ */
+export async function previewSuppressionImport(
+  options: PreviewSuppressionImportOptions,
+): Promise<PreviewSuppressionImportResult> {
+  const o = parseOptions(PreviewSuppressionImportOptionsSchema, options, 'previewSuppressionImport');
+  const type = o.type;
+  const mapping: CompiledMapping = o.mapping
+    ? compileMapping(o.mapping, o.labels ? { labels: o.labels } : {})
+    : { ...compileMapping({ kind: 'header' }) };
+  const phones = createPhoneNormalizer({ defaultCountry: o.settings.defaultCountry });
+  const ctx: BuildContext = { phones, settings: o.settings, useCustomMap: false, keepRawDevices: false, utf8: false };
+  const rows: PreviewSuppressionRow[] = [];
+  const seen = new Set<string>();
+  let build: ReturnType<typeof createEntryBuilder> | undefined;
+  const pass = await readPass(
+    {
+      input: o.input,
+      fileName: o.fileName,
+      tempDir: o.tempDir,
+      signal: o.signal,
+      mapping,
+      labels: o.labels,
+      format: o.format,
+      encoding: o.encoding,
+      delimiter: o.delimiter,
+      maxRecordLines: o.maxLinesPerRecord,
+      valuesTarget: type === 'device' ? 'device1' : 'clientId',
+    },
+    {
+      bind: (bound, info) => {
+        build = createEntryBuilder(bound, type, { ...ctx, utf8: info.encoding === 'utf-8' });
+      },
+      row: (rec) => {
+        const built = build!(rec);
+        let issues = built.issues ?? [];
+        const entries: NewSuppressionEntry[] = [];
+        for (const e of built.entries) {
+          if (seen.has(e.value)) {
+            issues = [
+              ...issues,
+              issue(
+                rec.line,
+                null,
+                'SUPPRESSION_DUPLICATE',
+                'warning',
+                `Line ${rec.line}: ${show(e.value)} is already in the file.`,
+                e.value,
+              ),
+            ];
+          } else entries.push(e);
+          seen.add(e.value);
+        }
+        const rejected = entries.length === 0 || issues.some((i) => i.severity === 'error');
+        const row: PreviewSuppressionRow = {
+          line: rec.line,
+          raw: rec.raw,
+          entries: rejected ? [] : entries,
+          accepted: !rejected,
+          // As the import reports them: a line that adds nothing is rejected by its value issues.
+          issues: rejected
+            ? issues.map((x) =>
+                x.code === 'SUPPRESSION_DUPLICATE' || x.code === 'SUPPRESSION_VALUE_INVALID'
+                  ? { ...x, severity: 'error' as const }
+                  : x,
+              )
+            : issues,
+        };
+        if (rec.fields) row.fields = rec.fields;
+        rows.push(row);
+        return rows.length >= o.rows ? 'stop' : undefined;
+      },
+      flush: async () => undefined,
+      afterChunk: async () => undefined,
+    },
+  );
+  return { input: pass.info, mapping: pass.bound, type, rows };
 }
 
 /**
