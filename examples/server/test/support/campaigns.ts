@@ -55,6 +55,21 @@ export async function createCampaignHarness(
   const campaigns = createCampaignManager(deps, { nodeId: 'node-test', clock, ...options.manager });
   deps.campaigns = campaigns;
   const app = createApp(deps);
+  const nodes = [campaigns];
+  /** Another server node on the same store and clock (its own runtimes, simulated telephony and app). */
+  const addNode = async (nodeId: string) => {
+    const nodeDeps: ServerDeps = { ...deps };
+    delete nodeDeps.campaigns;
+    delete nodeDeps.triggerCampaignGroup;
+    delete nodeDeps.complianceEngineFor;
+    delete nodeDeps.locationResolverFor;
+    const manager = createCampaignManager(nodeDeps, { nodeId, clock, ...options.manager });
+    nodeDeps.campaigns = manager;
+    nodes.push(manager);
+    const nodeApp = createApp(nodeDeps);
+    await manager.start();
+    return { app: nodeApp, campaigns: manager, deps: nodeDeps };
+  };
   const passwordHash = await hashPassword(PASSWORD);
   const seedTenant = async (name: string) => {
     const tenant = await store.tenants.create({ name });
@@ -72,8 +87,9 @@ export async function createCampaignHarness(
   const b = await seedTenant('Beta');
   await campaigns.start();
 
-  const login = async (email: string) => {
-    const res = await app.request('/api/v1/auth/login', {
+  /** Logs in (through `via`, the main app by default); the session works on every node (it is in the store). */
+  const login = async (email: string, via: { request: typeof app.request } = app) => {
+    const res = await via.request('/api/v1/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password: PASSWORD }),
@@ -90,7 +106,7 @@ export async function createCampaignHarness(
         headers.set('content-type', 'application/json');
         body = JSON.stringify(init.json);
       }
-      return Promise.resolve(app.request(url, { ...init, headers, body: body ?? null }));
+      return Promise.resolve(via.request(url, { ...init, headers, body: body ?? null }));
     };
     /** Sends and parses JSON, failing with the body when the status is not the expected one. */
     const json = async <T = Record<string, unknown>>(
@@ -111,14 +127,14 @@ export async function createCampaignHarness(
     const end = clock.now() + ms;
     while (clock.now() < end) {
       clock.advance(Math.min(step, end - clock.now()));
-      await campaigns.idle();
+      for (const node of nodes) await node.idle();
     }
   };
 
   /** Stops the manager while moving time on (so calls drain), then closes the store and removes the file. */
   const close = async () => {
     let done = false;
-    const stopping = campaigns.stop().then(() => {
+    const stopping = Promise.all(nodes.map((node) => node.stop())).then(() => {
       done = true;
     });
     while (!done) {
@@ -130,7 +146,20 @@ export async function createCampaignHarness(
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { app, deps, store, clock, campaigns, tenants: { a, b }, login, run, close };
+  /** Stops one node while moving time on (so its calls drain). */
+  const stopNode = async (node: (typeof nodes)[number]) => {
+    let done = false;
+    const stopping = node.stop().then(() => {
+      done = true;
+    });
+    while (!done) {
+      clock.advance(1000);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await stopping;
+  };
+
+  return { app, deps, store, clock, campaigns, tenants: { a, b }, login, run, close, addNode, stopNode };
 }
 export type CampaignHarness = Awaited<ReturnType<typeof createCampaignHarness>>;
 
