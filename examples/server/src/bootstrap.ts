@@ -76,14 +76,14 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
   deps.telephony = telephony?.portsFactory(simulated) ?? simulated;
   if (telephony !== undefined) {
     deps.telephonyRoutes = telephony.routes;
-    // Asterisk: connect now (for at most 5 s), so a wrong URL or password shows at start; the first call tries again.
+    // Asterisk: connect now (for at most 5 s), so a wrong URL or password shows at start; the connector keeps retrying.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
     });
     await Promise.race([telephony.connect(), timeout])
       .catch((error: unknown) => {
-        logger.error('telephony: could not connect; calls will try again', { error: String(error) });
+        logger.error('telephony: could not connect yet; the connector keeps retrying', { error: String(error) });
       })
       .finally(() => clearTimeout(timer));
   }
