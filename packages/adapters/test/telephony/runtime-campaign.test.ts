@@ -4,7 +4,7 @@ import { type AttemptRecord, type Device, systemClock, type TelephonyEvent, type
 import { type CampaignRuntimeEvents, createCampaignRuntime, realTimerClock } from '@outpace/dialer';
 import { createSimulatedAgentsPort } from '@outpace/dialer/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AsteriskTelephony, createAsteriskTelephony } from '../../src/asterisk/index.js';
+import { createAsteriskTelephony } from '../../src/asterisk/index.js';
 import { createMemoryStore } from '../../src/memory/index.js';
 import {
   ARI,
@@ -90,21 +90,20 @@ function device(value: string): Device {
   };
 }
 
-/** The consumers: who each record reaches, and what the call must be recorded as. */
-const ANSWER_PORTS = [25081, 25082, 25083, 25084, 25085, 25086];
-const CONSUMERS = [
-  ...ANSWER_PORTS.map((port) => ({
-    clientId: `answer-${port}`,
-    to: numberFor(port),
-    results: ['Answer', 'Abandoned'],
-  })),
-  { clientId: 'busy', to: numberFor(25071), results: ['Busy'] },
-  { clientId: 'no-answer', to: numberFor(25072), results: ['NoAnswer'] },
-  { clientId: 'vacant-after-183', to: numberFor(25073), results: ['SitVacant'] },
-  { clientId: 'carrier-busy', to: carrierRejects(486), results: ['Busy'] },
-  { clientId: 'carrier-vacant', to: carrierRejects(404), results: ['SitVacant'] },
-] as const;
-const AGENT_PORTS = [25079, 25080];
+/** A consumer: the number its record reaches, the SIPp phone there (none: the carrier answers), what to record. */
+interface Consumer {
+  clientId: string;
+  to: string;
+  scenario?: { file: string; args: string[] };
+  results: readonly string[];
+}
+const answers = (port: number): Consumer => ({
+  clientId: `answer-${port}`,
+  to: numberFor(port),
+  // Answers after 400 ms of ringing, talks 4 s, hangs up.
+  scenario: { file: 'uas-answer-hangup.xml', args: ['-d', '400'] },
+  results: ['Answer', 'Abandoned'],
+});
 const agentEndpoint = (port: number) => `PJSIP/${numberFor(port).slice(1)}@carrier`;
 
 async function allAttempts(stores: TenantStores, groupId: string): Promise<AttemptRecord[]> {
@@ -118,13 +117,173 @@ async function allAttempts(stores: TenantStores, groupId: string): Promise<Attem
   return out;
 }
 
+/**
+ * Runs one campaign group to completion on the tier's Asterisk: a memory store on the real clock, the runtime over
+ * the ARI connector, the dialer's simulated agents sitting at SIPp agent phones. Checks what every campaign must
+ * hold (each record dialed once, one attempt per call, the right call result, answered calls either bridged to an
+ * agent's endpoint or given the abandon message within 2 s, every phone's exit code and call count) and returns the
+ * attempts and events for the caller's own checks.
+ */
+async function runCampaign(options: {
+  consumers: readonly Consumer[];
+  agentPorts: readonly number[];
+  profile: Record<string, unknown>;
+}) {
+  const { consumers, agentPorts } = options;
+  const clock = realTimerClock(systemClock);
+  const store = createMemoryStore({ clock });
+  const tenant = await store.tenants.create({ name: 'Telephony' });
+  const stores = store.forTenant(tenant.id);
+  const list = await stores.lists.create({ name: 'Consumers' });
+  for (const c of consumers) {
+    await stores.contacts.add(list.id, { clientId: c.clientId, devices: [device(c.to)] }, 'APPEND_ONLY');
+  }
+  const profile = await stores.campaigns.profiles.create({
+    name: 'On Asterisk',
+    callerId: '+15550199',
+    ringTimeoutMs: 15_000,
+    abandonGraceMs: 1500,
+    graceStart: 'answer',
+    ...options.profile,
+  });
+  const template = await stores.campaigns.templates.create({
+    name: 'Telephony',
+    dialingProfileId: profile.id,
+    agentGroupId: 'sales',
+  });
+  const group = await stores.campaigns.groups.create({
+    name: 'Asterisk campaign',
+    templateId: template.id,
+    lists: [{ listId: list.id }],
+  });
+
+  // One phone per record, one call each: a second call to a record would find nobody there.
+  const consumerPhones = consumers.flatMap((c) =>
+    c.scenario === undefined
+      ? []
+      : [phone(c.clientId, c.scenario.file, Number(c.to.slice(-5)), ['-m', '1', ...c.scenario.args])],
+  );
+  // Agents' phones answer every call bridged to them; they are told to finish (SIGUSR1) once the campaign is over.
+  const agentPhones = agentPorts.map((port) => phone(`agent-${port}`, 'uas-answer.xml', port, ['-d', '100']));
+  await sleep(300);
+
+  const telephony = createAsteriskTelephony({ ...ARI, abandonMedia: 'sound:custom/outpace-abandon' });
+  const events: TelephonyEvent[] = [];
+  telephony.onEvent((e) => events.push(e));
+  const simulated = createSimulatedAgentsPort({
+    clock,
+    seed: 3,
+    telephony,
+    agentGroupId: 'sales',
+    agents: { count: agentPorts.length },
+    wrap: { type: 'fixed', value: 500 },
+  });
+  // The simulated agents sit at the SIP phones: agent-1 at the first agent phone, agent-2 at the second.
+  const endpointOf = (id: string) => agentEndpoint(agentPorts[Number(id.split('-').pop()) - 1] as number);
+  const agents = {
+    ...simulated,
+    list: async (agentGroupId: string) =>
+      (await simulated.list(agentGroupId)).map((a) => ({ ...a, endpoint: endpointOf(a.id) })),
+  };
+  const runtime = createCampaignRuntime({
+    stores,
+    compliance: createComplianceEngine({ rules: ALL_DAY, clock }),
+    telephony,
+    agents,
+    clock,
+    owner: 'telephony-test',
+    tickMs: 200,
+    syncIntervalMs: 1000,
+    statsIntervalMs: 1000,
+    dispositionTimeoutMs: 5000,
+  });
+  const seen: { name: string; payload: unknown }[] = [];
+  runtime.onAny((name, payload) => seen.push({ name, payload }));
+  const of = <K extends keyof CampaignRuntimeEvents>(name: K) =>
+    seen.filter((e) => e.name === name).map((e) => e.payload as CampaignRuntimeEvents[K]);
+
+  try {
+    await runtime.start();
+    const report = await runtime.loadGroup(group.id);
+    expect(report.lists[0]).toMatchObject({ contacts: consumers.length, created: consumers.length });
+    await runtime.startGroup(group.id);
+    const deadline = Date.now() + 75_000;
+    while ((await stores.campaigns.groups.get(group.id))?.state !== 'completed' && Date.now() < deadline) {
+      await sleep(250);
+    }
+    expect((await stores.campaigns.groups.get(group.id))?.state, JSON.stringify(of('runtime:error'))).toBe('completed');
+  } finally {
+    await runtime.stop();
+    await simulated.close();
+    // SIGUSR1 asks SIPp (the child of `timeout`) to finish its calls in progress and exit.
+    for (const p of agentPhones) await run('pkill', ['-USR1', '-P', String(p.child.pid)], 5);
+    await telephony.close();
+  }
+
+  // Every record dialed exactly once, and every call placed written exactly once.
+  const placed = of('call:placed');
+  const attempts = await allAttempts(stores, group.id);
+  expect(placed).toHaveLength(consumers.length);
+  expect(new Set(placed.map((p) => p.recordId)).size).toBe(consumers.length);
+  expect(attempts).toHaveLength(consumers.length);
+  expect(new Set(attempts.map((a) => a.callId))).toEqual(new Set(placed.map((p) => p.callId)));
+  expect(of('attempt:recorded')).toHaveLength(consumers.length);
+  const clientOf = new Map((await stores.records.list(group.id)).items.map((r) => [r.id, r.clientId]));
+  const byClient = new Map(attempts.map((a) => [clientOf.get(a.recordId), a]));
+
+  // The right call result for each consumer, from the connector's hangup causes.
+  for (const c of consumers) {
+    expect(c.results, `${c.clientId}: ${byClient.get(c.clientId)?.callResult}`).toContain(
+      byClient.get(c.clientId)?.callResult,
+    );
+  }
+
+  // Answered calls: bridged to an agent's SIP endpoint (Answer), or given the abandon message within 2 s.
+  const bridgedCalls = events.filter((e) => e.type === 'call:bridged');
+  const answered = attempts.filter((a) => a.callResult === 'Answer' || a.callResult === 'Abandoned');
+  for (const a of answered) {
+    const answeredAt = events.find((e) => e.callId === a.callId && e.type === 'call:answered')?.at as number;
+    const bridged = bridgedCalls.find((e) => e.callId === a.callId);
+    const message = events.find((e) => e.callId === a.callId && e.type === 'call:message-started');
+    if (a.callResult === 'Answer') {
+      expect(bridged, `${a.callId} bridged`).toBeDefined();
+      expect(a).toMatchObject({ liveAnswer: true, abandoned: false, agentId: bridged?.agentId, disposition: 'done' });
+      expect(message).toBeUndefined();
+    } else {
+      expect(a).toMatchObject({ liveAnswer: true, abandoned: true });
+      expect(bridged).toBeUndefined();
+      expect(message, `${a.callId} heard the abandon message`).toBeDefined();
+      expect((message?.at as number) - answeredAt).toBeLessThan(2000);
+    }
+  }
+  const bridgedAnswers = answered.filter((a) => a.callResult === 'Answer');
+  expect(
+    simulated
+      .deliveries()
+      .map((d) => d.callId)
+      .sort(),
+  ).toEqual(bridgedAnswers.map((a) => a.callId).sort());
+
+  // Every phone ran its calls to the end: consumers one call each, agents exactly the calls bridged to them.
+  const consumerCodes = await Promise.all(consumerPhones.map(async (p) => [p.name, (await p.done).code] as const));
+  expect(Object.fromEntries(consumerCodes)).toEqual(Object.fromEntries(consumerPhones.map((p) => [p.name, 0])));
+  for (const [i, p] of agentPhones.entries()) {
+    const { code, output } = await p.done;
+    expect(code, `${p.name} exit code`).toBe(0);
+    const mine = bridgedCalls.filter((e) => e.type === 'call:bridged' && e.agentId === `agent-${i + 1}`).length;
+    expect(sippCounts(output), p.name).toEqual({ successful: mine, failed: 0 });
+  }
+  expect(telephony.liveCalls()).toEqual([]);
+  expect(of('runtime:error')).toEqual([]);
+  return { attempts, byClient, events, abandoned: of('call:abandoned') };
+}
+
 describe.runIf(gateTier('asterisk-runtime', reason))(
   'campaign runtime on a real Asterisk through the ARI connector',
   () => {
     let release: () => void = () => {};
     let asterisk: AsteriskProcess | undefined;
     let carrier: Peer | undefined;
-    let telephony: AsteriskTelephony | undefined;
 
     beforeAll(async () => {
       release = await lockAsteriskTier(600_000);
@@ -135,7 +294,6 @@ describe.runIf(gateTier('asterisk-runtime', reason))(
 
     afterAll(async () => {
       try {
-        await telephony?.close();
         const code = await asterisk?.stop();
         carrier?.stop();
         await carrier?.done;
@@ -146,152 +304,44 @@ describe.runIf(gateTier('asterisk-runtime', reason))(
       }
     }, 60_000);
 
-    it('dials every record once, records each call result once, and bridges answered calls to the agents', async () => {
-      const clock = realTimerClock(systemClock);
-      const store = createMemoryStore({ clock });
-      const tenant = await store.tenants.create({ name: 'Telephony' });
-      const stores = store.forTenant(tenant.id);
-      const list = await stores.lists.create({ name: 'Consumers' });
-      for (const c of CONSUMERS)
-        await stores.contacts.add(list.id, { clientId: c.clientId, devices: [device(c.to)] }, 'APPEND_ONLY');
-      const profile = await stores.campaigns.profiles.create({
-        name: 'Predictive on Asterisk',
-        mode: 'predictive',
-        callerId: '+15550199',
-        ringTimeoutMs: 15_000,
-        abandonGraceMs: 1500,
-        graceStart: 'answer',
+    it('predictive: dials every record once, records each result once, bridges answered calls to the agents', async () => {
+      const { attempts } = await runCampaign({
+        profile: { mode: 'predictive' },
+        agentPorts: [25079, 25080],
+        consumers: [
+          ...[25081, 25082, 25083, 25084, 25085, 25086].map(answers),
+          { clientId: 'busy', to: numberFor(25071), scenario: { file: 'uas-486.xml', args: [] }, results: ['Busy'] },
+          {
+            clientId: 'no-answer',
+            to: numberFor(25072),
+            scenario: { file: 'uas-noanswer.xml', args: [] },
+            results: ['NoAnswer'],
+          },
+          {
+            clientId: 'vacant-after-183',
+            to: numberFor(25073),
+            scenario: { file: 'uas-183-404.xml', args: ['-d', '300'] },
+            results: ['SitVacant'],
+          },
+          { clientId: 'carrier-busy', to: carrierRejects(486), results: ['Busy'] },
+          { clientId: 'carrier-vacant', to: carrierRejects(404), results: ['SitVacant'] },
+        ],
       });
-      const template = await stores.campaigns.templates.create({
-        name: 'Telephony',
-        dialingProfileId: profile.id,
-        agentGroupId: 'sales',
+      expect(attempts.filter((a) => a.callResult === 'Answer' || a.callResult === 'Abandoned')).toHaveLength(6);
+      expect(attempts.filter((a) => a.callResult === 'Answer').length).toBeGreaterThan(0);
+    }, 120_000);
+
+    it('power dialing past the agents: the calls no agent takes get the abandon message inside 2 s', async () => {
+      // Three lines for one agent: all three consumers answer at once, one is bridged, two are abandoned.
+      const { attempts, abandoned } = await runCampaign({
+        profile: { mode: 'power', pacing: { linesPerAgent: 3 } },
+        agentPorts: [25079],
+        consumers: [25087, 25088, 25089].map(answers),
       });
-      const group = await stores.campaigns.groups.create({
-        name: 'Asterisk campaign',
-        templateId: template.id,
-        lists: [{ listId: list.id }],
-      });
-
-      const consumers = CONSUMERS.filter((c) => !c.clientId.startsWith('carrier')).map((c) => {
-        const port = Number(c.to.slice(-5));
-        if (c.clientId === 'busy') return phone(c.clientId, 'uas-486.xml', port, ['-m', '1']);
-        if (c.clientId === 'no-answer') return phone(c.clientId, 'uas-noanswer.xml', port, ['-m', '1']);
-        if (c.clientId === 'vacant-after-183')
-          return phone(c.clientId, 'uas-183-404.xml', port, ['-m', '1', '-d', '300']);
-        return phone(c.clientId, 'uas-answer-hangup.xml', port, ['-m', '1', '-d', '400']);
-      });
-      // Agents' phones answer every call bridged to them; they are told to finish (SIGUSR1) once the campaign is over.
-      const agentPhones = AGENT_PORTS.map((port) => phone(`agent-${port}`, 'uas-answer.xml', port, ['-d', '100']));
-      await sleep(300);
-
-      telephony = createAsteriskTelephony({ ...ARI, abandonMedia: 'sound:custom/outpace-abandon' });
-      const events: TelephonyEvent[] = [];
-      telephony.onEvent((e) => events.push(e));
-      const simulated = createSimulatedAgentsPort({
-        clock,
-        seed: 3,
-        telephony,
-        agentGroupId: 'sales',
-        agents: { count: AGENT_PORTS.length },
-        wrap: { type: 'fixed', value: 500 },
-      });
-      // The simulated agents sit at the SIP phones: agent-1 at the first agent phone, agent-2 at the second.
-      const endpointOf = (id: string) => agentEndpoint(AGENT_PORTS[Number(id.split('-').pop()) - 1] as number);
-      const agents = {
-        ...simulated,
-        list: async (agentGroupId: string) =>
-          (await simulated.list(agentGroupId)).map((a) => ({ ...a, endpoint: endpointOf(a.id) })),
-      };
-      const runtime = createCampaignRuntime({
-        stores,
-        compliance: createComplianceEngine({ rules: ALL_DAY, clock }),
-        telephony,
-        agents,
-        clock,
-        owner: 'telephony-test',
-        tickMs: 200,
-        syncIntervalMs: 1000,
-        statsIntervalMs: 1000,
-        dispositionTimeoutMs: 5000,
-      });
-      const seen: { name: string; payload: unknown }[] = [];
-      runtime.onAny((name, payload) => seen.push({ name, payload }));
-      const of = <K extends keyof CampaignRuntimeEvents>(name: K) =>
-        seen.filter((e) => e.name === name).map((e) => e.payload as CampaignRuntimeEvents[K]);
-      const errors = () => of('runtime:error');
-
-      await runtime.start();
-      const report = await runtime.loadGroup(group.id);
-      expect(report.lists[0]).toMatchObject({ contacts: CONSUMERS.length, created: CONSUMERS.length });
-      await runtime.startGroup(group.id);
-      const deadline = Date.now() + 75_000;
-      while ((await stores.campaigns.groups.get(group.id))?.state !== 'completed' && Date.now() < deadline) {
-        await sleep(250);
-      }
-      expect((await stores.campaigns.groups.get(group.id))?.state, JSON.stringify(errors())).toBe('completed');
-      await runtime.stop();
-      await simulated.close();
-      // SIGUSR1 asks SIPp (the child of `timeout`) to finish its calls in progress and exit.
-      for (const p of agentPhones) await run('pkill', ['-USR1', '-P', String(p.child.pid)], 5);
-
-      // Every record dialed exactly once, and every call placed written exactly once.
-      const placed = of('call:placed');
-      const attempts = await allAttempts(stores, group.id);
-      expect(placed).toHaveLength(CONSUMERS.length);
-      expect(new Set(placed.map((p) => p.recordId)).size).toBe(CONSUMERS.length);
-      expect(attempts).toHaveLength(CONSUMERS.length);
-      expect(new Set(attempts.map((a) => a.callId))).toEqual(new Set(placed.map((p) => p.callId)));
-      expect(of('attempt:recorded')).toHaveLength(CONSUMERS.length);
-      const records = (await stores.records.list(group.id)).items;
-      const byRecord = new Map(records.map((r) => [r.id, r]));
-
-      // The right call result for each consumer, from the connector's hangup causes.
-      const results = attempts.map((a) => ({ clientId: byRecord.get(a.recordId)?.clientId, result: a.callResult }));
-      for (const c of CONSUMERS) {
-        const got = results.find((r) => r.clientId === c.clientId);
-        expect(c.results, `${c.clientId}: ${got?.result}`).toContain(got?.result);
-      }
-
-      // Answered calls: bridged to an agent's SIP endpoint (Answer), or given the abandon message within 2 s.
-      const answered = attempts.filter((a) => a.callResult === 'Answer' || a.callResult === 'Abandoned');
-      expect(answered).toHaveLength(ANSWER_PORTS.length);
-      const bridgedCalls = events.filter((e) => e.type === 'call:bridged');
-      for (const a of answered) {
-        const answeredAt = events.find((e) => e.callId === a.callId && e.type === 'call:answered')?.at as number;
-        const bridged = bridgedCalls.find((e) => e.callId === a.callId);
-        const message = events.find((e) => e.callId === a.callId && e.type === 'call:message-started');
-        if (a.callResult === 'Answer') {
-          expect(bridged, `${a.callId} bridged`).toBeDefined();
-          expect(a).toMatchObject({
-            liveAnswer: true,
-            abandoned: false,
-            agentId: bridged?.agentId,
-            disposition: 'done',
-          });
-          expect(message).toBeUndefined();
-        } else {
-          expect(a.abandoned).toBe(true);
-          expect(message, `${a.callId} heard the abandon message`).toBeDefined();
-          expect((message?.at as number) - answeredAt).toBeLessThan(2000);
-        }
-      }
-      const bridgedAnswers = answered.filter((a) => a.callResult === 'Answer');
-      expect(bridgedAnswers.length).toBeGreaterThan(0);
-      const deliveries = simulated.deliveries();
-      expect(deliveries.map((d) => d.callId).sort()).toEqual(bridgedAnswers.map((a) => a.callId).sort());
-
-      // Every phone ran its calls to the end: consumers one call each, agents exactly the calls bridged to them.
-      const consumerCodes = await Promise.all(consumers.map(async (p) => [p.name, (await p.done).code] as const));
-      expect(Object.fromEntries(consumerCodes)).toEqual(Object.fromEntries(consumers.map((p) => [p.name, 0])));
-      for (const [i, p] of agentPhones.entries()) {
-        const { code, output } = await p.done;
-        expect(code, `${p.name} exit code`).toBe(0);
-        const mine = bridgedCalls.filter((e) => e.type === 'call:bridged' && e.agentId === `agent-${i + 1}`).length;
-        expect(sippCounts(output), p.name).toEqual({ successful: mine, failed: 0 });
-      }
-      expect(telephony.liveCalls()).toEqual([]);
-      expect(errors()).toEqual([]);
+      expect(attempts.map((a) => a.callResult).sort()).toEqual(['Abandoned', 'Abandoned', 'Answer']);
+      expect(attempts.find((a) => a.callResult === 'Answer')?.agentId).toBe('agent-1');
+      expect(abandoned).toHaveLength(2);
+      for (const a of abandoned) expect(a.waitedMs).toBeLessThan(2000);
     }, 120_000);
   },
 );
