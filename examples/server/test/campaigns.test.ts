@@ -172,6 +172,17 @@ describe('a campaign in simulation', () => {
     );
     expect(stats.stats.attempts).toBe(page.items.length);
     expect(stats.stats.recordsTotal).toBe(8);
+    const records = await sup.json<{ items: { contactId: string; attempts: number; status: string }[] }>(
+      `/api/v1/campaign-groups/${group.id}/records?limit=100`,
+    );
+    expect(records.items).toHaveLength(8);
+    expect(records.items.reduce((n, r) => n + r.attempts, 0)).toBe(page.items.length);
+    const mine = await sup.json<{ items: { contactId: string }[] }>(
+      `/api/v1/campaign-groups/${group.id}/records?contactId=${first.contactId}`,
+    );
+    expect(mine.items.map((r) => r.contactId)).toEqual([first.contactId]);
+    const badStatus = await sup.call(`/api/v1/campaign-groups/${group.id}/records?status=Sleeping`);
+    expect(badStatus.status).toBe(400);
   });
 });
 
@@ -264,6 +275,59 @@ describe('permissions, bad input and tenant isolation', () => {
     expect((await sup.json<{ items: unknown[] }>('/api/v1/dialing-profiles')).items).toHaveLength(1);
     expect((await sup.json<{ items: unknown[] }>('/api/v1/campaign-templates')).items).toHaveLength(1);
     expect((await sup.json<{ items: unknown[] }>('/api/v1/campaign-groups')).items).toHaveLength(1);
+  });
+
+  it('answers malformed JSON, wrong types and oversized bodies on every campaign write with a clear 4xx, changing nothing', async () => {
+    h = await createCampaignHarness();
+    const sup = await h.login(h.tenants.a.users.supervisor.email);
+    const { group, profileId, templateId } = await setUp(sup, 1);
+    const doc = (await (await h.app.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>>;
+    };
+    const ids: Record<string, string> = {
+      '/api/v1/dialing-profiles': profileId,
+      '/api/v1/campaign-templates': templateId,
+      '/api/v1/campaign-groups': group.id,
+    };
+    const snapshot = async () =>
+      JSON.stringify([
+        await sup.json('/api/v1/dialing-profiles'),
+        await sup.json('/api/v1/campaign-templates'),
+        await sup.json('/api/v1/campaign-groups'),
+      ]);
+    const before = await snapshot();
+    const big = JSON.stringify({ name: 'x'.repeat(h.deps.http.maxJsonBytes + 10) });
+    let walked = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      const prefix = Object.keys(ids).find((p) => path === p || path.startsWith(`${p}/`));
+      if (prefix === undefined) continue;
+      for (const [method, op] of Object.entries(methods)) {
+        if (!('application/json' in (op.requestBody?.content ?? {}))) continue;
+        const url = path.replace('{id}', ids[prefix] as string);
+        const what = `${method} ${path}`;
+        const malformed = await sup.call(url, {
+          method: method.toUpperCase(),
+          headers: { 'content-type': 'application/json' },
+          body: '{"name": ',
+        });
+        expect(malformed.status, what).toBe(400);
+        expect(((await malformed.json()) as { error: { code: string } }).error.code, what).toBe('INVALID_JSON');
+        const wrong = await sup.call(url, { method: method.toUpperCase(), json: ['not', 'an', 'object'] });
+        expect(wrong.status, what).toBe(400);
+        const error = ((await wrong.json()) as { error: { code: string; message: string } }).error;
+        expect(error.code, what).toBe('VALIDATION_FAILED');
+        expect(error.message, what).toMatch(/Invalid json/);
+        const oversized = await sup.call(url, {
+          method: method.toUpperCase(),
+          headers: { 'content-type': 'application/json' },
+          body: big,
+        });
+        expect(oversized.status, what).toBe(413);
+        walked++;
+      }
+    }
+    expect(walked).toBeGreaterThanOrEqual(7);
+    expect(await snapshot()).toBe(before);
   });
 
   it("gives another tenant a 404 on every campaign route with this tenant's ids, and changes nothing", async () => {

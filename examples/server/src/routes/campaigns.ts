@@ -4,10 +4,13 @@ import {
   CampaignGroupStateSchema,
   CampaignLeaseSchema,
   CampaignOverridesSchema,
+  CampaignRecordSchema,
   LoadReportSchema,
   NewCampaignGroupSchema,
   NewCampaignTemplateSchema,
   NewDialingProfileSchema,
+  RecordStatusSchema,
+  RecordTypeSchema,
   RequestedStateSchema,
 } from '@outpace/core';
 import type { Context } from 'hono';
@@ -38,6 +41,7 @@ import {
   getAttempt,
   groupStatistics,
   listAttempts,
+  listGroupRecords,
   setGroupPacing,
 } from '../services/campaigns-control.js';
 import { dashboardFeed, groupFeed, type LiveMessage } from '../services/campaigns-live.js';
@@ -83,6 +87,13 @@ const StatsView = z
       'driven: live statistics (busy factor, hit ratio, abandonment windows, overdial, calls per minute, records remaining, time to complete, per list); otherwise the stored state and record counts per list.',
   });
 const AttemptView = AttemptRecordSchema.meta({ id: 'Attempt' });
+const RecordView = CampaignRecordSchema.meta({ id: 'CampaignRecord' });
+const RecordQuery = PageQueryParams.extend({
+  status: RecordStatusSchema.optional(),
+  type: RecordTypeSchema.optional(),
+  listId: z.string().max(64).optional(),
+  contactId: z.string().max(64).optional(),
+});
 const GroupQuery = PageQueryParams.extend({
   state: CampaignGroupStateSchema.optional(),
   templateId: z.string().max(64).optional(),
@@ -373,6 +384,18 @@ export function campaignGroupRoutes() {
       await getCampaignGroup(ctx, id);
       return c.json(await listAttempts(ctx, { ...c.req.valid('query'), groupId: id }), 200);
     },
+  );
+  app.openapi(
+    route('campaigns:read', {
+      method: 'get',
+      path: '/{id}/records',
+      tags,
+      summary:
+        "The group's calling list: one record per contact chain with status, type, next due time, attempts and last result.",
+      request: { params: IdParams, query: RecordQuery },
+      responses: { 200: json(pageOf(RecordView)) },
+    }),
+    async (c) => c.json(await listGroupRecords(serviceContext(c), c.req.valid('param').id, c.req.valid('query')), 200),
   );
   app.openapi(
     route('campaigns:read', {

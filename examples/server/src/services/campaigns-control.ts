@@ -2,9 +2,12 @@ import {
   type AttemptRecord,
   type CampaignGroup,
   CampaignOverridesSchema,
+  type CampaignRecord,
   type LoadReport,
   OutpaceError,
   type Page,
+  type RecordStatus,
+  type RecordType,
 } from '@outpace/core';
 import type { CampaignRuntime } from '@outpace/dialer';
 import type { CampaignManager, CampaignStatsSnapshot } from '../campaign-runtime.js';
@@ -152,6 +155,33 @@ export function listAttempts(ctx: ServiceContext, filter: AttemptFilter = {}): P
   const query: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filter)) if (value !== undefined) query[key] = value;
   return ctx.tenant.attempts.list(query);
+}
+
+/** Filters of {@link listGroupRecords}. */
+export interface RecordFilter {
+  status?: RecordStatus | undefined;
+  type?: RecordType | undefined;
+  listId?: string | undefined;
+  contactId?: string | undefined;
+  after?: string | undefined;
+  limit?: number | undefined;
+}
+
+/**
+ * The calling list of a group: one record per contact chain with its status
+ * (Ready, Retrieved, Updated, Stale, …), type (general, rescheduled,
+ * callbacks), next due time, attempts and last result. Throws
+ * `CAMPAIGN_GROUP_NOT_FOUND` for another tenant's group.
+ */
+export async function listGroupRecords(
+  ctx: ServiceContext,
+  groupId: string,
+  filter: RecordFilter = {},
+): Promise<Page<CampaignRecord>> {
+  await getCampaignGroup(ctx, groupId);
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined) query[key] = value;
+  return ctx.tenant.records.list(groupId, query);
 }
 
 /** One attempt; throws `ATTEMPT_NOT_FOUND`. */
