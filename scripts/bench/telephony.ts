@@ -25,6 +25,7 @@ import {
   startAsterisk,
   unmountAll,
 } from '../../packages/adapters/test/telephony/harness/asterisk.js';
+import { lockAsteriskTier } from '../../packages/adapters/test/telephony/harness/lock.js';
 import { FIXTURES, numberFor, PORTS } from '../../packages/adapters/test/telephony/harness/paths.js';
 import { type Peer, sleep, startCarrier, startPeer } from '../../packages/adapters/test/telephony/harness/peers.js';
 
@@ -106,6 +107,8 @@ async function paced(count: number, rate: number, start: (i: number) => Promise<
   return { seconds: (performance.now() - begin) / 1000, failures, errors: Object.fromEntries(errors) };
 }
 
+// The tier's Asterisk and ports are shared with the test suites: wait for any suite using them.
+const release = await lockAsteriskTier(900_000);
 installConfig();
 const carrier = startCarrier(PORTS.carrier, 900);
 const asterisk = await startAsterisk(900);
@@ -385,4 +388,5 @@ try {
   carrier.stop();
   await carrier.done;
   await unmountAll();
+  release();
 }
