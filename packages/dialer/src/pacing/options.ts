@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** The pacing modes: agents dial (preview), one call per ready agent (progressive), a fixed ratio (power), or adaptive (predictive). */
 export const PacingModeSchema = z.enum(['preview', 'progressive', 'power', 'predictive']);
+/** A pacing mode: `preview`, `progressive`, `power` or `predictive`. */
 export type PacingMode = z.infer<typeof PacingModeSchema>;
 
 /**
@@ -18,6 +19,7 @@ export const PacingGoalSchema = z.discriminatedUnion('goal', [
   /** Hold the mean time a connected customer waits for an agent at `targetMs` (Average Distribution Time). */
   z.object({ goal: z.literal('distribution-time'), targetMs: z.number().finite().positive() }),
 ]);
+/** What predictive pacing optimises, with its target (see {@link PacingGoalSchema}). */
 export type PacingGoal = z.infer<typeof PacingGoalSchema>;
 
 /** Options of {@link createPacer}; validated once, at construction. */
@@ -82,5 +84,7 @@ export const PacerOptionsSchema = z.object({
     })
     .optional(),
 });
+/** Options of {@link createPacer} as the caller writes them (defaults not yet applied). */
 export type PacerOptions = z.input<typeof PacerOptionsSchema>;
+/** Pacer options after validation, with every default applied. */
 export type ResolvedPacerOptions = z.infer<typeof PacerOptionsSchema>;

@@ -72,6 +72,7 @@ export interface CampaignRuntimeEvents {
   'stats:updated': GroupEvent & { stats: GroupStats };
 }
 
+/** The name of a runtime event (`campaign:started`, `call:placed`, …). */
 export type CampaignRuntimeEventName = keyof CampaignRuntimeEvents;
 
 /** A listener of every event: the name and its payload. */

@@ -59,6 +59,7 @@ export interface CampaignRuntimeOptions {
   candidateSlack?: number;
 }
 
+/** Validates {@link CampaignRuntimeOptions} and applies their defaults (ports are checked for their methods). */
 export const RuntimeOptionsSchema = z.object({
   stores: object('the tenant stores', []).refine(
     (v) => typeof v === 'object' && v !== null && 'campaigns' in v && 'records' in v && 'attempts' in v,

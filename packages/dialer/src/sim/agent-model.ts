@@ -26,7 +26,9 @@ export const AgentModelSchema = z.object({
     })
     .prefault({}),
 });
+/** The simulated agents, with defaults applied. */
 export type AgentModel = z.infer<typeof AgentModelSchema>;
+/** The simulated agents as the caller writes them (see {@link AgentModelSchema}). */
 export type AgentModelInput = z.input<typeof AgentModelSchema>;
 
 /** States of a simulated agent. */

@@ -63,6 +63,7 @@ export const SimulatedAgentsPortOptionsSchema = z.object({
   /** Agent ids are `${idPrefix}${n}` (n from 1); endpoints `sim:${id}`. @default 'agent-' */
   idPrefix: z.string().min(1).default('agent-'),
 });
+/** Options of {@link createSimulatedAgentsPort} (see {@link SimulatedAgentsPortOptionsSchema}). */
 export type SimulatedAgentsPortOptions = z.input<typeof SimulatedAgentsPortOptionsSchema>;
 
 /** The simulated agents as an {@link AgentsPort}, plus what a test wants to see. */

@@ -22,6 +22,7 @@ export const SimulatedAgentsOptionsSchema = z.object({
   /** Agent ids are `${idPrefix}${n}` (n from 1); endpoints `sim:${id}`. @default 'agent-' */
   idPrefix: z.string().min(1).default('agent-'),
 });
+/** Options of {@link createSimulatedAgents} (see {@link SimulatedAgentsOptionsSchema}). */
 export type SimulatedAgentsOptions = z.input<typeof SimulatedAgentsOptionsSchema>;
 
 /** One simulated agent as seen from outside. */

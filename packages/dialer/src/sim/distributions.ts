@@ -20,6 +20,7 @@ export const DistributionSchema = z.discriminatedUnion('type', [
   /** Resamples recorded values with equal weight (replay of observed durations). */
   z.object({ type: z.literal('empirical'), values: z.array(nonNegative).min(1) }),
 ]);
+/** A duration distribution in ms (fixed, exponential, lognormal, uniform or empirical). */
 export type Distribution = z.infer<typeof DistributionSchema>;
 
 /** Draws from `distribution` using the uniform `u` in (0, 1). */

@@ -30,7 +30,9 @@ export const OracleModelSchema = z.object({
    */
   maxDials: z.number().int().min(1).max(5000).optional(),
 });
+/** The Markov model the LP oracle is solved for, with defaults applied. */
 export type OracleModel = z.infer<typeof OracleModelSchema>;
+/** The Markov model as the caller writes it (see {@link OracleModelSchema}). */
 export type OracleModelInput = z.input<typeof OracleModelSchema>;
 
 /** A linear program in the column-compressed form HiGHS takes; always maximised. */

@@ -26,7 +26,9 @@ export const OutcomeMixSchema = z
     message:
       'The outcome shares add up to 0; give at least one outcome a positive share (e.g. { live: 0.25, noAnswer: 0.75 }).',
   });
+/** Shares of dial outcomes (normalised to sum to 1). */
 export type OutcomeMix = z.infer<typeof OutcomeMixSchema>;
+/** Shares of dial outcomes as the caller writes them (any positive weights). */
 export type OutcomeMixInput = z.input<typeof OutcomeMixSchema>;
 
 const ms = (value: number): Distribution => ({ type: 'fixed', value });
@@ -90,7 +92,9 @@ export const CallOutcomeModelSchema = z.object({
   /** A waiting customer hangs up after this long (a "true abandon"); omit for customers who wait out the grace period. */
   patience: DistributionSchema.optional(),
 });
+/** How simulated dials resolve, with defaults applied. */
 export type CallOutcomeModel = z.infer<typeof CallOutcomeModelSchema>;
+/** How simulated dials resolve, as the caller writes it (see {@link CallOutcomeModelSchema}). */
 export type CallOutcomeModelInput = z.input<typeof CallOutcomeModelSchema>;
 
 /** The outcome kind drawn for one dial. */

@@ -46,6 +46,7 @@ export const SimulationOptionsSchema = z.object({
   /** Keep every pacing event and decision in `trace` (tests; memory grows with the run). @default false */
   trace: z.boolean().default(false),
 });
+/** Options of {@link simulate} (see {@link SimulationOptionsSchema}). */
 export type SimulationOptions = z.input<typeof SimulationOptionsSchema>;
 
 /** Counters of one time bucket of a run. */

@@ -37,6 +37,7 @@ export const SimulatedTelephonyOptionsSchema = z.object({
   /** Delay before `call:ringing`. @default 500 ms */
   ringingAfterMs: z.number().min(0).default(500),
 });
+/** Options of {@link createSimulatedTelephony} (see {@link SimulatedTelephonyOptionsSchema}). */
 export type SimulatedTelephonyOptions = z.input<typeof SimulatedTelephonyOptionsSchema>;
 
 /** Counters of a simulated telephony, by what really happened. */
