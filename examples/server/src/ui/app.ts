@@ -8,6 +8,8 @@ import { ApiError } from '../http/errors.js';
 import { registerAssets } from './assets.js';
 import { chartAssetRoutes } from './charts-assets.js';
 import { compliancePages } from './pages/compliance.js';
+import { importPages } from './pages/imports.js';
+import { listPages } from './pages/lists.js';
 import { errorPage, loginRoutes } from './pages/login.js';
 import { settingsRoutes } from './pages/settings.js';
 import { type ConsoleEnv, CsrfError, consoleSession } from './session.js';
@@ -111,7 +113,8 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
 
   registerAssets(ui);
   ui.get('/', requirePage(), (c) => c.redirect(c.get('ui').url('/lists'), 303));
-  for (const pages of [loginRoutes, settingsRoutes, chartAssetRoutes, compliancePages, ...(options.pages ?? [])])
-    pages(ui);
+  // Fixed paths before parameterised ones: /lists/import* and the other /lists/… pages before /lists/:id.
+  const builtIn = [loginRoutes, settingsRoutes, chartAssetRoutes, compliancePages, importPages];
+  for (const pages of [...builtIn, ...(options.pages ?? []), listPages]) pages(ui);
   return ui;
 }

@@ -33,27 +33,36 @@
     if (main) main.removeAttribute('aria-busy');
   });
 
-  // After a swap of the main region, focus the error summary, an element that
-  // asks for focus, or the page heading; announce the new page politely.
+  // After a swap, focus the error summary, an element that asks for focus, or (for #main) the page heading, and
+  // announce the new page politely. Live fragments ([data-live], e.g. SSE progress) never move focus.
   document.addEventListener('htmx:afterSettle', (event) => {
     const target = event.detail.target;
-    const main = document.getElementById('main');
-    if (!main) return;
-    const swappedMain = target === main || target?.id === 'main' || !target?.isConnected;
-    const scope = swappedMain ? main : target;
-    const focus =
-      scope.querySelector('#error-summary') ||
-      scope.querySelector('[data-autofocus]') ||
-      (swappedMain ? main.querySelector('h1') : null);
-    if (focus) {
-      focus.focus({ preventScroll: false });
-    }
-    if (swappedMain) {
-      const heading = main.querySelector('h1');
-      const quiet = Date.now() - serverSaidAt < 3000;
-      if (heading && !quiet && !scope.querySelector('#error-summary')) announce(heading.textContent.trim());
+    if (!target || target.hasAttribute?.('data-live')) return;
+    const current = target.isConnected ? target : target.id ? document.getElementById(target.id) : null;
+    if (!current) return;
+    const isMain = current.id === 'main';
+    const summary = current.querySelector('#error-summary');
+    const focus = summary || current.querySelector('[data-autofocus]') || (isMain ? current.querySelector('h1') : null);
+    if (focus) focus.focus();
+    if (isMain && !summary && Date.now() - serverSaidAt > 3000) {
+      const heading = current.querySelector('h1');
+      if (heading) announce(heading.textContent.trim());
     }
   });
+
+  // Content that carries its own announcement (a finished job, dry-run counts) is read once when it appears.
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (!(node instanceof Element)) continue;
+        const carrier = node.matches('[data-announce]') ? node : node.querySelector('[data-announce]');
+        if (carrier) {
+          serverSaidAt = Date.now();
+          announce(carrier.getAttribute('data-announce'));
+        }
+      }
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
 
   // Server messages: HX-Trigger {"op:announce": "Saved."}
   document.addEventListener('op:announce', (event) => {
