@@ -185,7 +185,13 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
       });
     };
     arm();
-    await runtime.start();
+    try {
+      await runtime.start();
+    } catch (error) {
+      cancel();
+      await ports.close().catch(() => undefined);
+      throw error;
+    }
     const entry: TenantRuntime = { runtime, ports, cancelRefresh: () => cancel() };
     ready.set(tenantId, entry);
     return entry;

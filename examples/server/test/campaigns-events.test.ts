@@ -30,6 +30,7 @@ async function readEvents(
 ): Promise<{ messages: SseMessage[]; ended: boolean }> {
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  expect(res.headers.get('x-accel-buffering')).toBe('no');
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   const messages: SseMessage[] = [];

@@ -114,16 +114,18 @@ const eventStream = (description: string) => ({
 /** Writes a live feed as server-sent events until it ends or the client goes away. */
 function sse(c: Context<AppEnv>, open: (signal: AbortSignal) => Promise<AsyncIterable<LiveMessage>>) {
   const abort = new AbortController();
-  return open(abort.signal).then((feed) =>
-    streamSSE(c, async (stream) => {
+  return open(abort.signal).then((feed) => {
+    // Proxies (nginx) must pass each message on at once rather than buffer the response.
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
       stream.onAbort(() => abort.abort());
       let id = 0;
       for await (const message of feed) {
         if (stream.aborted) break;
         await stream.writeSSE({ event: message.event, data: JSON.stringify(message.data), id: String(++id) });
       }
-    }),
-  );
+    });
+  });
 }
 
 /** Routes under /api/v1/dialing-profiles. */
