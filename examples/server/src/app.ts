@@ -9,6 +9,7 @@ import { authenticate } from './auth/middleware.js';
 import type { ServerDeps } from './deps.js';
 import type { AppEnv } from './http/env.js';
 import { ApiError, errorResponse } from './http/errors.js';
+import { httpMetrics, metricsHandler, metricsOf } from './http/metrics.js';
 import { createRouter } from './http/openapi.js';
 import { authRoutes } from './routes/auth.js';
 import { automationRoutes, schedulerRoutes } from './routes/automations.js';
@@ -49,6 +50,9 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   // Per-tenant location resolvers (custom time zones) and compliance engines, cached and invalidated on change.
   installComplianceHooks(deps);
+  // Prometheus metrics: HTTP by route, imports, scheduler runs, and the campaign runtimes' events.
+  if (deps.campaigns !== undefined) metricsOf(deps).attachCampaigns(deps.campaigns);
+  app.use('*', httpMetrics(deps));
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -89,6 +93,7 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.notFound((c) => errorResponse(c, new ApiError(404, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)));
 
   app.get('/api/v1/health', (c) => c.json({ status: 'ok', versions }));
+  app.get('/metrics', metricsHandler(deps));
   // Telephony callbacks (Twilio): outside /api, authenticated by their signature instead of a session or key.
   for (const route of deps.telephonyRoutes ?? []) app.all(`${route.path}/*`, (c) => route.handler(c.req.raw));
   app.route('/api/v1/auth', authRoutes(deps));

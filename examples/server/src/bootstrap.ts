@@ -64,6 +64,7 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
       maxJsonBytes: config.OUTPACE_MAX_JSON_BYTES,
       maxUploadBytes: config.OUTPACE_MAX_UPLOAD_BYTES,
       sessionTtlMs: 8 * 3600_000,
+      ...(config.OUTPACE_METRICS_TOKEN === undefined ? {} : { metricsToken: config.OUTPACE_METRICS_TOKEN }),
     },
   };
   const simulated = createSimulatedPortsFactory({

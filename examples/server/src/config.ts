@@ -69,6 +69,11 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Bearer token Prometheus sends to scrape `/metrics` (at least 16 characters).
+   * Unset: `/metrics` answers loopback connections only.
+   */
+  OUTPACE_METRICS_TOKEN: z.string().min(16, 'OUTPACE_METRICS_TOKEN must have at least 16 characters.').optional(),
   /** Telephony of the campaign runtimes: simulator, Asterisk or Twilio (`telephony/settings.ts`, docs/telephony.md). */
   ...TELEPHONY_ENV,
 });

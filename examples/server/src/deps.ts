@@ -27,6 +27,8 @@ export interface HttpOptions {
   maxUploadBytes: number;
   /** Idle lifetime of a browser session in ms. */
   sessionTtlMs: number;
+  /** Bearer token of `/metrics`; absent: loopback connections only (`http/metrics.ts`). */
+  metricsToken?: string;
 }
 
 /**

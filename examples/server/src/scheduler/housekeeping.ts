@@ -1,5 +1,6 @@
 import type { QueueJob, SchedulerRunKind } from '@outpace/core';
 import type { ServerDeps } from '../deps.js';
+import { metricsOf } from '../http/metrics.js';
 import { runError, systemContext } from '../services/automations-runner.js';
 import { invalidateCompliance } from '../services/compliance-engine.js';
 import type { ResolvedSchedulerOptions } from './scheduler.js';
@@ -41,7 +42,9 @@ async function recorded(
   try {
     await work(summary, messages);
     await tenant.schedulerRuns.update(run.id, { state: 'succeeded', summary, messages, finishedAt: deps.clock.now() });
+    metricsOf(deps).schedulerRun(kind, 'succeeded');
   } catch (error) {
+    metricsOf(deps).schedulerRun(kind, 'failed');
     await tenant.schedulerRuns.update(run.id, {
       state: 'failed',
       summary,

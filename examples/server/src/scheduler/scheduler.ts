@@ -10,6 +10,7 @@ import {
 } from '@outpace/core';
 import { z } from 'zod';
 import type { ServerDeps } from '../deps.js';
+import { metricsOf } from '../http/metrics.js';
 import { executeAutomation } from '../services/automations-runner.js';
 import { scheduleCrons } from '../services/automations-schedule.js';
 import { runExpiry, runRetention } from './housekeeping.js';
@@ -205,6 +206,7 @@ export function createScheduler(deps: ServerDeps, options: SchedulerOptions = {}
         finishedAt: now,
         messages: [...run.messages, 'Another run of this automation was in progress; this one did nothing.'],
       });
+      metricsOf(deps).schedulerRun('automation', 'skipped');
       await tenant.automations.noteRun(automationId, run.id, now);
       return;
     }
@@ -242,6 +244,7 @@ export function createScheduler(deps: ServerDeps, options: SchedulerOptions = {}
         ...(willRetry ? {} : { finishedAt: deps.clock.now() }),
       });
       await tenant.automations.noteRun(automationId, run.id, deps.clock.now());
+      metricsOf(deps).schedulerRun('automation', willRetry ? 'retrying' : run.state);
       log.info('automation run finished', {
         tenantId,
         automationId,

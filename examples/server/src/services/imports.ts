@@ -23,6 +23,7 @@ import {
   UploadModeSchema,
 } from '@outpace/core';
 import { z } from 'zod';
+import { metricsOf } from '../http/metrics.js';
 import { importTracker } from './imports-tracker.js';
 import { labelsOfSchema, resolveSelection } from './list-rules.js';
 import { getList, parseServiceInput } from './lists.js';
@@ -528,6 +529,9 @@ export async function startImport(
     },
   );
   importTracker(ctx.deps).add(job.id, { tenantId: ctx.tenantId, kind: prepared.kind, listIds, done });
+  const metrics = metricsOf(ctx.deps);
+  metrics.importStarted(prepared.kind);
+  void done.then((o) => metrics.importFinished(prepared.kind, o.ok ? 'succeeded' : 'failed'));
   return { dryRun: false, job, done };
 }
 

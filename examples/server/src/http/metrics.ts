@@ -1,0 +1,300 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { CampaignEvent, CampaignManager } from '../campaign-runtime.js';
+import type { ServerDeps } from '../deps.js';
+import type { AppEnv } from './env.js';
+import { ApiError } from './errors.js';
+
+/**
+ * The Prometheus metrics of one server (one registry per set of
+ * dependencies, so several apps in one process never mix their figures).
+ * Served at `/metrics` in the text format by {@link metricsHandler}.
+ */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** Counts an HTTP request with its route pattern, method, status and latency. */
+  observeHttp(route: string, method: string, status: number, seconds: number): void;
+  /** An import began (contacts or suppression). */
+  importStarted(kind: string): void;
+  /** An import ended: `succeeded` or `failed`. */
+  importFinished(kind: string, outcome: 'succeeded' | 'failed'): void;
+  /** A scheduler run ended (automation, housekeeping jobs) in a final state. */
+  schedulerRun(kind: string, state: string): void;
+  /** Follows the campaign runtimes' events: calls, attempts, and each driven group's gauges. Idempotent. */
+  attachCampaigns(manager: Pick<CampaignManager, 'subscribe'>): void;
+}
+
+const registries = new WeakMap<ServerDeps, ServerMetrics>();
+
+/** Latency buckets (seconds) for an API whose goal is p99 under 25 ms. */
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The metrics of a server, created on first use.
+ *
+ * @example
+ * metricsOf(deps).schedulerRun('automation', 'succeeded');
+ */
+export function metricsOf(deps: ServerDeps): ServerMetrics {
+  const existing = registries.get(deps);
+  if (existing !== undefined) return existing;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'outpace_' });
+
+  const httpRequests = new Counter({
+    name: 'outpace_http_requests_total',
+    help: 'HTTP requests by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'outpace_http_request_duration_seconds',
+    help: 'HTTP request latency until the response headers, by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [registry],
+  });
+  const importsStarted = new Counter({
+    name: 'outpace_import_jobs_started_total',
+    help: 'Imports started on this node, by kind (contacts, suppression).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const importsFinished = new Counter({
+    name: 'outpace_import_jobs_finished_total',
+    help: 'Imports ended on this node, by kind and outcome (succeeded, failed).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  let running = 0;
+  new Gauge({
+    name: 'outpace_import_jobs_running',
+    help: 'Imports running on this node now.',
+    registers: [registry],
+    collect() {
+      this.set(running);
+    },
+  });
+  const schedulerRuns = new Counter({
+    name: 'outpace_scheduler_runs_total',
+    help: 'Scheduler runs ended on this node, by kind (automation, expiry, retention, …) and final state.',
+    labelNames: ['kind', 'state'] as const,
+    registers: [registry],
+  });
+
+  const group = ['tenant', 'group'] as const;
+  const callsPlaced = new Counter({
+    name: 'outpace_campaign_calls_placed_total',
+    help: 'Calls placed by the campaign groups this node drives.',
+    labelNames: group,
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'outpace_campaign_attempts_total',
+    help: 'Attempts written to the history by this node, by call result.',
+    labelNames: [...group, 'result'] as const,
+    registers: [registry],
+  });
+  const blocked = new Counter({
+    name: 'outpace_campaign_attempts_blocked_total',
+    help: 'Records the pre-dial compliance check refused on this node.',
+    labelNames: group,
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: 'outpace_campaign_calls_in_flight',
+    help: 'Calls in progress of a driven group, by stage (dialing, waiting for an agent, connected).',
+    labelNames: [...group, 'stage'] as const,
+    registers: [registry],
+  });
+  const agents = new Gauge({
+    name: 'outpace_campaign_agents',
+    help: "Agents of a driven group's agent group, by state.",
+    labelNames: [...group, 'state'] as const,
+    registers: [registry],
+  });
+  const abandonment = new Gauge({
+    name: 'outpace_campaign_abandonment_ratio',
+    help: 'Abandoned over live-answered calls of a driven group, by window (campaign, 15m, 1h, 24h, 30d); absent without live answers.',
+    labelNames: [...group, 'window'] as const,
+    registers: [registry],
+  });
+  const state = new Gauge({
+    name: 'outpace_campaign_group_state',
+    help: 'State of a group this node drives: 1 for its current state.',
+    labelNames: [...group, 'state'] as const,
+    registers: [registry],
+  });
+  const records = new Gauge({
+    name: 'outpace_campaign_records',
+    help: 'Records of a driven group: remaining, done, total.',
+    labelNames: [...group, 'kind'] as const,
+    registers: [registry],
+  });
+  const callsPerMinute = new Gauge({
+    name: 'outpace_campaign_calls_per_minute',
+    help: 'Calls a driven group placed in the last 60 s.',
+    labelNames: group,
+    registers: [registry],
+  });
+  /** The series set for each driven group, so they can be dropped when this node stops driving it. */
+  const series = new Map<string, { gauge: Gauge<string>; labels: Record<string, string> }[]>();
+  const forget = (tenant: string, groupId: string) => {
+    const key = `${tenant}\u0000${groupId}`;
+    for (const { gauge, labels } of series.get(key) ?? []) gauge.remove(labels);
+    series.delete(key);
+  };
+  const setFor = (tenant: string, groupId: string) => {
+    const key = `${tenant}\u0000${groupId}`;
+    const list = series.get(key) ?? [];
+    series.set(key, list);
+    return (gauge: Gauge<string>, extra: Record<string, string>, value: number) => {
+      const labels = { tenant, group: groupId, ...extra };
+      gauge.set(labels, value);
+      list.push({ gauge, labels });
+    };
+  };
+
+  const onEvent = (event: CampaignEvent) => {
+    const tenant = event.tenantId;
+    switch (event.name) {
+      case 'call:placed':
+        callsPlaced.inc({ tenant, group: event.payload.groupId });
+        break;
+      case 'attempt:recorded':
+        attempts.inc({ tenant, group: event.payload.groupId, result: event.payload.attempt.callResult });
+        break;
+      case 'attempt:blocked':
+        blocked.inc({ tenant, group: event.payload.groupId });
+        break;
+      case 'stats:updated': {
+        const s = event.payload.stats;
+        // Series of the previous snapshot go first: a state or window no longer reported must not linger.
+        forget(tenant, s.groupId);
+        const set = setFor(tenant, s.groupId);
+        set(state, { state: s.state }, 1);
+        set(inFlight, { stage: 'dialing' }, s.calls.dialing);
+        set(inFlight, { stage: 'waiting' }, s.calls.waiting);
+        set(inFlight, { stage: 'connected' }, s.calls.connected);
+        set(agents, { state: 'logged-in' }, s.agents.loggedIn);
+        set(agents, { state: 'ready' }, s.agents.ready);
+        set(agents, { state: 'talk' }, s.agents.talk);
+        set(agents, { state: 'wrap' }, s.agents.wrap);
+        set(agents, { state: 'paused' }, s.agents.paused);
+        const windows = {
+          campaign: s.abandonment.campaign,
+          '15m': s.abandonment.last15m,
+          '1h': s.abandonment.last1h,
+          '24h': s.abandonment.last24h,
+          '30d': s.abandonment.last30d,
+        };
+        for (const [window, w] of Object.entries(windows)) {
+          if (w.rate !== null) set(abandonment, { window }, w.rate);
+        }
+        set(records, { kind: 'remaining' }, s.recordsRemaining);
+        set(records, { kind: 'done' }, s.recordsDone);
+        set(records, { kind: 'total' }, s.recordsTotal);
+        set(callsPerMinute, {}, s.callsPerMinute);
+        break;
+      }
+      case 'campaign:lease-lost':
+      case 'campaign:unloaded':
+        forget(tenant, event.payload.groupId);
+        break;
+      default:
+        break;
+    }
+  };
+
+  let attached = false;
+  const metrics: ServerMetrics = {
+    registry,
+    observeHttp(route, method, status, seconds) {
+      const labels = { route, method, status: String(status) };
+      httpRequests.inc(labels);
+      httpDuration.observe(labels, seconds);
+    },
+    importStarted(kind) {
+      running++;
+      importsStarted.inc({ kind });
+    },
+    importFinished(kind, outcome) {
+      running = Math.max(0, running - 1);
+      importsFinished.inc({ kind, outcome });
+    },
+    schedulerRun(kind, runState) {
+      schedulerRuns.inc({ kind, state: runState });
+    },
+    attachCampaigns(manager) {
+      if (attached) return;
+      attached = true;
+      manager.subscribe(onEvent);
+    },
+  };
+  registries.set(deps, metrics);
+  return metrics;
+}
+
+/**
+ * Middleware that times every request and counts it under its route pattern
+ * (`/api/v1/lists/:id`, never the raw path, so ids do not explode the label
+ * set); requests no route matched count under `unmatched`.
+ */
+export function httpMetrics(deps: ServerDeps): MiddlewareHandler<AppEnv> {
+  const metrics = metricsOf(deps);
+  return async (c, next) => {
+    const start = performance.now();
+    try {
+      await next();
+    } finally {
+      // The handler's pattern: the last matched route of the request's method (middleware is registered for ALL).
+      const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
+      const route = handler === undefined ? 'unmatched' : handler.path;
+      metrics.observeHttp(route, c.req.method, c.res.status, (performance.now() - start) / 1000);
+    }
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * `GET /metrics` in the Prometheus text format. With a metrics token
+ * (`OUTPACE_METRICS_TOKEN`) the scraper sends `Authorization: Bearer <token>`;
+ * without one only loopback connections are answered (the socket's address,
+ * never X-Forwarded-For, which a client can forge).
+ */
+export function metricsHandler(deps: ServerDeps): MiddlewareHandler<AppEnv> {
+  const metrics = metricsOf(deps);
+  return async (c) => {
+    const token = deps.http.metricsToken;
+    if (token !== undefined) {
+      const header = c.req.header('authorization') ?? '';
+      const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+      if (!sameSecret(given, token)) {
+        c.header('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new ApiError(401, 'UNAUTHENTICATED', 'Send the metrics token as "Authorization: Bearer <token>".');
+      }
+    } else {
+      const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+      const address = incoming?.socket?.remoteAddress;
+      if (address === undefined || !LOOPBACK.has(address)) {
+        throw new ApiError(
+          403,
+          'FORBIDDEN',
+          'Metrics are served to loopback connections only; set OUTPACE_METRICS_TOKEN to scrape from elsewhere.',
+        );
+      }
+    }
+    c.header('Content-Type', metrics.registry.contentType);
+    c.header('Cache-Control', 'no-store');
+    return c.body(await metrics.registry.metrics(), 200);
+  };
+}
