@@ -547,8 +547,9 @@ function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuM
       peakRssMb: number;
       selectionCountMs: number;
       goals: { rowsPerSec: number };
+      loadAverage?: number[];
     };
-    return `| ${s} | ${n(f.rowsPerSec)} (goal ≥ ${n(f.goals.rowsPerSec)}) | ${n(f.storeRowsPerSec)} | ${n(f.rawInsertRowsPerSec)} | ${f.ratioToRawInsert} | ${f.storeRatioToRawInsert} | ${f.peakRssMb} MB | ${n(f.selectionCountMs)} ms (goal < 1,000) |`;
+    return `| ${s} | ${n(f.rowsPerSec)} (goal ≥ ${n(f.goals.rowsPerSec)}) | ${n(f.storeRowsPerSec)} | ${n(f.rawInsertRowsPerSec)} | ${f.ratioToRawInsert} | ${f.storeRatioToRawInsert} | ${f.peakRssMb} MB | ${n(f.selectionCountMs)} ms (goal < 1,000) | ${f.loadAverage?.[0] ?? '?'} |`;
   });
   return `# SQL store import benchmark
 
@@ -556,8 +557,8 @@ function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuM
 \`bench:import\`), on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. The machine is shared with
 other work: figures are noisy, run it more than once.
 
-| store | full pipeline rows/s | store rows/s (inside write + commit) | raw driver insert rows/s | pipeline / raw | store / raw | peak RSS | selection count |
-|---|---:|---:|---:|---:|---:|---:|---:|
+| store | full pipeline rows/s | store rows/s (inside write + commit) | raw driver insert rows/s | pipeline / raw | store / raw | peak RSS | selection count | load (1 min, 2 cores) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 - **full pipeline**: \`importContacts\` (CSV → contacts, E.164, validation, time zones) into the store in
