@@ -148,6 +148,34 @@ describe('the Twilio status-callback route', () => {
   });
 });
 
+describe('ports per tenant', () => {
+  it('gives the tenants of OUTPACE_TELEPHONY_TENANTS the shared connector and the others the fallback', async () => {
+    const config = loadConfig({ ...TWILIO_ENV, OUTPACE_TELEPHONY_TENANTS: 'ten_a, ten_b' });
+    const clock = createVirtualClock(0);
+    const telephony = createTelephonyFromConfig(config, { clock, logger: noopLogger, fetch: fakeTwilioRest().fetch });
+    if (telephony === undefined) throw new Error('expected Twilio telephony');
+    const fallbackFor: string[] = [];
+    const simulated = { telephony: {} as never, agents: {} as never, close: async () => {} };
+    const factory = telephony.portsFactory((context) => {
+      fallbackFor.push(context.tenantId);
+      return simulated;
+    });
+    const context = (tenantId: string) => ({ tenantId, clock, logger: noopLogger });
+    const a = await factory(context('ten_a'));
+    const b = await factory(context('ten_b'));
+    expect(a.telephony).toBe(telephony.telephony);
+    expect(b.agents).toBe(telephony.agents);
+    expect(await factory(context('ten_c'))).toBe(simulated);
+    expect(fallbackFor).toEqual(['ten_c']);
+    // One tenant's runtime stopping leaves the shared connector open for the others.
+    await a.close();
+    expect(await b.agents.list('sales')).toHaveLength(2);
+    expect(() => telephony.portsFactory()(context('ten_c'))).toThrow(/not in OUTPACE_TELEPHONY_TENANTS/);
+    await telephony.close();
+    expect(await b.agents.list('sales')).toEqual([]);
+  });
+});
+
 describe('SIP agents', () => {
   it('are ready, talk while bridged, wrap for wrapMs, then report the record processed', async () => {
     const clock = createVirtualClock(0);
