@@ -41,7 +41,6 @@ export function metricsOf(deps: ServerDeps): ServerMetrics {
   const existing = registries.get(deps);
   if (existing !== undefined) return existing;
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'outpace_' });
 
   const httpRequests = new Counter({
     name: 'outpace_http_requests_total',
@@ -273,6 +272,7 @@ function sameSecret(given: string, expected: string): boolean {
  */
 export function metricsHandler(deps: ServerDeps): MiddlewareHandler<AppEnv> {
   const metrics = metricsOf(deps);
+  let processMetrics = false;
   return async (c) => {
     const token = deps.http.metricsToken;
     if (token !== undefined) {
@@ -292,6 +292,11 @@ export function metricsHandler(deps: ServerDeps): MiddlewareHandler<AppEnv> {
           'Metrics are served to loopback connections only; set OUTPACE_METRICS_TOKEN to scrape from elsewhere.',
         );
       }
+    }
+    if (!processMetrics) {
+      // Process figures (CPU, memory, event-loop lag, GC) start with the first scrape: apps that are never scraped (tests) pay nothing.
+      processMetrics = true;
+      collectDefaultMetrics({ register: metrics.registry, prefix: 'outpace_' });
     }
     c.header('Content-Type', metrics.registry.contentType);
     c.header('Cache-Control', 'no-store');
