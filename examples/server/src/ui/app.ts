@@ -7,7 +7,9 @@ import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { registerAssets } from './assets.js';
 import { chartAssetRoutes } from './charts-assets.js';
+import { campaignPages } from './pages/campaigns.js';
 import { compliancePages } from './pages/compliance.js';
+import { explainPages } from './pages/explain.js';
 import { importPages } from './pages/imports.js';
 import { listPages } from './pages/lists.js';
 import { errorPage, loginRoutes } from './pages/login.js';
@@ -114,7 +116,15 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
   registerAssets(ui);
   ui.get('/', requirePage(), (c) => c.redirect(c.get('ui').url('/lists'), 303));
   // Fixed paths before parameterised ones: /lists/import* and the other /lists/… pages before /lists/:id.
-  const builtIn = [loginRoutes, settingsRoutes, chartAssetRoutes, compliancePages, importPages];
+  const builtIn = [
+    loginRoutes,
+    settingsRoutes,
+    chartAssetRoutes,
+    explainPages,
+    campaignPages,
+    compliancePages,
+    importPages,
+  ];
   for (const pages of [...builtIn, ...(options.pages ?? []), listPages]) pages(ui);
   return ui;
 }

@@ -21,8 +21,19 @@
     const input = event.target;
     if (!(input instanceof HTMLInputElement) || !input.hasAttribute('data-op-live-pause')) return;
     document.documentElement.dataset.opLivePaused = input.checked ? 'true' : 'false';
+    input.setAttribute('aria-checked', input.checked ? 'true' : 'false');
     const note = document.getElementById(input.getAttribute('aria-describedby') ?? '');
     if (note) note.hidden = !input.checked;
+  });
+
+  // A sink with `data-op-announce` hands its SSE message (plain text) to the
+  // console's polite live region instead of swapping it: state changes are
+  // announced once each, never the per-second figures.
+  document.addEventListener('htmx:sseBeforeMessage', (event) => {
+    const sink = event.target;
+    if (!(sink instanceof HTMLElement) || !sink.hasAttribute('data-op-announce')) return;
+    event.preventDefault();
+    if (!paused() && typeof window.outpaceAnnounce === 'function') window.outpaceAnnounce(event.detail.data);
   });
 
   const cssVar = (el, name, fallback) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;

@@ -1,0 +1,958 @@
+import type { CampaignGroupState, DialMode } from '@outpace/core';
+import { isOutpaceError } from '@outpace/core';
+import type { GroupStats } from '@outpace/dialer';
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { streamSSE } from 'hono/streaming';
+import {
+  createCampaignGroup,
+  createCampaignTemplate,
+  createDialingProfile,
+  getCampaignGroup,
+  listCampaignTemplates,
+  listDialingProfiles,
+} from '../../services/campaigns.js';
+import { campaignManager, commandGroup, type GroupCommand } from '../../services/campaigns-control.js';
+import { listLists } from '../../services/lists.js';
+import { afterChange, type ConsolePages, requirePage } from '../app.js';
+import { CapMeter, ProgressBar } from '../charts.js';
+import { ChartAssets } from '../charts-assets.js';
+import {
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  Form,
+  formValues,
+  SelectField,
+  serviceErrors,
+} from '../components/form.js';
+import { addMessages, formatDateTime, formatNumber, formatPercent, t } from '../i18n.js';
+import { Layout, PageTitle, swapMain } from '../layout.js';
+import { type ConsoleContext, type ConsoleEnv, services } from '../session.js';
+import { type DashboardRow, dashboardRows, preflight } from './campaigns-data.js';
+import { liveViewPages } from './campaigns-live.js';
+
+/**
+ * The campaign pages (C1, C3–C5 of the reference): the dashboard of every
+ * campaign group with live figures over one SSE stream, row actions, the
+ * campaign-group wizard with its preflight, templates and dialing profiles.
+ * The live view of one group is in `campaigns-live.tsx`. Everything goes
+ * through `services/campaigns*.ts`, the functions behind `/api/v1/campaign-*`.
+ */
+
+addMessages({
+  'campaigns.title': 'Campaign dashboard',
+  'campaigns.nav.dashboard': 'Dashboard',
+  'campaigns.nav.new': 'New campaign group',
+  'campaigns.nav.templates': 'Templates',
+  'campaigns.nav.profiles': 'Dialing profiles',
+  'campaigns.nav.explain': 'Why not dialed?',
+  'campaigns.caption': 'Campaign groups, updated every second',
+  'campaigns.col.group': 'Group',
+  'campaigns.col.state': 'State',
+  'campaigns.col.mode': 'Mode',
+  'campaigns.col.agents': 'Agents (ready / talk / wrap / paused)',
+  'campaigns.col.abandon': 'Abandoned / cap (30 d)',
+  'campaigns.col.occupancy': 'Occupancy',
+  'campaigns.col.hit': 'Hit ratio',
+  'campaigns.col.progress': 'Progress',
+  'campaigns.col.eta': 'Time to complete',
+  'campaigns.empty': 'No campaign group yet. Create one from a template and a contact list.',
+  'campaigns.noRuntime': 'This server runs no campaign runtime; figures and commands are unavailable.',
+  'campaigns.state.unloaded': 'Not loaded',
+  'campaigns.state.loaded': 'Ready',
+  'campaigns.state.running': 'Running',
+  'campaigns.state.paused': 'Paused',
+  'campaigns.state.stopping': 'Stopping',
+  'campaigns.state.stopped': 'Stopped',
+  'campaigns.state.completed': 'Completed',
+  'campaigns.state.error': 'Error',
+  'campaigns.stateIcon.unloaded': '○',
+  'campaigns.stateIcon.loaded': '◎',
+  'campaigns.stateIcon.running': '▶',
+  'campaigns.stateIcon.paused': '⏸',
+  'campaigns.stateIcon.stopping': '⏹',
+  'campaigns.stateIcon.stopped': '⏹',
+  'campaigns.stateIcon.completed': '✔',
+  'campaigns.mode.preview': 'Preview',
+  'campaigns.mode.progressive': 'Progressive',
+  'campaigns.mode.power': 'Power',
+  'campaigns.mode.predictive': 'Predictive',
+  'campaigns.pacing': 'target abandon {rate}, {lines} lines per agent (max {max})',
+  'campaigns.agents': '{ready} / {talk} / {wrap} / {paused}',
+  'campaigns.none': '—',
+  'campaigns.abandonText': '{actual} / {cap}',
+  'campaigns.abandonLabel': 'Abandoned {actual} of live answers over 30 days; cap {cap}',
+  'campaigns.abandonOver': 'over the cap',
+  'campaigns.progressText': '{done} of {total} ({pct})',
+  'campaigns.progressLabel': 'Progress: {done} of {total} records done',
+  'campaigns.duration.hm': '{h} h {m} min',
+  'campaigns.duration.m': '{m} min',
+  'campaigns.duration.s': 'under a minute',
+  'campaigns.action.load': 'Load',
+  'campaigns.action.start': 'Start',
+  'campaigns.action.pause': 'Pause',
+  'campaigns.action.resume': 'Resume',
+  'campaigns.action.stop': 'Stop',
+  'campaigns.action.unload': 'Unload',
+  'campaigns.action.named': '{action} {name}',
+  'campaigns.done.load': '{name} loaded.',
+  'campaigns.done.start': '{name} started.',
+  'campaigns.done.pause': '{name} paused.',
+  'campaigns.done.resume': '{name} resumed.',
+  'campaigns.done.stop': '{name} is stopping.',
+  'campaigns.done.unload': '{name} unloaded.',
+  'campaigns.announce.state': '{name}: {state}.',
+  'campaigns.stop.title': 'Stop {name}?',
+  'campaigns.stop.text':
+    'Dialing stops at once. {calls} calls in progress finish normally, then the group is Stopped. You can load and start it again later.',
+  'campaigns.stop.confirm': 'Stop dialing {name}',
+  'campaigns.error.title': 'The command was refused',
+  'campaigns.wizard.title': 'New campaign group',
+  'campaigns.wizard.steps': 'Steps',
+  'campaigns.wizard.step1': '1. Template and lists',
+  'campaigns.wizard.step2': '2. Review and preflight',
+  'campaigns.wizard.name': 'Name',
+  'campaigns.wizard.template': 'Campaign template',
+  'campaigns.wizard.templateHint': 'The template brings the dialing profile, agent group and compliance.',
+  'campaigns.wizard.lists': 'Contact lists and weights',
+  'campaigns.wizard.listsHint': 'Give each list to dial a weight from 1 to 100; 0 or empty leaves it out.',
+  'campaigns.wizard.weight': 'Weight of {name}',
+  'campaigns.wizard.next': 'Save and review',
+  'campaigns.wizard.noTemplate': 'Create a dialing profile and a template first.',
+  'campaigns.wizard.noList': 'Choose at least one list with a weight above 0.',
+  'campaigns.review.title': 'Review {name}',
+  'campaigns.review.summary': 'Dials with template {template} (profile {profile}, {mode}, {pacing}) over {lists}.',
+  'campaigns.review.list': '{name} (weight {weight})',
+  'campaigns.review.preflight': 'Preflight',
+  'campaigns.review.contacts': 'Of {contacts} contacts:',
+  'campaigns.review.truncated': 'Counted over the first {contacts} contacts.',
+  'campaigns.review.now': '{count} dialable now',
+  'campaigns.review.waiting': '{count} waiting for a contact window',
+  'campaigns.review.opens': 'the first window opens {at}',
+  'campaigns.review.suppressed': '{count} suppressed',
+  'campaigns.review.blocked': '{count} blocked by a rule time does not lift',
+  'campaigns.review.noDevice': '{count} with no device the profile dials',
+  'campaigns.review.loadStart': 'Load and start',
+  'campaigns.review.load': 'Load only',
+  'campaigns.review.invalid': 'The group cannot be loaded: {message}',
+  'campaigns.templates.title': 'Campaign templates',
+  'campaigns.templates.caption': 'Campaign templates',
+  'campaigns.templates.profile': 'Dialing profile',
+  'campaigns.templates.agentGroup': 'Agent group',
+  'campaigns.templates.usedBy': 'Used by',
+  'campaigns.templates.groups': { one: '{count} group', other: '{count} groups' },
+  'campaigns.templates.create': 'Create a template',
+  'campaigns.templates.created': 'Template created.',
+  'campaigns.profiles.title': 'Dialing profiles',
+  'campaigns.profiles.caption': 'Dialing profiles',
+  'campaigns.profiles.mode': 'Dialing mode',
+  'campaigns.profiles.abandon': 'Target abandon rate (%)',
+  'campaigns.profiles.abandonHint': 'Abandoned calls as a share of live answers; the US and UK cap is 3 %.',
+  'campaigns.profiles.lines': 'Lines per agent',
+  'campaigns.profiles.default': 'Default',
+  'campaigns.profiles.create': 'Create a dialing profile',
+  'campaigns.profiles.created': 'Dialing profile created.',
+});
+
+/** Sub-navigation of the campaigns section. */
+export function campaignSubnav(ctx: ConsoleContext) {
+  return [
+    { href: ctx.url('/campaigns'), label: t('campaigns.nav.dashboard') },
+    { href: ctx.url('/campaigns/new'), label: t('campaigns.nav.new') },
+    { href: ctx.url('/campaigns/templates'), label: t('campaigns.nav.templates') },
+    { href: ctx.url('/campaigns/profiles'), label: t('campaigns.nav.profiles') },
+    { href: ctx.url('/campaigns/explain'), label: t('campaigns.nav.explain') },
+  ];
+}
+
+/** A page of the campaigns section. */
+export function CampaignPage(props: {
+  ctx: ConsoleContext;
+  title: string;
+  current: string;
+  live?: boolean;
+  children?: Child;
+}) {
+  return (
+    <Layout
+      ctx={props.ctx}
+      title={props.title}
+      section="campaigns"
+      subnav={campaignSubnav(props.ctx)}
+      current={props.ctx.url(props.current)}
+    >
+      <ChartAssets ctx={props.ctx} live={props.live ?? false} />
+      {props.children}
+    </Layout>
+  );
+}
+
+/** A duration as "2 h 14 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return t('campaigns.none');
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return t('campaigns.duration.s');
+  if (minutes < 60) return t('campaigns.duration.m', { m: minutes });
+  return t('campaigns.duration.hm', { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? t('campaigns.none') : formatPercent(v));
+
+/** The state as icon + text (never colour alone). */
+export function StateBadge(props: { state: CampaignGroupState; error?: boolean }) {
+  const key = props.error ? 'error' : props.state;
+  return (
+    <span class={`op-badge op-state-${key}`} data-state={props.state}>
+      <span aria-hidden="true">{t(`campaigns.stateIcon.${props.state}`)} </span>
+      {t(`campaigns.state.${key}`)}
+    </span>
+  );
+}
+
+/** The commands a state allows, in the order they are offered. */
+export function commandsFor(state: CampaignGroupState): GroupCommand[] {
+  switch (state) {
+    case 'unloaded':
+      return ['load'];
+    case 'loaded':
+      return ['start', 'unload'];
+    case 'running':
+      return ['pause', 'stop'];
+    case 'paused':
+      return ['resume', 'stop'];
+    case 'stopped':
+    case 'completed':
+      return ['load', 'unload'];
+    default:
+      return [];
+  }
+}
+
+/** Row or header actions of a group (hidden from roles without `campaigns:control`). */
+export function GroupActions(props: { ctx: ConsoleContext; id: string; name: string; state: CampaignGroupState }) {
+  const { ctx } = props;
+  if (!ctx.can('campaigns:control')) return null;
+  return (
+    <span class="op-row-actions">
+      {commandsFor(props.state).map((cmd) =>
+        cmd === 'stop' ? (
+          <a
+            class="op-button op-danger op-small"
+            href={ctx.url(`/campaigns/${props.id}/stop`)}
+            {...swapMain(ctx.url(`/campaigns/${props.id}/stop`))}
+            aria-label={t('campaigns.action.named', { action: t('campaigns.action.stop'), name: props.name })}
+          >
+            {t('campaigns.action.stop')}
+          </a>
+        ) : (
+          <Form ctx={ctx} action={ctx.url(`/campaigns/${props.id}/${cmd}`)} class="op-inline-form">
+            <button
+              type="submit"
+              class="op-button op-small"
+              aria-label={t('campaigns.action.named', { action: t(`campaigns.action.${cmd}`), name: props.name })}
+            >
+              {t(`campaigns.action.${cmd}`)}
+            </button>
+          </Form>
+        ),
+      )}
+    </span>
+  );
+}
+
+function modeText(mode: DialMode | undefined): string {
+  return mode === undefined ? t('campaigns.none') : t(`campaigns.mode.${mode}`);
+}
+
+/** The live cells of a row by column; each has an id, so the stream swaps them out of band. */
+export function rowCells(row: DashboardRow, oob = false): Record<string, Child> {
+  const id = row.group.id;
+  const s: GroupStats | undefined = row.stats;
+  const cap = row.pacing?.targetAbandonRate ?? 0.03;
+  const abandon = s?.abandonment.last30d.rate ?? null;
+  const over = abandon !== null && abandon > cap;
+  const o = oob ? { 'hx-swap-oob': 'true' } : {};
+  const total = row.total;
+  return {
+    state: (
+      <span id={`g-${id}-state`} {...o}>
+        <StateBadge state={row.state} error={row.group.lastError !== undefined && row.state === 'stopped'} />
+      </span>
+    ),
+    agents: (
+      <span id={`g-${id}-agents`} {...o}>
+        {s === undefined
+          ? t('campaigns.none')
+          : t('campaigns.agents', {
+              ready: s.agents.ready,
+              talk: s.agents.talk,
+              wrap: s.agents.wrap,
+              paused: s.agents.paused,
+            })}
+      </span>
+    ),
+    abandon: (
+      <span id={`g-${id}-abandon`} {...o}>
+        <CapMeter
+          actual={abandon}
+          cap={cap}
+          over={over}
+          label={t('campaigns.abandonLabel', { actual: pct(abandon), cap: pct(cap) })}
+          text={`${t('campaigns.abandonText', { actual: pct(abandon), cap: pct(cap) })}${over ? ` · ${t('campaigns.abandonOver')}` : ''}`}
+        />
+      </span>
+    ),
+    occupancy: (
+      <span id={`g-${id}-occupancy`} data-metric="occupancy" {...o}>
+        {pct(s?.busyFactor)}
+      </span>
+    ),
+    hit: (
+      <span id={`g-${id}-hit`} {...o}>
+        {pct(s?.hitRatio)}
+      </span>
+    ),
+    progress: (
+      <span id={`g-${id}-progress`} data-metric="progress" {...o}>
+        <ProgressBar
+          value={row.done}
+          max={total}
+          label={t('campaigns.progressLabel', { done: row.done, total })}
+          text={t('campaigns.progressText', {
+            done: row.done,
+            total,
+            pct: total > 0 ? formatPercent(row.done / total) : t('campaigns.none'),
+          })}
+        />
+      </span>
+    ),
+    eta: (
+      <span id={`g-${id}-eta`} {...o}>
+        {formatDuration(s?.estimatedTimeToCompleteMs)}
+      </span>
+    ),
+  };
+}
+
+function DashboardTable(props: { ctx: ConsoleContext; rows: DashboardRow[] }) {
+  const { ctx, rows } = props;
+  return (
+    <div class="op-table-wrap">
+      <table class="op-table op-dashboard">
+        <caption>{t('campaigns.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('campaigns.col.group')}</th>
+            <th scope="col">{t('campaigns.col.state')}</th>
+            <th scope="col">{t('campaigns.col.mode')}</th>
+            <th scope="col" class="op-num">
+              {t('campaigns.col.agents')}
+            </th>
+            <th scope="col">{t('campaigns.col.abandon')}</th>
+            <th scope="col" class="op-num">
+              {t('campaigns.col.occupancy')}
+            </th>
+            <th scope="col" class="op-num">
+              {t('campaigns.col.hit')}
+            </th>
+            <th scope="col">{t('campaigns.col.progress')}</th>
+            <th scope="col" class="op-num">
+              {t('campaigns.col.eta')}
+            </th>
+            <th scope="col">{t('common.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colspan={10}>
+                {t('campaigns.empty')}{' '}
+                <a href={ctx.url('/campaigns/new')} {...swapMain(ctx.url('/campaigns/new'))}>
+                  {t('campaigns.nav.new')}
+                </a>
+              </td>
+            </tr>
+          ) : (
+            rows.map((row) => {
+              const cells = rowCells(row);
+              const href = ctx.url(`/campaigns/${row.group.id}`);
+              return (
+                <tr data-group={row.group.id}>
+                  <th scope="row">
+                    <a href={href} {...swapMain(href)}>
+                      {row.group.name}
+                    </a>
+                  </th>
+                  <td>{cells.state}</td>
+                  <td>
+                    {modeText(row.stats?.mode ?? row.pacing?.mode)}
+                    {row.pacing === undefined ? null : (
+                      <div class="op-muted op-small-text">
+                        {t('campaigns.pacing', {
+                          rate: formatPercent(row.pacing.targetAbandonRate),
+                          lines: row.pacing.linesPerAgent,
+                          max: row.pacing.maxLinesPerAgent,
+                        })}
+                      </div>
+                    )}
+                  </td>
+                  <td class="op-num">{cells.agents}</td>
+                  <td>{cells.abandon}</td>
+                  <td class="op-num">{cells.occupancy}</td>
+                  <td class="op-num">{cells.hit}</td>
+                  <td>{cells.progress}</td>
+                  <td class="op-num">{cells.eta}</td>
+                  <td id={`g-${row.group.id}-actions`}>
+                    <GroupActions ctx={ctx} id={row.group.id} name={row.group.name} state={row.state} />
+                  </td>
+                </tr>
+              );
+            })
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+async function dashboardPage(c: Context<ConsoleEnv>) {
+  const ctx = c.get('ui');
+  const rows = await dashboardRows(services(c));
+  return (
+    <CampaignPage ctx={ctx} title={t('campaigns.title')} current="/campaigns">
+      <PageTitle
+        actions={
+          ctx.can('campaigns:write') ? (
+            <a class="op-button" href={ctx.url('/campaigns/new')} {...swapMain(ctx.url('/campaigns/new'))}>
+              {t('campaigns.nav.new')}
+            </a>
+          ) : undefined
+        }
+      >
+        {t('campaigns.title')}
+      </PageTitle>
+      {ctx.htmx || c.get('deps').campaigns !== undefined ? null : (
+        <p class="op-warn-text">{t('campaigns.noRuntime')}</p>
+      )}
+      <LiveSwitch />
+      <div sse-connect={ctx.url('/campaigns/stream')} hx-ext="sse">
+        <div sse-swap="cells" hx-swap="none" hidden />
+        <div sse-swap="announce" data-op-announce="" hidden />
+        <DashboardTable ctx={ctx} rows={rows} />
+      </div>
+    </CampaignPage>
+  );
+}
+
+/** The "Pause live updates" switch (WCAG 2.2.2); the chart island freezes every SSE swap while it is on. */
+export function LiveSwitch() {
+  return (
+    <p>
+      <label class="op-switch">
+        <input
+          type="checkbox"
+          role="switch"
+          aria-checked="false"
+          data-op-live-pause=""
+          aria-describedby="live-paused-note"
+        />
+        {t('campaigns.live.pause')}
+      </label>{' '}
+      <span id="live-paused-note" class="op-muted" hidden>
+        {t('campaigns.live.pausedNote')}
+      </span>
+    </p>
+  );
+}
+
+addMessages({
+  'campaigns.live.pause': 'Pause live updates',
+  'campaigns.live.pausedNote': 'Live updates are paused; the figures shown are frozen.',
+});
+
+/** Renders a JSX node to an HTML string (SSE payloads). */
+export async function html(node: Child): Promise<string> {
+  return String(await Promise.resolve(node?.toString() ?? ''));
+}
+
+// ------------------------------------------------------------------ wizard
+
+function Steps(props: { current: 1 | 2 }) {
+  return (
+    <nav aria-label={t('campaigns.wizard.steps')}>
+      <ol class="op-steps">
+        <li aria-current={props.current === 1 ? 'step' : undefined}>{t('campaigns.wizard.step1')}</li>
+        <li aria-current={props.current === 2 ? 'step' : undefined}>{t('campaigns.wizard.step2')}</li>
+      </ol>
+    </nav>
+  );
+}
+
+async function wizardPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, errors?: FieldErrors) {
+  const ctx = c.get('ui');
+  const svc = services(c);
+  const [templates, lists] = await Promise.all([
+    listCampaignTemplates(svc, { limit: 200 }),
+    listLists(svc, { limit: 200 }),
+  ]);
+  return (
+    <CampaignPage ctx={ctx} title={t('campaigns.wizard.title')} current="/campaigns/new">
+      <PageTitle>{t('campaigns.wizard.title')}</PageTitle>
+      <Steps current={1} />
+      {templates.items.length === 0 ? (
+        <p>
+          {t('campaigns.wizard.noTemplate')} <a href={ctx.url('/campaigns/profiles')}>{t('campaigns.nav.profiles')}</a>{' '}
+          · <a href={ctx.url('/campaigns/templates')}>{t('campaigns.nav.templates')}</a>
+        </p>
+      ) : (
+        <Form ctx={ctx} action={ctx.url('/campaigns/new')} label={t('campaigns.wizard.title')}>
+          <ErrorSummary errors={errors} />
+          <Field name="name" label={t('campaigns.wizard.name')} value={values.name} error={errors?.name} required />
+          <SelectField
+            name="templateId"
+            label={t('campaigns.wizard.template')}
+            hint={t('campaigns.wizard.templateHint')}
+            value={values.templateId ?? templates.items[0]?.id}
+            error={errors?.templateId}
+            options={templates.items.map((tpl) => ({ value: tpl.id, label: tpl.name }))}
+          />
+          <fieldset class="op-field" aria-describedby="lists-hint">
+            <legend>{t('campaigns.wizard.lists')}</legend>
+            <p class="op-hint" id="lists-hint">
+              {t('campaigns.wizard.listsHint')}
+            </p>
+            {errors?.lists ? (
+              <p class="op-error" id="f-lists">
+                <span aria-hidden="true">⚠ </span>
+                {errors.lists}
+              </p>
+            ) : null}
+            {lists.items.map((l) => (
+              <Field
+                name={`weight.${l.id}`}
+                type="number"
+                label={t('campaigns.wizard.weight', { name: l.name })}
+                value={values[`weight.${l.id}`] ?? (lists.items.length === 1 ? '100' : '')}
+                attrs={{ min: 0, max: 100, step: 1, inputmode: 'numeric' }}
+              />
+            ))}
+          </fieldset>
+          <button type="submit" class="op-button">
+            {t('campaigns.wizard.next')}
+          </button>
+        </Form>
+      )}
+    </CampaignPage>
+  );
+}
+
+async function reviewPage(c: Context<ConsoleEnv>, problem?: string) {
+  const ctx = c.get('ui');
+  const svc = services(c);
+  const group = await getCampaignGroup(svc, c.req.param('id') ?? '');
+  const rows = await dashboardRows(svc);
+  const row = rows.find((r) => r.group.id === group.id);
+  const names = new Map((await listLists(svc, { limit: 500 })).items.map((l) => [l.id, l.name]));
+  let counts: Awaited<ReturnType<typeof preflight>> | undefined;
+  let invalid: string | undefined = problem;
+  try {
+    counts = await preflight(svc, group.id);
+  } catch (error) {
+    if (!isOutpaceError(error)) throw error;
+    invalid = error.message;
+  }
+  const title = t('campaigns.review.title', { name: group.name });
+  return (
+    <CampaignPage ctx={ctx} title={title} current="/campaigns/new">
+      <PageTitle>{title}</PageTitle>
+      <Steps current={2} />
+      {row?.pacing === undefined ? null : (
+        <p>
+          {t('campaigns.review.summary', {
+            template: row.pacing.templateName,
+            profile: row.pacing.profileName,
+            mode: modeText(row.pacing.mode),
+            pacing: t('campaigns.pacing', {
+              rate: formatPercent(row.pacing.targetAbandonRate),
+              lines: row.pacing.linesPerAgent,
+              max: row.pacing.maxLinesPerAgent,
+            }),
+            lists: group.lists
+              .map((l) => t('campaigns.review.list', { name: names.get(l.listId) ?? l.listId, weight: l.weight }))
+              .join(', '),
+          })}
+        </p>
+      )}
+      {invalid === undefined ? null : (
+        <div class="op-error-summary" role="alert" tabindex={-1} id="error-summary" data-focus-target="">
+          <p>{t('campaigns.review.invalid', { message: invalid })}</p>
+        </div>
+      )}
+      {counts === undefined ? null : (
+        <section aria-labelledby="preflight" class="op-panel" data-preflight="">
+          <h2 id="preflight">{t('campaigns.review.preflight')}</h2>
+          <p>
+            {counts.truncated
+              ? t('campaigns.review.truncated', { contacts: counts.contacts })
+              : t('campaigns.review.contacts', { contacts: counts.contacts })}
+          </p>
+          <ul>
+            <li data-count="now">{t('campaigns.review.now', { count: counts.dialableNow })}</li>
+            <li data-count="waiting">
+              {t('campaigns.review.waiting', { count: counts.waiting })}
+              {counts.nextOpensAt === undefined
+                ? null
+                : ` (${t('campaigns.review.opens', { at: formatDateTime(counts.nextOpensAt, ctx.timeZone) })})`}
+            </li>
+            <li data-count="suppressed">{t('campaigns.review.suppressed', { count: counts.suppressed })}</li>
+            <li data-count="blocked">{t('campaigns.review.blocked', { count: counts.blocked })}</li>
+            <li data-count="noDevice">{t('campaigns.review.noDevice', { count: counts.noDevice })}</li>
+          </ul>
+        </section>
+      )}
+      {ctx.can('campaigns:control') && group.state === 'unloaded' ? (
+        <Form ctx={ctx} action={ctx.url(`/campaigns/${group.id}/launch`)} class="op-inline-form">
+          <button type="submit" name="start" value="true" class="op-button">
+            {t('campaigns.review.loadStart')}
+          </button>{' '}
+          <button type="submit" name="start" value="false" class="op-button op-quiet">
+            {t('campaigns.review.load')}
+          </button>
+        </Form>
+      ) : null}
+    </CampaignPage>
+  );
+}
+
+// ------------------------------------------------------------------ templates & profiles
+
+async function templatesPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, errors?: FieldErrors) {
+  const ctx = c.get('ui');
+  const svc = services(c);
+  const [templates, profiles, rows] = await Promise.all([
+    listCampaignTemplates(svc, { limit: 200 }),
+    listDialingProfiles(svc, { limit: 200 }),
+    dashboardRows(svc),
+  ]);
+  const profileName = new Map(profiles.items.map((p) => [p.id, p.name]));
+  return (
+    <CampaignPage ctx={ctx} title={t('campaigns.templates.title')} current="/campaigns/templates">
+      <PageTitle>{t('campaigns.templates.title')}</PageTitle>
+      <table class="op-table">
+        <caption>{t('campaigns.templates.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('common.name')}</th>
+            <th scope="col">{t('campaigns.templates.profile')}</th>
+            <th scope="col">{t('campaigns.templates.agentGroup')}</th>
+            <th scope="col">{t('campaigns.templates.usedBy')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {templates.items.map((tpl) => {
+            const users = rows.filter((r) => r.group.templateId === tpl.id);
+            return (
+              <tr>
+                <th scope="row">{tpl.name}</th>
+                <td>{profileName.get(tpl.dialingProfileId) ?? tpl.dialingProfileId}</td>
+                <td>{tpl.agentGroupId}</td>
+                <td>
+                  {t('campaigns.templates.groups', { count: users.length })}
+                  {users.length === 0 ? null : `: ${users.map((u) => u.group.name).join(', ')}`}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {ctx.can('campaigns:write') && profiles.items.length > 0 ? (
+        <Form ctx={ctx} action={ctx.url('/campaigns/templates')} label={t('campaigns.templates.create')}>
+          <h2>{t('campaigns.templates.create')}</h2>
+          <ErrorSummary errors={errors} />
+          <Field name="name" label={t('common.name')} value={values.name} error={errors?.name} required />
+          <SelectField
+            name="dialingProfileId"
+            label={t('campaigns.templates.profile')}
+            value={values.dialingProfileId ?? profiles.items.find((p) => p.isDefault)?.id}
+            error={errors?.dialingProfileId}
+            options={profiles.items.map((p) => ({ value: p.id, label: p.name }))}
+          />
+          <Field
+            name="agentGroupId"
+            label={t('campaigns.templates.agentGroup')}
+            value={values.agentGroupId ?? 'default'}
+            error={errors?.agentGroupId}
+            required
+          />
+          <button type="submit" class="op-button">
+            {t('campaigns.templates.create')}
+          </button>
+        </Form>
+      ) : null}
+    </CampaignPage>
+  );
+}
+
+async function profilesPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, errors?: FieldErrors) {
+  const ctx = c.get('ui');
+  const profiles = await listDialingProfiles(services(c), { limit: 200 });
+  const modes: DialMode[] = ['preview', 'progressive', 'power', 'predictive'];
+  return (
+    <CampaignPage ctx={ctx} title={t('campaigns.profiles.title')} current="/campaigns/profiles">
+      <PageTitle>{t('campaigns.profiles.title')}</PageTitle>
+      <table class="op-table">
+        <caption>{t('campaigns.profiles.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('common.name')}</th>
+            <th scope="col">{t('campaigns.profiles.mode')}</th>
+            <th scope="col" class="op-num">
+              {t('campaigns.profiles.abandon')}
+            </th>
+            <th scope="col" class="op-num">
+              {t('campaigns.profiles.lines')}
+            </th>
+            <th scope="col">{t('campaigns.profiles.default')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {profiles.items.map((p) => (
+            <tr>
+              <th scope="row">{p.name}</th>
+              <td>{modeText(p.mode)}</td>
+              <td class="op-num">{formatPercent(p.pacing.targetAbandonRate)}</td>
+              <td class="op-num">{formatNumber(p.pacing.linesPerAgent)}</td>
+              <td>{p.isDefault ? t('common.yes') : t('common.no')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {ctx.can('campaigns:write') ? (
+        <Form ctx={ctx} action={ctx.url('/campaigns/profiles')} label={t('campaigns.profiles.create')}>
+          <h2>{t('campaigns.profiles.create')}</h2>
+          <ErrorSummary errors={errors} />
+          <Field name="name" label={t('common.name')} value={values.name} error={errors?.name} required />
+          <SelectField
+            name="mode"
+            label={t('campaigns.profiles.mode')}
+            value={values.mode ?? 'progressive'}
+            error={errors?.mode}
+            options={modes.map((m) => ({ value: m, label: modeText(m) }))}
+          />
+          <Field
+            name="targetAbandonRate"
+            type="number"
+            label={t('campaigns.profiles.abandon')}
+            hint={t('campaigns.profiles.abandonHint')}
+            value={values.targetAbandonRate ?? '3'}
+            error={errors?.targetAbandonRate ?? errors?.['pacing.targetAbandonRate']}
+            attrs={{ min: 0, max: 50, step: 0.1 }}
+          />
+          <Field
+            name="linesPerAgent"
+            type="number"
+            label={t('campaigns.profiles.lines')}
+            value={values.linesPerAgent ?? '1'}
+            error={errors?.linesPerAgent ?? errors?.['pacing.linesPerAgent']}
+            attrs={{ min: 0.1, max: 50, step: 0.1 }}
+          />
+          <button type="submit" class="op-button">
+            {t('campaigns.profiles.create')}
+          </button>
+        </Form>
+      ) : null}
+    </CampaignPage>
+  );
+}
+
+// ------------------------------------------------------------------ routes
+
+const COMMANDS: readonly GroupCommand[] = ['load', 'start', 'pause', 'resume', 'stop', 'unload'];
+
+/** Registers the campaign pages on the console router. */
+export const campaignPages: ConsolePages = (ui) => {
+  ui.get('/campaigns', requirePage('campaigns:read'), async (c) => c.html(await dashboardPage(c)));
+
+  // One SSE stream per dashboard: out-of-band cell swaps every second from the
+  // runtime's `stats:updated` (no store reads for groups driven here) and one
+  // announcement per state change.
+  ui.get('/campaigns/stream', requirePage('campaigns:read'), async (c) => {
+    const ctx = c.get('ui');
+    const svc = services(c);
+    const manager = campaignManager(svc.deps);
+    return streamSSE(c, async (stream) => {
+      const latest = new Map<string, GroupStats>();
+      const names = new Map<string, string>();
+      const states = new Map<string, CampaignGroupState>();
+      const announcements: string[] = [];
+      const off = manager.subscribe(
+        (event) => {
+          if (event.name === 'stats:updated') latest.set(event.payload.groupId, event.payload.stats);
+          else if (event.name === 'campaign:state') {
+            const name = names.get(event.payload.groupId) ?? event.payload.groupId;
+            announcements.push(
+              t('campaigns.announce.state', { name, state: t(`campaigns.state.${event.payload.to}`) }),
+            );
+          }
+        },
+        { tenantId: svc.tenantId },
+      );
+      stream.onAbort(off);
+      try {
+        while (!stream.aborted && !manager.signal.aborted) {
+          const rows = await dashboardRows(svc, latest);
+          let out = '';
+          for (const row of rows) {
+            names.set(row.group.id, row.group.name);
+            for (const cell of Object.values(rowCells(row, true))) out += await html(cell);
+            if (states.get(row.group.id) !== row.state) {
+              if (states.has(row.group.id)) {
+                out += await html(
+                  <td id={`g-${row.group.id}-actions`} hx-swap-oob="true">
+                    <GroupActions ctx={ctx} id={row.group.id} name={row.group.name} state={row.state} />
+                  </td>,
+                );
+              }
+              states.set(row.group.id, row.state);
+            }
+          }
+          await stream.writeSSE({ event: 'cells', data: out.replaceAll('\n', ' ') });
+          while (announcements.length > 0)
+            await stream.writeSSE({ event: 'announce', data: announcements.shift() ?? '' });
+          await stream.sleep(1000);
+        }
+      } finally {
+        off();
+      }
+    });
+  });
+
+  ui.get('/campaigns/new', requirePage('campaigns:write'), async (c) => c.html(await wizardPage(c)));
+  ui.post('/campaigns/new', requirePage('campaigns:write'), async (c) => {
+    const ctx = c.get('ui');
+    const values = formValues(await c.req.parseBody());
+    const lists = Object.entries(values)
+      .filter(([k, v]) => k.startsWith('weight.') && v.trim() !== '' && Number(v) > 0)
+      .map(([k, v]) => ({ listId: k.slice('weight.'.length), weight: Math.round(Number(v)) }));
+    if (lists.length === 0) return c.html(await wizardPage(c, values, { lists: t('campaigns.wizard.noList') }), 422);
+    try {
+      const group = await createCampaignGroup(services(c), {
+        name: values.name ?? '',
+        templateId: values.templateId ?? '',
+        lists,
+      });
+      return afterChange(c, ctx.url(`/campaigns/${group.id}/review`));
+    } catch (error) {
+      return c.html(await wizardPage(c, values, serviceErrors(error)), 422);
+    }
+  });
+  ui.get('/campaigns/:id/review', requirePage('campaigns:read'), async (c) => c.html(await reviewPage(c)));
+  ui.post('/campaigns/:id/launch', requirePage('campaigns:control'), async (c) => {
+    const ctx = c.get('ui');
+    const id = c.req.param('id');
+    const values = formValues(await c.req.parseBody());
+    const svc = services(c);
+    try {
+      const { group } = await commandGroup(svc, id, 'load');
+      if (values.start === 'true') await commandGroup(svc, id, 'start');
+      return afterChange(
+        c,
+        ctx.url(`/campaigns/${id}`),
+        t(values.start === 'true' ? 'campaigns.done.start' : 'campaigns.done.load', { name: group.name }),
+      );
+    } catch (error) {
+      if (!isOutpaceError(error)) throw error;
+      return c.html(await reviewPage(c, error.message), 422);
+    }
+  });
+
+  ui.get('/campaigns/templates', requirePage('campaigns:read'), async (c) => c.html(await templatesPage(c)));
+  ui.post('/campaigns/templates', requirePage('campaigns:write'), async (c) => {
+    const values = formValues(await c.req.parseBody());
+    try {
+      await createCampaignTemplate(services(c), {
+        name: values.name,
+        dialingProfileId: values.dialingProfileId,
+        agentGroupId: values.agentGroupId,
+      });
+    } catch (error) {
+      return c.html(await templatesPage(c, values, serviceErrors(error)), 422);
+    }
+    return afterChange(c, c.get('ui').url('/campaigns/templates'), t('campaigns.templates.created'));
+  });
+  ui.get('/campaigns/profiles', requirePage('campaigns:read'), async (c) => c.html(await profilesPage(c)));
+  ui.post('/campaigns/profiles', requirePage('campaigns:write'), async (c) => {
+    const values = formValues(await c.req.parseBody());
+    try {
+      await createDialingProfile(services(c), {
+        name: values.name,
+        mode: values.mode,
+        pacing: {
+          targetAbandonRate: Number(values.targetAbandonRate ?? '3') / 100,
+          linesPerAgent: Number(values.linesPerAgent ?? '1'),
+        },
+      });
+    } catch (error) {
+      return c.html(await profilesPage(c, values, serviceErrors(error)), 422);
+    }
+    return afterChange(c, c.get('ui').url('/campaigns/profiles'), t('campaigns.profiles.created'));
+  });
+
+  liveViewPages(ui);
+
+  ui.get('/campaigns/:id/stop', requirePage('campaigns:control'), async (c) => {
+    const ctx = c.get('ui');
+    const svc = services(c);
+    const group = await getCampaignGroup(svc, c.req.param('id'));
+    const snapshot = await svc.deps.campaigns?.stats(svc.tenantId, group.id);
+    const calls = snapshot?.driven ? snapshot.stats.calls.dialing + snapshot.stats.calls.connected : 0;
+    const title = t('campaigns.stop.title', { name: group.name });
+    return c.html(
+      <CampaignPage ctx={ctx} title={title} current="/campaigns">
+        <PageTitle>{title}</PageTitle>
+        <p>{t('campaigns.stop.text', { calls })}</p>
+        <Form ctx={ctx} action={ctx.url(`/campaigns/${group.id}/stop`)}>
+          <button type="submit" class="op-button op-danger" data-autofocus="">
+            {t('campaigns.stop.confirm', { name: group.name })}
+          </button>{' '}
+          <a href={ctx.url(`/campaigns/${group.id}`)} {...swapMain(ctx.url(`/campaigns/${group.id}`))}>
+            {t('form.cancel')}
+          </a>
+        </Form>
+      </CampaignPage>,
+    );
+  });
+
+  for (const command of COMMANDS) {
+    ui.post(`/campaigns/:id/${command}`, requirePage('campaigns:control'), async (c) => {
+      const ctx = c.get('ui');
+      const id = c.req.param('id');
+      const back = c.req.header('hx-current-url') ?? c.req.header('referer') ?? '';
+      const to =
+        back.includes(`/campaigns/${id}`) && !back.endsWith('/stop')
+          ? ctx.url(`/campaigns/${id}`)
+          : ctx.url('/campaigns');
+      try {
+        const { group } = await commandGroup(services(c), id, command);
+        return afterChange(
+          c,
+          command === 'stop' ? ctx.url(`/campaigns/${id}`) : to,
+          t(`campaigns.done.${command}`, { name: group.name }),
+        );
+      } catch (error) {
+        if (!isOutpaceError(error)) throw error;
+        return c.html(
+          <CampaignPage ctx={ctx} title={t('campaigns.error.title')} current="/campaigns">
+            <PageTitle>{t('campaigns.error.title')}</PageTitle>
+            <div class="op-error-summary" role="alert" tabindex={-1} id="error-summary" data-focus-target="">
+              <p>{error.message}</p>
+            </div>
+            <a href={ctx.url(`/campaigns/${id}`)}>{t('common.view')}</a>
+          </CampaignPage>,
+          409,
+        );
+      }
+    });
+  }
+};
