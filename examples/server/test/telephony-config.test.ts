@@ -148,6 +148,46 @@ describe('the Twilio status-callback route', () => {
   });
 });
 
+describe('an agent phone that does not take a call', () => {
+  it('is paused for OUTPACE_AGENT_RETRY_MS while the consumer is still on the line, then ready again', async () => {
+    const config = loadConfig({ ...TWILIO_ENV, OUTPACE_AGENT_RETRY_MS: '30000' });
+    const clock = createVirtualClock(Date.parse('2026-11-25T15:00:00Z'));
+    const telephony = createTelephonyFromConfig(config, { clock, logger: noopLogger, fetch: fakeTwilioRest().fetch });
+    if (telephony === undefined) throw new Error('expected Twilio telephony');
+    const route = telephony.routes[0];
+    if (route === undefined) throw new Error('expected the Twilio route');
+    const ports = await telephony.portsFactory()({ tenantId: 'ten_a', clock, logger: noopLogger });
+    /** A callback as Twilio sends it, signed with the auth token over the public URL. */
+    const callback = (kind: string, form: Record<string, string>) => {
+      const url = `https://dialer.example.com/telephony/twilio/${kind}?callId=call-1`;
+      return route.handler(
+        new Request(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': computeTwilioSignature(TOKEN, url, form),
+          },
+          body: new URLSearchParams(form).toString(),
+        }),
+      );
+    };
+    const CallSid = `CA${'1'.padStart(32, '0')}`;
+    await ports.telephony.originate({ callId: 'call-1', to: '+15550123', ringTimeoutMs: 20_000 });
+    expect((await callback('status', { CallSid, CallStatus: 'in-progress' })).status).toBe(204);
+    const bridging = ports.telephony.bridge('call-1', { id: 'alice', endpoint: 'sip:alice@agents.example.com' });
+    const failed = bridging.catch((error: unknown) => error);
+    expect((await callback('after-dial', { CallSid, DialCallStatus: 'no-answer' })).status).toBe(200);
+    expect(await failed).toMatchObject({ code: 'ADAPTER_TELEPHONY_BRIDGE_FAILED' });
+    const state = async () => (await ports.agents.list('sales')).find((a) => a.id === 'alice')?.state;
+    expect(await state()).toBe('paused');
+    clock.advance(29_999);
+    expect(await state()).toBe('paused');
+    clock.advance(1);
+    expect(await state()).toBe('ready');
+    await telephony.close();
+  });
+});
+
 describe('ports per tenant', () => {
   it('gives the tenants of OUTPACE_TELEPHONY_TENANTS the shared connector and the others the fallback', async () => {
     const config = loadConfig({ ...TWILIO_ENV, OUTPACE_TELEPHONY_TENANTS: 'ten_a, ten_b' });
@@ -163,7 +203,9 @@ describe('ports per tenant', () => {
     const context = (tenantId: string) => ({ tenantId, clock, logger: noopLogger });
     const a = await factory(context('ten_a'));
     const b = await factory(context('ten_b'));
-    expect(a.telephony).toBe(telephony.telephony);
+    // One connector (behind the agent-pausing bridge) and one set of agents for both tenants.
+    expect(a.telephony).toBe(b.telephony);
+    expect(a.telephony.name).toBe(telephony.telephony.name);
     expect(b.agents).toBe(telephony.agents);
     expect(await factory(context('ten_c'))).toBe(simulated);
     expect(fallbackFor).toEqual(['ten_c']);

@@ -117,6 +117,26 @@ export function createTelephonyFromConfig(
     routes.push({ path: TWILIO_CALLBACK_PATH, handler: (request) => twilio.handler(request) });
   }
   const agents = createSipAgentsPort({ agents: settings.agents, telephony, clock, wrapMs: settings.wrapMs, logger });
+  const connector = telephony as TelephonyPort & { liveCalls(): readonly string[] };
+  // What the runtimes dial through: the connector, except that a bridge the agent's phone did not take while the
+  // consumer is still on the line pauses that agent for OUTPACE_AGENT_RETRY_MS (no desktop reports it gone).
+  const dialing: TelephonyPort = {
+    name: telephony.name,
+    capabilities: telephony.capabilities,
+    originate: (request) => telephony.originate(request),
+    async bridge(callId, agent) {
+      try {
+        await telephony.bridge(callId, agent);
+      } catch (error) {
+        if (connector.liveCalls().includes(callId)) agents.unreachable(agent.id, settings.agentRetryMs);
+        throw error;
+      }
+    },
+    playAbandonMessage: (callId) => telephony.playAbandonMessage(callId),
+    hangup: (callId) => telephony.hangup(callId),
+    onEvent: (listener) => telephony.onEvent(listener),
+    close: () => telephony.close(),
+  };
   const tenants = settings.tenants === undefined ? undefined : new Set(settings.tenants);
   let closed = false;
   logger.info('telephony configured', {
@@ -142,7 +162,7 @@ export function createTelephonyFromConfig(
           return fallback(context);
         }
         // Shared by every tenant runtime: closing one runtime leaves the connector to the others.
-        return { telephony, agents, close: async () => {} };
+        return { telephony: dialing, agents, close: async () => {} };
       };
     },
     connect,

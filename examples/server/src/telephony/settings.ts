@@ -21,6 +21,8 @@ export const TELEPHONY_ENV = {
   OUTPACE_AGENTS: z.string().optional(),
   /** After-call work of an agent before the record is processed (ms). @default 5000 */
   OUTPACE_AGENT_WRAP_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** An agent whose phone did not take a bridged call is paused this long (ms). @default 30000 */
+  OUTPACE_AGENT_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** Asterisk's HTTP server, without `/ari` (e.g. `http://127.0.0.1:8088`). */
   OUTPACE_ARI_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** ARI user (ari.conf). */
@@ -86,6 +88,7 @@ export type TelephonySettings =
       tenants: readonly string[] | undefined;
       agents: readonly AgentSetting[];
       wrapMs: number;
+      agentRetryMs: number;
       ari: {
         url: string;
         username: string;
@@ -101,6 +104,7 @@ export type TelephonySettings =
       tenants: readonly string[] | undefined;
       agents: readonly AgentSetting[];
       wrapMs: number;
+      agentRetryMs: number;
       twilio: {
         accountSid: string;
         authToken: string;
@@ -188,6 +192,7 @@ export function resolveTelephonySettings(
         tenants,
         agents: parsed.agents,
         wrapMs: env.OUTPACE_AGENT_WRAP_MS,
+        agentRetryMs: env.OUTPACE_AGENT_RETRY_MS,
         ari: {
           url: (env.OUTPACE_ARI_URL as string).replace(/\/+$/, '').replace(/\/ari$/, ''),
           username: env.OUTPACE_ARI_USER as string,
@@ -213,6 +218,7 @@ export function resolveTelephonySettings(
       tenants,
       agents: parsed.agents,
       wrapMs: env.OUTPACE_AGENT_WRAP_MS,
+      agentRetryMs: env.OUTPACE_AGENT_RETRY_MS,
       twilio: {
         accountSid: env.OUTPACE_TWILIO_ACCOUNT_SID as string,
         authToken: env.OUTPACE_TWILIO_AUTH_TOKEN as string,

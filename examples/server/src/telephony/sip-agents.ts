@@ -33,11 +33,17 @@ export interface SipAgentsPort extends AgentsPort {
   agents(): (AgentInfo & { agentGroupId: string; callId: string | undefined })[];
   /** Screen pops received, in order (the last 1000). */
   deliveries(): readonly (CallDelivery & { agentId: string })[];
+  /**
+   * The agent's phone did not take a call bridged to it (busy, unanswered, unreachable): the agent is paused for
+   * `pauseMs` and then ready again, so answered calls are not sent to a phone nobody picks up.
+   */
+  unreachable(agentId: string, pauseMs: number): void;
 }
 
 interface Seat extends AgentSetting {
   state: AgentState;
   callId: string | undefined;
+  /** Cancels the wrap-up or pause timer in progress. */
   cancelWrap: (() => void) | undefined;
 }
 
@@ -162,5 +168,15 @@ export function createSipAgentsPort(options: SipAgentsPortOptions): SipAgentsPor
         callId: s.callId,
       })),
     deliveries: () => delivered,
+    unreachable(agentId, pauseMs) {
+      const seat = seats.get(agentId);
+      if (seat === undefined || closed || seat.state !== 'ready') return;
+      logger.warn('agent phone did not take the call; agent paused', { agentId, pauseMs });
+      move(seat, 'paused');
+      seat.cancelWrap = clock.setTimer(pauseMs, () => {
+        seat.cancelWrap = undefined;
+        if (!closed && seat.state === 'paused') move(seat, 'ready');
+      });
+    },
   };
 }
