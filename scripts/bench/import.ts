@@ -18,7 +18,7 @@
  * goal is close.
  */
 import { fork } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,20 @@ if (!STORES.includes(STORE)) {
 }
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = join(HERE, '..', '..', '..');
+
+/** `stores` of the current docs/benchmarks/import.json (other benchmarks add the SQL stores there). */
+function previousStores(): Record<string, unknown> {
+  const path = join(ROOT, 'docs/benchmarks/import.json');
+  if (!existsSync(path)) return {};
+  try {
+    return ((JSON.parse(readFileSync(path, 'utf8')) as { stores?: Record<string, unknown> }).stores ?? {}) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return {};
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Child process: run the pipeline once and report time and peak RSS
@@ -429,7 +443,12 @@ async function main(): Promise<void> {
         peakRssMb: Math.max(...mains.map((m) => m.peakRssMb)) < 300,
         nanpFastPathPerSec: phones.fastPerSec >= 1_000_000,
       },
-      stores: { [STORE]: perStore(main), ...(discard ? { discard: perStore(discard) } : {}) },
+      stores: {
+        // The SQL stores' figures (bench:import-stores) stay; this run replaces its own.
+        ...previousStores(),
+        [STORE]: perStore(main),
+        ...(discard ? { discard: perStore(discard) } : {}),
+      },
       machine,
       generatedAt: new Date().toISOString(),
     };
