@@ -88,7 +88,7 @@ function phone(name: string, scenario: string, port: number, extra: string[]): P
 }
 
 describe.runIf(gateTier('server-asterisk', reason))('the server runs a campaign group on Asterisk', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'outpace-server-asterisk-'));
+  let dataDir = '';
   let release: () => void = () => {};
   let asterisk: AsteriskProcess | undefined;
   let carrier: Peer | undefined;
@@ -96,6 +96,7 @@ describe.runIf(gateTier('server-asterisk', reason))('the server runs a campaign 
   let campaigns: CampaignManager | undefined;
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'outpace-server-asterisk-'));
     release = await lockAsteriskTier(600_000);
     installConfig();
     carrier = startCarrier(PORTS.carrier, 300);
@@ -113,7 +114,7 @@ describe.runIf(gateTier('server-asterisk', reason))('the server runs a campaign 
       expect(code, 'Asterisk exit code after "core stop now"').toBe(0);
     } finally {
       release();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 

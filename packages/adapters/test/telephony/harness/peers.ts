@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES } from './paths.js';
@@ -71,7 +71,15 @@ export function startCarrier(port: number, seconds: number): Peer {
   const dir = mkdtempSync(join(tmpdir(), 'outpace-kamailio-'));
   const cfg = readFileSync(join(FIXTURES, 'kamailio', 'kamailio.cfg'), 'utf8').replaceAll('25065', String(port));
   writeFileSync(join(dir, 'kamailio.cfg'), cfg);
-  return startPeer('kamailio', 'kamailio', ['-DD', '-E', '-f', join(dir, 'kamailio.cfg'), '-P', join(dir, 'pid')], {
-    seconds,
-  });
+  const peer = startPeer(
+    'kamailio',
+    'kamailio',
+    ['-DD', '-E', '-f', join(dir, 'kamailio.cfg'), '-P', join(dir, 'pid')],
+    {
+      seconds,
+    },
+  );
+  // The configuration folder goes with the process.
+  void peer.done.then(() => rmSync(dir, { recursive: true, force: true }));
+  return peer;
 }
