@@ -74,15 +74,21 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
     // An upload without a declared length is counted by the upload route as it
     // streams (services/imports-upload.ts); bodyLimit would buffer it whole.
     if (isUpload && !c.req.header('content-length')) return next();
+    const maxSize = isUpload ? deps.http.maxUploadBytes : deps.http.maxJsonBytes;
+    const tooLarge = () => {
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxSize} bytes.`);
+    };
+    // A declared length is checked from the header, as bodyLimit would (Node's
+    // parser never delivers more), without touching the body: @hono/node-server
+    // then reads a JSON body straight from the socket instead of through streams.
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number.parseInt(declared, 10) > maxSize) tooLarge();
+      return next();
+    }
     return bodyLimit({
-      maxSize: isUpload ? deps.http.maxUploadBytes : deps.http.maxJsonBytes,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'PAYLOAD_TOO_LARGE',
-          `The request body is larger than ${isUpload ? deps.http.maxUploadBytes : deps.http.maxJsonBytes} bytes.`,
-        );
-      },
+      maxSize,
+      onError: tooLarge,
     })(c, next);
   });
   app.use('/api/*', authenticate());
