@@ -15,6 +15,9 @@ export interface BenchmarkData {
   quick: boolean;
   elapsedSeconds: number;
   cpus: number;
+  /** os.loadavg() (1, 5, 15 min) when the run started and ended: the machine is shared. */
+  loadAverage: { before: number[]; after: number[] };
+  node: string;
   grid: ScenarioReport[];
   realistic: ScenarioReport[];
   small: ScenarioReport[];
@@ -29,9 +32,18 @@ export interface Goal {
 }
 
 const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
-const POLICY_ORDER = ['predictive', 'lp-optimal', 'tuned-ratio', 'vicidial-adapt', 'constant-rate', 'progressive'];
+const POLICY_ORDER = [
+  'predictive',
+  'predictive-hourly',
+  'lp-optimal',
+  'tuned-ratio',
+  'vicidial-adapt',
+  'constant-rate',
+  'progressive',
+];
 const COLORS: Record<string, string> = {
   predictive: '#d62728',
+  'predictive-hourly': '#ff7f0e',
   'lp-optimal': '#1f77b4',
   'tuned-ratio': '#2ca02c',
   'vicidial-adapt': '#9467bd',
@@ -39,6 +51,8 @@ const COLORS: Record<string, string> = {
   progressive: '#7f7f7f',
 };
 
+/** Goal-id suffix naming the predictive variant ('' for the default options). */
+const suffix = (policy: string) => (policy === 'predictive' ? '' : ` (${policy.slice('predictive-'.length)} guard)`);
 const find = (report: ScenarioReport, policy: string) => report.results.find((r) => r.policy === policy)!;
 
 /** Checks the issue's goals against the measured figures. */
@@ -55,18 +69,19 @@ export function evaluateGoals(data: BenchmarkData): Goal[] {
     });
   }
   for (const report of data.realistic) {
-    const p = find(report, 'predictive');
-    goals.push({
-      id: `G2 ${report.scenario.id}`,
-      goal: 'occupancy ≥ 0.86 at ≤ 3% abandonment',
-      measured: `${p.occupancy.value.toFixed(3)} at ${pct(p.abandonment.value)} ± ${(p.abandonment.halfWidth * 100).toFixed(2)} pt`,
-      met: p.occupancy.value >= 0.86 && p.abandonment.value <= TARGET,
-    });
+    for (const p of report.results.filter((r) => r.policy.startsWith('predictive'))) {
+      goals.push({
+        id: `G2 ${report.scenario.id}${suffix(p.policy)}`,
+        goal: 'occupancy ≥ 0.86 at ≤ 3% abandonment',
+        measured: `${p.occupancy.value.toFixed(3)} at ${pct(p.abandonment.value)} ± ${(p.abandonment.halfWidth * 100).toFixed(2)} pt`,
+        met: p.occupancy.value >= 0.86 && p.abandonment.value <= TARGET,
+      });
+    }
   }
-  if (data.drift) {
-    const p = data.drift.results.find((r) => r.policy === 'predictive')!;
+  for (const p of data.drift?.results.filter((r) => r.policy.startsWith('predictive')) ?? []) {
+    const s = suffix(p.policy);
     goals.push({
-      id: 'G3 drift recovery',
+      id: `G3 drift recovery${s}`,
       goal: 'rolling 15-min abandonment back under 3% within 5 min of the step',
       measured:
         p.recovery15Minutes === null
@@ -75,7 +90,7 @@ export function evaluateGoals(data: BenchmarkData): Goal[] {
       met: p.recovery15Minutes !== null && p.recovery15Minutes <= 5,
     });
     goals.push({
-      id: 'G3 drift rolling hour',
+      id: `G3 drift rolling hour${s}`,
       goal: 'rolling 1-h abandonment never above 3% after the step',
       measured: `max ${pct(p.maxRolling60)}; ${p.seedsOver60} of ${p.seeds} seeds above`,
       met: p.maxRolling60 <= TARGET,
@@ -111,9 +126,10 @@ export function renderSvg(reports: ScenarioReport[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="10">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
   );
-  POLICY_ORDER.forEach((policy, i) => {
-    const label = reports[0]?.results.find((r) => r.policy === policy)?.label ?? policy;
-    const x = 20 + i * 170;
+  const present = POLICY_ORDER.filter((policy) => reports.some((r) => r.results.some((x) => x.policy === policy)));
+  present.forEach((policy, i) => {
+    const label = labelOf(reports, policy);
+    const x = 20 + i * 150;
     parts.push(
       `<circle cx="${x}" cy="18" r="5" fill="${COLORS[policy]}"/>`,
       `<text x="${x + 9}" y="22">${label}</text>`,
@@ -150,10 +166,9 @@ export function renderSvg(reports: ScenarioReport[]): string {
       if (!r) continue;
       const x = px(r.abandonment.value);
       const y = py(r.occupancy.value);
-      const shape =
-        policy === 'predictive'
-          ? `<rect x="${x - 4.5}" y="${y - 4.5}" width="9" height="9" fill="${COLORS[policy]}" stroke="#000" stroke-width="0.6"/>`
-          : `<circle cx="${x}" cy="${y}" r="4" fill="${COLORS[policy]}" fill-opacity="0.85"/>`;
+      const shape = policy.startsWith('predictive')
+        ? `<rect x="${x - 4.5}" y="${y - 4.5}" width="9" height="9" fill="${COLORS[policy]}" stroke="#000" stroke-width="0.6"/>`
+        : `<circle cx="${x}" cy="${y}" r="4" fill="${COLORS[policy]}" fill-opacity="0.85"/>`;
       parts.push(
         `<g><title>${r.label}: occupancy ${r.occupancy.value.toFixed(3)}, abandonment ${pct(r.abandonment.value)}</title>${shape}</g>`,
       );
@@ -163,16 +178,21 @@ export function renderSvg(reports: ScenarioReport[]): string {
   return `${parts.join('\n')}\n`;
 }
 
+function labelOf(reports: ScenarioReport[], policy: string): string {
+  for (const report of reports) {
+    const hit = report.results.find((r) => r.policy === policy);
+    if (hit) return hit.label;
+  }
+  return policy;
+}
+
 function steadyTable(reports: ScenarioReport[]): string[] {
   const lines: string[] = [];
-  const header = [
-    'Scenario',
-    'LP opt.',
-    ...POLICY_ORDER.map((id) => reports[0]!.results.find((r) => r.policy === id)?.label ?? id),
-  ];
+  const present = POLICY_ORDER.filter((policy) => reports.some((r) => r.results.some((x) => x.policy === policy)));
+  const header = ['Scenario', 'LP opt.', ...present.map((id) => labelOf(reports, id))];
   lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
   for (const report of reports) {
-    const cells = POLICY_ORDER.map((id) => {
+    const cells = present.map((id) => {
       const r = report.results.find((x) => x.policy === id);
       if (!r) return '–';
       const share = r.shareOfOptimum === undefined ? '' : ` (${pct(r.shareOfOptimum, 1)})`;
@@ -183,13 +203,14 @@ function steadyTable(reports: ScenarioReport[]): string[] {
   return lines;
 }
 
-function predictiveDetail(reports: ScenarioReport[]): string[] {
+function predictiveDetail(reports: ScenarioReport[], policy = 'predictive'): string[] {
   const lines = [
     '| Scenario | Occupancy ± 95% | Abandonment ± 95% (batch means / binomial) | Live answers | Rolling 15 min max / share over 3% | Rolling 1 h max / share over 3% | Dials per agent-h | Agent wait s | CPU s |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const report of reports) {
-    const r = find(report, 'predictive');
+    const r = report.results.find((x) => x.policy === policy);
+    if (!r) continue;
     lines.push(
       `| ${report.scenario.title} | ${r.occupancy.value.toFixed(3)} ± ${r.occupancy.halfWidth.toFixed(3)} | ${pct(r.abandonment.value)} ± ${(r.abandonment.halfWidth * 100).toFixed(2)} / ${(r.abandonmentBinomialHalfWidth * 100).toFixed(2)} pt | ${r.liveAnswers} | ${pct(r.rolling15.max, 1)} / ${pct(r.rolling15.overShare, 0)} | ${pct(r.rolling60.max, 1)} / ${pct(r.rolling60.overShare, 0)} | ${r.dialsPerAgentHour.toFixed(0)} | ${r.agentWaitSeconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} |`,
     );
@@ -202,7 +223,7 @@ export function renderMarkdown(data: BenchmarkData, goals: Goal[]): string {
   lines.push(
     '# Pacing benchmark',
     '',
-    `Generated by \`npm run bench:pacing${data.quick ? ' -- --quick' : ''}\` in ${(data.elapsedSeconds / 60).toFixed(1)} min on ${data.cpus} shared CPU(s). Figures come from seeded simulations and repeat exactly; run times are noisy because other work shares the machine. Method: [docs/dialer.md](../dialer.md#the-benchmark). Raw figures: [pacing.json](pacing.json).`,
+    `Generated by \`npm run bench:pacing${data.quick ? ' -- --quick' : ''}\` in ${(data.elapsedSeconds / 60).toFixed(1)} min on ${data.cpus} shared CPU(s) with Node ${data.node} (load average ${data.loadAverage.before.map((x) => x.toFixed(1)).join(' / ')} at the start, ${data.loadAverage.after.map((x) => x.toFixed(1)).join(' / ')} at the end). Figures come from seeded simulations and repeat exactly; run times are noisy because other work shares the machine. Method: [docs/dialer.md](../dialer.md#the-benchmark). Raw figures: [pacing.json](pacing.json).`,
     '',
     '![Occupancy against abandonment per policy](pacing.svg)',
     '',
@@ -235,7 +256,10 @@ export function renderMarkdown(data: BenchmarkData, goals: Goal[]): string {
       '',
       ...steadyTable(data.realistic),
       '',
+      'Outpace predictive (default options, then with the 1 h guard) in detail:',
+      '',
       ...predictiveDetail(data.realistic),
+      ...predictiveDetail(data.realistic, 'predictive-hourly').slice(2),
       '',
     );
   }
@@ -243,20 +267,19 @@ export function renderMarkdown(data: BenchmarkData, goals: Goal[]): string {
     lines.push(
       '## S3: answer-rate drift (realistic mix, N = 20, live share 0.25 → 0.35 two hours in)',
       '',
-      "Rolling windows are pooled over the seeds (abandons and live answers summed per 10 s bucket), so the recovery time measures the systematic transient rather than one seed's noise. Recovery: minutes after the step until the pooled rolling rate stays at or under 3% for the rest of the hour.",
+      "Rolling windows are pooled over the seeds (abandons and live answers summed per 10 s bucket), so the recovery time measures the systematic transient rather than one seed's noise. Recovery: minutes after the step until the pooled rolling rate stays at or under 3% for the rest of the hour. The rolling 1 h column is stricter: every seed on its own, every full hour ending after the step.",
       '',
       '| Policy | Occupancy before / after | Abandonment before / after | Recovery, rolling 15 min | Recovery, rolling 5 min | Peak rolling 15 min (pooled / mean of seeds) | Max rolling 1 h after the step (seeds over 3%) |',
       '|---|---|---|---|---|---|---|',
       ...data.drift.results.map(
         (r) =>
-          `| ${r.label} | ${r.occupancyBefore.toFixed(3)} / ${r.occupancyAfter.toFixed(3)} | ${pct(r.abandonmentBefore)} / ${pct(r.abandonmentAfter)} | ${r.recovery15Minutes === null ? 'not within the hour' : `${r.recovery15Minutes.toFixed(1)} min`} | ${r.recovery5Minutes === null ? 'not within the hour' : `${r.recovery5Minutes.toFixed(1)} min`} | ${pct(r.peakPooled15, 1)} / ${pct(r.meanPeak15, 1)} | ${pct(r.maxRolling60, 1)} (${r.seedsOver60}/${r.seeds}) |`,
+          `| ${r.label} | ${r.occupancyBefore.toFixed(3)} / ${r.occupancyAfter.toFixed(3)} | ${pct(r.abandonmentBefore)} / ${pct(r.abandonmentAfter)} | ${r.recovery15Minutes === null ? 'not within the hour' : `${r.recovery15Minutes.toFixed(1)} min`} | ${r.recovery5Minutes === null ? 'not within the hour' : `${r.recovery5Minutes.toFixed(1)} min`} | ${pct(r.peakPooled15, 1)} / ${pct(r.meanPeak15, 1)} | ${pct(r.maxRolling60)} (${r.seedsOver60}/${r.seeds}) |`,
       ),
       '',
     );
-    const p = data.drift.results.find((r) => r.policy === 'predictive');
-    if (p) {
+    for (const p of data.drift.results.filter((r) => r.policy.startsWith('predictive'))) {
       lines.push(
-        `Outpace predictive, pooled rolling 15-min abandonment by minute after the step: ${p.curve
+        `${p.label}, pooled rolling 15-min abandonment by minute after the step: ${p.curve
           .filter((x) => x.minute <= 30)
           .map((x) => `${x.minute.toFixed(0)}′ ${pct(x.rate, 1)}`)
           .join(', ')}.`,
