@@ -553,7 +553,7 @@ function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuM
   });
   return `# SQL store import benchmark
 
-\`npm run bench:import-stores -- --store sqlite|postgres\` — ${n(ROWS)} generated rows (the format of
+\`npm run bench:import -- --store sqlite|postgres\` (or \`npm run bench:import-stores -- …\`) — ${n(ROWS)} generated rows (the format of
 \`bench:import\`), on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. The machine is shared with
 other work: figures are noisy, run it more than once.
 

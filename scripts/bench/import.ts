@@ -47,12 +47,24 @@ const arg = (name: string): string | undefined => {
 const ROWS = Number(arg('rows') ?? 1_000_000);
 /** Runs of the baseline and of the pipeline into the chosen store; the best of each is compared. */
 const RUNS = Math.max(1, Number(arg('runs') ?? 2));
-/** Stores the pipeline can load into. H7 adds `sqlite` and `postgres` here. */
+/** Stores the pipeline can load into here; `sqlite` and `postgres` are measured by import-stores.ts. */
 const STORES = ['memory', 'discard'] as const;
 type StoreName = (typeof STORES)[number];
 const STORE = (arg('store') ?? 'memory') as StoreName;
-if (!STORES.includes(STORE)) {
-  console.error(`Unknown --store "${STORE}"; use one of ${STORES.join(', ')}.`);
+/**
+ * `--store sqlite`, `--store postgres` (or both, comma-separated): the SQL stores' benchmark
+ * (scripts/bench/import-stores.ts, the same as `npm run bench:import-stores`) with the same arguments.
+ */
+const SQL_STORES = ['sqlite', 'postgres'];
+const DELEGATED =
+  args[0] !== '--child' &&
+  arg('store') !== undefined &&
+  String(arg('store'))
+    .split(',')
+    .every((s) => SQL_STORES.includes(s));
+if (DELEGATED) await import('./import-stores.js');
+if (!DELEGATED && !STORES.includes(STORE)) {
+  console.error(`Unknown --store "${STORE}"; use one of ${[...STORES, ...SQL_STORES].join(', ')}.`);
   process.exit(2);
 }
 const HERE = fileURLToPath(import.meta.url);
@@ -510,7 +522,9 @@ holding the contacts).
 `;
 }
 
-if (args[0] === '--child') {
+if (DELEGATED) {
+  // import-stores.ts ran above.
+} else if (args[0] === '--child') {
   await child(args[1]!, STORE);
 } else {
   await main();
