@@ -85,9 +85,12 @@ export interface CampaignManager {
 }
 
 interface TenantRuntime {
+  tenantId: string;
   runtime: CampaignRuntime;
   ports: CampaignPorts;
   cancelRefresh: () => void;
+  /** Lease token of each group the runtime drives (from `campaign:adopted`). */
+  tokens: Map<string, number>;
 }
 
 const ADOPTABLE: readonly CampaignGroupState[] = ['loaded', 'running', 'paused', 'stopping'];
@@ -175,6 +178,9 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
       ...options.runtime,
     });
     runtime.onAny(fanOut(tenantId));
+    const tokens = new Map<string, number>();
+    runtime.on('campaign:adopted', ({ groupId, token }) => tokens.set(groupId, token));
+    runtime.on('campaign:lease-lost', ({ groupId }) => tokens.delete(groupId));
     // The engine changes with the tenant's rules and suppression lists; the runtime keeps reading the latest.
     let cancel = () => {};
     const arm = () => {
@@ -192,7 +198,7 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
       await ports.close().catch(() => undefined);
       throw error;
     }
-    const entry: TenantRuntime = { runtime, ports, cancelRefresh: () => cancel() };
+    const entry: TenantRuntime = { tenantId, runtime, ports, cancelRefresh: () => cancel(), tokens };
     ready.set(tenantId, entry);
     return entry;
   };
@@ -240,6 +246,46 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
     } while (after !== undefined);
   };
 
+  /**
+   * Renews the leases of a stopping runtime's groups until it has stopped.
+   * The runtime stops renewing when its stop begins, but lets calls drain for
+   * up to `drainTimeoutMs`; without this, a drain longer than what is left of
+   * a lease hands the group to another node while its calls are still up, and
+   * that node closes them as `Stale`.
+   */
+  const keepLeases = (entry: TenantRuntime): (() => Promise<void>) => {
+    const { groups } = deps.store.forTenant(entry.tenantId).campaigns;
+    const ttl = options.leaseTtlMs ?? 15_000;
+    let cancel = () => {};
+    let done = false;
+    const renewals = new Set<Promise<unknown>>();
+    const renewed = new Map<string, number>();
+    const arm = () => {
+      cancel = clock.setTimer(Math.floor(ttl / 5), () => {
+        if (done) return;
+        for (const groupId of entry.runtime.drivenGroups()) {
+          const token = entry.tokens.get(groupId);
+          if (token === undefined) continue;
+          renewed.set(groupId, token);
+          const renewal = groups.renewLease(groupId, { owner: options.nodeId, token }, ttl).catch(() => undefined);
+          renewals.add(renewal);
+          void renewal.finally(() => renewals.delete(renewal));
+        }
+        arm();
+      });
+    };
+    arm();
+    return async () => {
+      done = true;
+      cancel();
+      // A renewal that landed after the runtime released a lease would revive it: give those up again.
+      await Promise.all([...renewals]);
+      for (const [groupId, token] of renewed) {
+        await groups.releaseLease(groupId, { owner: options.nodeId, token }).catch(() => false);
+      }
+    };
+  };
+
   return {
     nodeId: options.nodeId,
     clock,
@@ -266,7 +312,9 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
             if (settled.status !== 'fulfilled') return;
             const { runtime, ports, cancelRefresh } = settled.value;
             cancelRefresh();
+            const stopKeeping = keepLeases(settled.value);
             await runtime.stop();
+            await stopKeeping();
             await ports.close();
           }),
         );

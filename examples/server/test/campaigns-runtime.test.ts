@@ -55,4 +55,39 @@ describe('campaign manager', () => {
     const attempts = await stores.attempts.list({ groupId: group.id, limit: 1000 });
     expect(attempts.items.length).toBe(recorded.length);
   });
+
+  it('keeps the leases of a draining runtime, so no other node takes a group over while its calls are still up', async () => {
+    h = await createCampaignHarness({ agents: 2, manager: { leaseTtlMs: 3000, runtime: { syncIntervalMs: 1000 } } });
+    const listId = await listOf(h, 6);
+    const stores = h.store.forTenant(h.tenants.a.id);
+    const profile = await stores.campaigns.profiles.create({ name: 'P', mode: 'progressive' });
+    const template = await stores.campaigns.templates.create({
+      name: 'T',
+      dialingProfileId: profile.id,
+      agentGroupId: 'sales',
+    });
+    const group = await stores.campaigns.groups.create({ name: 'G', templateId: template.id, lists: [{ listId }] });
+    const runtime = await h.campaigns.runtimeFor(h.tenants.a.id);
+    await runtime.loadGroup(group.id);
+    await runtime.startGroup(group.id);
+    await h.run(8_000, 200);
+    expect((await h.campaigns.stats(h.tenants.a.id, group.id))?.driven).toBe(true);
+    let stopped = false;
+    const stopping = h.campaigns.stop().then(() => {
+      stopped = true;
+    });
+    // Calls last 20 s; the drain waits for them, far longer than the 3-second lease.
+    await h.run(9_000, 200);
+    expect(stopped).toBe(false);
+    const during = await stores.campaigns.groups.get(group.id);
+    expect(during?.lease?.owner).toBe('node-test');
+    expect(during?.lease?.expiresAt).toBeGreaterThan(h.clock.now());
+    while (!stopped) await h.run(1000, 200);
+    await stopping;
+    // Once drained, the lease is given up for the next node, and no attempt is left in flight.
+    const after = await stores.campaigns.groups.get(group.id);
+    expect(after?.lease?.expiresAt).toBeLessThanOrEqual(h.clock.now());
+    const inFlight = await stores.records.inFlight(group.id);
+    expect(inFlight).toEqual([]);
+  });
 });

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createPostgresStore } from '@outpace/adapters/postgres';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
 import { noopLogger, type Role } from '@outpace/core';
 import { createVirtualClock } from '@outpace/dialer/sim';
+import { createTestSchema } from '../../../../packages/adapters/test/support/postgres.js';
 import { createApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/password.js';
 import { createSecretBox } from '../../src/auth/secret-box.js';
@@ -16,16 +18,25 @@ import { PASSWORD } from './harness.js';
 export const CAMPAIGN_START = Date.parse('2026-03-02T17:00:00Z');
 
 /**
- * The server on a SQLite file with two tenants (A and B, an admin, a
+ * The server on a SQLite file (or a PostgreSQL schema) with two tenants (A and B, an admin, a
  * supervisor and an analyst each), its campaign manager on a virtual clock
  * with simulated telephony (`agents` per agent group). Time moves only with `run`.
  */
 export async function createCampaignHarness(
-  options: { agents?: number; manager?: Partial<CampaignManagerOptions> } = {},
+  options: {
+    agents?: number;
+    manager?: Partial<CampaignManagerOptions>;
+    /** @default 'sqlite' (a file in a temporary folder); 'postgres' needs OUTPACE_TEST_PG_URL's server */
+    database?: 'sqlite' | 'postgres';
+  } = {},
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), 'outpace-campaigns-'));
   const clock = createVirtualClock(CAMPAIGN_START);
-  const store = createSqliteStore({ filename: path.join(dir, 'outpace.db'), clock });
+  const pg = options.database === 'postgres' ? await createTestSchema('campaigns') : undefined;
+  const store =
+    pg !== undefined
+      ? createPostgresStore({ connectionString: pg.url, schema: pg.schema, clock })
+      : createSqliteStore({ filename: path.join(dir, 'outpace.db'), clock });
   await store.migrate();
   const deps: ServerDeps = {
     store,
@@ -143,6 +154,7 @@ export async function createCampaignHarness(
     }
     await stopping;
     await store.close();
+    await pg?.drop();
     rmSync(dir, { recursive: true, force: true });
   };
 
