@@ -9,11 +9,13 @@ import { registerAssets } from './assets.js';
 import { chartAssetRoutes } from './charts-assets.js';
 import { campaignPages } from './pages/campaigns.js';
 import { compliancePages } from './pages/compliance.js';
+import { contactPages } from './pages/contacts.js';
 import { explainPages } from './pages/explain.js';
 import { importPages } from './pages/imports.js';
 import { listPages } from './pages/lists.js';
 import { errorPage, loginRoutes } from './pages/login.js';
 import { settingsRoutes } from './pages/settings.js';
+import { settingsAdminPages } from './pages/settings-admin.js';
 import { type ConsoleEnv, CsrfError, consoleSession } from './session.js';
 
 /** The console's router: a Hono app whose handlers see the console context as `c.get('ui')`. */
@@ -119,6 +121,8 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
   const builtIn = [
     loginRoutes,
     settingsRoutes,
+    settingsAdminPages,
+    contactPages,
     chartAssetRoutes,
     explainPages,
     campaignPages,
