@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { createPgBossQueue } from '@outpace/adapters/pg-boss';
 import { createPostgresStore } from '@outpace/adapters/postgres';
+import { createInProcessQueue } from '@outpace/adapters/queue';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
 import { type Logger, systemClock } from '@outpace/core';
 import { realTimerClock } from '@outpace/dialer';
@@ -9,6 +11,7 @@ import { createSimulatedPortsFactory, parseSimAgents } from './campaign-ports.js
 import { createCampaignManager } from './campaign-runtime.js';
 import type { ServerConfig } from './config.js';
 import type { ServerDeps } from './deps.js';
+import { createScheduler } from './scheduler/scheduler.js';
 import { type SeedResult, seedFirstStart } from './seed.js';
 import { createTelephonyFromConfig } from './telephony/create-telephony.js';
 
@@ -89,6 +92,14 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
       .finally(() => clearTimeout(timer));
   }
   deps.campaigns = createCampaignManager(deps, { nodeId: options.nodeId });
+  // Scheduled jobs (list automations, expiry, retention): pg-boss on PostgreSQL, so each slot runs on one node of
+  // many; in process on SQLite (one node). `main.ts` starts the scheduler after the HTTP server and stops it on drain.
+  deps.nodeId = options.nodeId;
+  deps.queue =
+    config.DATABASE_URL !== undefined
+      ? createPgBossQueue({ connectionString: config.DATABASE_URL, name: options.nodeId, logger })
+      : createInProcessQueue();
+  deps.scheduler = createScheduler(deps);
   if (seed?.demoGroupId !== undefined) {
     // Loaded, not started: a new user starts it and watches it dial in simulation.
     const report = await (await deps.campaigns.runtimeFor(seed.tenantId)).loadGroup(seed.demoGroupId);

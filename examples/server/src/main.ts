@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   // Takes over campaign groups nobody drives (after a restart, or another node's death).
   await deps.campaigns?.start();
+  // List automations and housekeeping on their schedules (one node per slot with pg-boss).
+  await deps.scheduler?.start();
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     console.log(`Outpace ${nodeId} listening on http://localhost:${info.port} (API reference: /docs)`);
   });
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     // nodes, and event streams end (so the HTTP server can close).
     // The runtimes' timers are unref'd; this keeps the process alive until the drain is over.
     const keepAlive = setInterval(() => {}, 1000);
-    const drained = (deps.campaigns?.stop() ?? Promise.resolve()).finally(() => {
+    const drained = Promise.all([deps.campaigns?.stop(), deps.scheduler?.stop()]).finally(() => {
       clearInterval(keepAlive);
       console.log('Campaign runtimes drained.');
     });
