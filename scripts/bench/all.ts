@@ -1,12 +1,13 @@
 /**
- * Every benchmark in one go (`npm run bench [-- --only=pacing,import] [-- --skip=telephony]`).
+ * Every benchmark in one go (`npm run bench [-- --only=pacing,import] [-- --skip=telephony] [-- --list]`).
  *
  * Runs each `bench:*` script of the root package.json one after the other (the machine
  * is shared: never two at once), in a fixed order for the known ones and any newer ones
  * after them. A benchmark whose prerequisites are missing (PostgreSQL for the
  * PostgreSQL store, the Asterisk tier for telephony) says why and is skipped, or runs
  * on what is there; one that fails does not stop the others. A summary closes the run;
- * the exit code is 1 when a benchmark that ran failed.
+ * the exit code is 1 when a benchmark that ran failed. `--list` prints the plan (what would run, with
+ * which arguments, and what would be skipped and why) and runs nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const listArg = (name: string) =>
     .filter(Boolean);
 const only = listArg('only');
 const skip = listArg('skip') ?? [];
+const listOnly = args.includes('--list');
 
 /** Whether a TCP port answers within a second. */
 function reachable(host: string, port: number): Promise<boolean> {
@@ -89,8 +91,14 @@ for (const name of names) {
   if ((only && !only.includes(name)) || skip.includes(name)) continue;
   const plan = await planFor(name);
   if (plan.skip) {
-    console.log(`\n=== bench:${name}: SKIPPED (${plan.skip})`);
+    console.log(`${listOnly ? '' : '\n=== '}bench:${name}: SKIPPED (${plan.skip})`);
     summary.push({ name, status: `skipped: ${plan.skip}`, seconds: 0 });
+    continue;
+  }
+  if (listOnly) {
+    console.log(
+      `bench:${name}${plan.args.length ? ` ${plan.args.join(' ')}` : ''}${plan.note ? ` (${plan.note})` : ''}`,
+    );
     continue;
   }
   const load = loadavg()
@@ -111,6 +119,7 @@ for (const name of names) {
   summary.push({ name, status, seconds });
 }
 
+if (listOnly) process.exit(0);
 console.log('\n=== Summary');
 for (const s of summary) console.log(`  ${s.name.padEnd(15)} ${s.seconds.toFixed(0).padStart(6)} s  ${s.status}`);
 process.exit(summary.some((s) => s.status.startsWith('FAILED')) ? 1 : 0);
