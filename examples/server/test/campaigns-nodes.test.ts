@@ -70,11 +70,10 @@ async function forwardAndHandOver(database: 'sqlite' | 'postgres') {
   const attempts = await onB.json<{ items: AttemptRecord[] }>(
     `/api/v1/campaign-groups/${group.id}/attempts?limit=1000`,
   );
-  const placedBy = [harness.campaigns, nodeB.campaigns].map(
-    (node) =>
-      (node.portsOf(harness.tenants.a.id as string)?.telephony as unknown as { stats(): { placed: number } }).stats()
-        .placed,
-  );
+  const placedBy = [harness.campaigns, nodeB.campaigns].map((node) => {
+    const telephony = node.portsOf(harness.tenants.a.id)?.telephony as unknown as { stats(): { placed: number } };
+    return telephony.stats().placed;
+  });
   // Both nodes dialed: A before it drained, B after it took over.
   expect(placedBy[0]).toBeGreaterThan(0);
   expect(placedBy[1]).toBeGreaterThan(0);
