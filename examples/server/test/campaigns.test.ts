@@ -53,6 +53,11 @@ describe('campaign configuration and lifecycle', () => {
     expect(templateId).toMatch(/^ctp_/);
     expect(group.state).toBe('unloaded');
 
+    // Starting an unloaded group says to load it first; no runtime takes the group for it.
+    const early = await sup.call(`/api/v1/campaign-groups/${group.id}/start`, { method: 'POST' });
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { error: { message: string } }).error.message).toMatch(/load it first/);
+    expect((await sup.json<CampaignGroup>(`/api/v1/campaign-groups/${group.id}`)).lease).toBeUndefined();
     const loaded = await command(sup, group.id, 'load');
     expect(loaded.group.state).toBe('loaded');
     expect(loaded.report?.lists[0]?.created).toBe(6);

@@ -71,6 +71,14 @@ export async function commandGroup(
   command: GroupCommand,
 ): Promise<GroupCommandOutcome> {
   const before = await getCampaignGroup(ctx, groupId);
+  if (before.state === 'unloaded' && command !== 'load' && command !== 'unload') {
+    // Refused here, before the runtime takes the group's lease for nothing.
+    throw new OutpaceError(
+      'CAMPAIGN_STATE_CONFLICT',
+      `Campaign group "${before.name}" is unloaded; load it first (POST /api/v1/campaign-groups/${groupId}/load), then ${command} it.`,
+      { details: { state: before.state, command } },
+    );
+  }
   const runtime: CampaignRuntime = await campaignManager(ctx.deps).runtimeFor(ctx.tenantId);
   let outcome: GroupCommandOutcome;
   if (command === 'load') {
