@@ -12,7 +12,7 @@ import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { beginSqlContactImport } from './contact-import.js';
-import { ALL_CONTACT_COLUMNS, contactRow, decodeContact } from './contact-rows.js';
+import { ALL_CONTACT_COLUMNS, contactColumns, contactRow, decodeContact } from './contact-rows.js';
 import type { SqlContext } from './context.js';
 import { parseInput, readPageQuery, stripUndefined, toPage } from './context.js';
 import type { SqlExecutor } from './dialect.js';
@@ -58,6 +58,20 @@ export async function insertContact(db: SqlExecutor, ctx: SqlContext, row: unkno
   await ctx.dialect.insertRows(db, 'outpace_contacts', ALL_CONTACT_COLUMNS, [row]);
 }
 
+const projections: string[] = [];
+/**
+ * The columns of a contact whose list uses `slots` device slots: reading the
+ * ten slots' 80 columns when a list uses two made a single lookup several
+ * times dearer (decoding, and SQLite's per-column work).
+ */
+function projection(slots: number): string {
+  const n = Number.isInteger(slots) && slots >= 0 && slots <= DEVICE_SLOTS ? slots : DEVICE_SLOTS;
+  projections[n] ??= contactColumns(n)
+    .map((c) => `c.${c.name}`)
+    .join(', ');
+  return projections[n];
+}
+
 /** The contacts of one tenant's lists. */
 export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactStore {
   const { dialect, clock } = ctx;
@@ -75,7 +89,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
     const row = await findListRow(db, ctx, tenantId, listId);
     if (row === undefined) return undefined;
     const found =
-      await sql<Row>`select c.* from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${row.data_id} and c.${sql.raw(column)} = ${value}`.execute(
+      await sql<Row>`select ${sql.raw(projection(readNumber(row.device_slots)))} from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${row.data_id} and c.${sql.raw(column)} = ${value}`.execute(
         db,
       );
     const hit = found.rows[0];
