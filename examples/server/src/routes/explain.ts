@@ -36,7 +36,7 @@ export function explainRoutes() {
     route('campaigns:read', {
       method: 'get',
       path: '/{id}/explain',
-      tags: ['campaign-groups'],
+      tags: ['campaigns'],
       summary:
         "Why wasn't this contact dialed? Every gate the dialer applies, in order, with pass/wait/fail, a sentence, the evidence and the resource to fix.",
       request: {
