@@ -503,7 +503,7 @@ export async function explainContact(
   const located = verdict.devices.filter(
     (d) => d.outcome === 'location-excluded' || d.outcome === 'location-unresolved',
   );
-  if (candidates.length === 0 || verdict.clientSuppressedBy !== undefined) {
+  if (candidates.length === 0 || verdict.excluded === 'suppressed') {
     gates.push(skipped('location', 'Not evaluated: no device left to locate.'));
   } else {
     const blocked = verdict.excluded === 'locationExcluded' || verdict.excluded === 'locationUnresolved';
