@@ -118,8 +118,9 @@ function createSimulatedAgentPool(options: {
         listeners.delete(listener);
       };
     },
-    deliver: (agentId, delivery) => ownerOf(agentId).deliver(agentId, delivery),
-    offerPreview: (agentId, offer) => ownerOf(agentId).offerPreview(agentId, offer),
+    // Async, so an unknown agent is a rejected promise as the port promises, never a throw.
+    deliver: async (agentId, delivery) => ownerOf(agentId).deliver(agentId, delivery),
+    offerPreview: async (agentId, offer) => ownerOf(agentId).offerPreview(agentId, offer),
     async close() {
       if (closed) return;
       closed = true;
