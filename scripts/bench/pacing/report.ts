@@ -127,14 +127,16 @@ export function renderSvg(reports: ScenarioReport[]): string {
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
   );
   const present = POLICY_ORDER.filter((policy) => reports.some((r) => r.results.some((x) => x.policy === policy)));
-  present.forEach((policy, i) => {
+  // Legend entries side by side, each as wide as its label (about 6 px a character at 10 px sans-serif).
+  let x = 20;
+  for (const policy of present) {
     const label = labelOf(reports, policy);
-    const x = 20 + i * 150;
     parts.push(
       `<circle cx="${x}" cy="18" r="5" fill="${COLORS[policy]}"/>`,
       `<text x="${x + 9}" y="22">${label}</text>`,
     );
-  });
+    x += 9 + label.length * 6 + 22;
+  }
   parts.push(
     `<text x="20" y="36" fill="#555">x: abandonment (0–6%, dashed: the 3% limit; beyond 6% drawn at the edge) · y: occupancy (0.3–1; dotted: LP optimum)</text>`,
   );
