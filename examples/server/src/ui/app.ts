@@ -12,6 +12,7 @@ import { compliancePages } from './pages/compliance.js';
 import { contactPages } from './pages/contacts.js';
 import { explainPages } from './pages/explain.js';
 import { importPages } from './pages/imports.js';
+import { listRulePages } from './pages/list-rules.js';
 import { listPages } from './pages/lists.js';
 import { errorPage, loginRoutes } from './pages/login.js';
 import { settingsRoutes } from './pages/settings.js';
@@ -123,6 +124,7 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
     settingsRoutes,
     settingsAdminPages,
     contactPages,
+    listRulePages,
     chartAssetRoutes,
     explainPages,
     campaignPages,
