@@ -180,7 +180,9 @@ function ruleOf(values: Record<string, string>): { rule: unknown; origin: Map<st
   const conditionSets = [...sets.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, entry], s) => {
-      entry.rows.forEach((row, c) => origin.set(`${s}.${c}`, row));
+      entry.rows.forEach((row, c) => {
+        origin.set(`${s}.${c}`, row);
+      });
       return { conditions: entry.conditions };
     });
   return {
