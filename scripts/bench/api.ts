@@ -1,5 +1,5 @@
 /**
- * API benchmark (`npm run bench:api [-- --rows=1000000] [--duration=15] [--connections=50] [--data=DIR]`).
+ * API benchmark (`npm run bench:api [-- --rows=1000000] [--duration=10] [--runs=3] [--connections=50] [--data=DIR]`).
  *
  * 1. Generates a CSV of `rows` contacts and imports it into a SQLite data
  *    folder through the server's own bootstrap (migrations, first-start seed)
@@ -8,7 +8,8 @@
  *    generation and the import.
  * 2. Starts the reference server as a real process on loopback (`npm start`'s
  *    command line) and, beside it, a bare Hono "hello" process.
- * 3. Runs autocannon (50 connections) against, in turn: the bare Hono hello,
+ * 3. Runs autocannon (50 connections; a 3 s warm-up, then `runs` runs of
+ *    `duration` seconds, the median run reported) against, in turn: the bare Hono hello,
  *    `GET /api/v1/health` (the server's middleware, no auth), a contact lookup
  *    by ClientID in the large list (a random ClientID per request) and
  *    `POST /api/v1/compliance/check` (rotating numbers and postal codes).
@@ -39,7 +40,8 @@ const arg = (name: string): string | undefined => {
   return at >= 0 ? args[at + 1] : undefined;
 };
 const ROWS = Number(arg('rows') ?? 1_000_000);
-const DURATION = Number(arg('duration') ?? 15);
+const DURATION = Number(arg('duration') ?? 10);
+const RUNS = Number(arg('runs') ?? 3);
 const CONNECTIONS = Number(arg('connections') ?? 50);
 const KEEP = arg('data');
 const GOAL = { requestsPerSec: 5000, p99Ms: 25 };
@@ -181,10 +183,7 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-interface Figures {
-  name: string;
-  method: string;
-  path: string;
+interface RunFigures {
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
@@ -193,51 +192,78 @@ interface Figures {
   errors: number;
 }
 
+interface Figures extends RunFigures {
+  name: string;
+  method: string;
+  path: string;
+  /** Every measured run; the figures above are the median run's. */
+  runs: RunFigures[];
+}
+
+async function once(
+  base: string,
+  duration: number,
+  request: { method: 'GET' | 'POST'; path: string; next?: () => { path?: string; body?: string } },
+  headers: Record<string, string>,
+) {
+  return autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration,
+    headers,
+    requests: [
+      {
+        method: request.method,
+        path: request.path,
+        ...(request.next === undefined
+          ? {}
+          : { setupRequest: (req: autocannon.Request) => ({ ...req, ...request.next!() }) }),
+      },
+    ],
+  });
+}
+
 async function load(
   name: string,
   base: string,
   request: { method: 'GET' | 'POST'; path: string; next?: () => { path?: string; body?: string } },
   headers: Record<string, string> = {},
 ): Promise<Figures> {
-  // A short warm-up (JIT, caches, SQLite pages), then the measured run.
-  for (const duration of [3, DURATION]) {
-    const result = await autocannon({
-      url: base,
-      connections: CONNECTIONS,
-      duration,
-      headers,
-      requests: [
-        {
-          method: request.method,
-          path: request.path,
-          ...(request.next === undefined
-            ? {}
-            : { setupRequest: (req: autocannon.Request) => ({ ...req, ...request.next!() }) }),
-        },
-      ],
+  // A warm-up (JIT, caches, SQLite pages), then RUNS measured runs; the median
+  // run by requests/s is reported (the machine is shared: one run can be hit by
+  // other work), with every run kept in the JSON.
+  await once(base, 3, request, headers);
+  const runs: RunFigures[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await once(base, DURATION, request, headers);
+    runs.push({
+      requestsPerSec: Math.round(r.requests.average),
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      requests: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors,
     });
-    if (duration !== DURATION) continue;
-    const figures: Figures = {
-      name,
-      method: request.method,
-      path: request.path,
-      requestsPerSec: Math.round(result.requests.average),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      requests: result.requests.total,
-      non2xx: result.non2xx,
-      errors: result.errors,
-    };
-    console.log(
-      `${name.padEnd(28)} ${String(figures.requestsPerSec).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  non-2xx ${figures.non2xx}  errors ${figures.errors}`,
-    );
-    return figures;
   }
-  throw new Error('unreachable');
+  const median = [...runs].sort((a, b) => a.requestsPerSec - b.requestsPerSec)[Math.floor(runs.length / 2)]!;
+  const figures: Figures = {
+    name,
+    method: request.method,
+    path: request.path,
+    ...median,
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    runs,
+  };
+  console.log(
+    `${name.padEnd(28)} ${String(figures.requestsPerSec).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  (runs: ${runs.map((r) => `${r.requestsPerSec}/${r.p99Ms}`).join(', ')})  non-2xx ${figures.non2xx}  errors ${figures.errors}`,
+  );
+  return figures;
 }
 
 async function main(): Promise<void> {
   const dir = KEEP ?? (await mkdtemp(join(tmpdir(), 'outpace-bench-api-')));
+  const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
   await mkdir(dir, { recursive: true });
   const children: ChildProcess[] = [];
   try {
@@ -305,6 +331,7 @@ async function main(): Promise<void> {
       meetsGoal: e.requestsPerSec >= GOAL.requestsPerSec && e.p99Ms < GOAL.p99Ms && e.non2xx === 0 && e.errors === 0,
     }));
     const machine = {
+      loadAverageAtStart,
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
       memoryGb: Math.round(totalmem() / 2 ** 30),
@@ -313,12 +340,13 @@ async function main(): Promise<void> {
     };
     const report = {
       generatedAt: new Date().toISOString(),
-      command: `npm run bench:api -- --rows=${ROWS} --duration=${DURATION} --connections=${CONNECTIONS}`,
+      command: `npm run bench:api -- --rows=${ROWS} --duration=${DURATION} --runs=${RUNS} --connections=${CONNECTIONS}`,
       store: 'sqlite',
       rows: prepared.rows,
       ...(prepared.importSeconds === undefined ? {} : { importSeconds: Math.round(prepared.importSeconds) }),
       connections: CONNECTIONS,
       durationSec: DURATION,
+      runs: RUNS,
       goal: GOAL,
       machine,
       sampleDecision: { allowed: decision.allowed, reasons: decision.reasons.length },
@@ -340,24 +368,28 @@ function markdown(r: {
   importSeconds?: number;
   connections: number;
   durationSec: number;
-  machine: { cpus: number; cpuModel: string; node: string; loadAverageAtEnd: number[] };
+  runs: number;
+  machine: { cpus: number; cpuModel: string; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   baseline: { honoHello: Figures; health: Figures };
   endpoints: (Figures & { vsHealth: number; vsHono: number; meetsGoal: boolean })[];
 }): string {
   const row = (f: Figures, vsHealth: string, vsHono: string, goal: string) =>
-    `| ${f.name} | \`${f.method} ${f.path.replace(/\/C\d+$/, '/C…')}\` | ${f.requestsPerSec.toLocaleString('en-US')} | ${f.p50Ms} | ${f.p99Ms} | ${f.non2xx + f.errors} | ${vsHealth} | ${vsHono} | ${goal} |`;
+    `| ${f.name} | \`${f.method} ${f.path.replace(/\/C\d+$/, '/C…')}\` | ${f.requestsPerSec.toLocaleString('en-US')} | ${f.p50Ms} | ${f.p99Ms} | ${f.non2xx + f.errors} | ${vsHealth} | ${vsHono} | ${goal} | ${f.runs.map((x) => `${x.requestsPerSec.toLocaleString('en-US')} / ${x.p99Ms}`).join(', ')} |`;
   return `# API benchmark
 
 \`npm run bench:api\` — the reference server as a real process on loopback (SQLite, a ${r.rows.toLocaleString('en-US')}-contact
-list${r.importSeconds === undefined ? '' : ` imported in ${r.importSeconds} s`}), autocannon with ${r.connections} connections for ${r.durationSec} s per
-endpoint after a 3 s warm-up, on ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}. autocannon runs on the
-same machine and shares its cores with the server (and, here, with other work: load average
-${r.machine.loadAverageAtEnd.join(' / ')} at the end), so the figures are a floor; run it more than once.
+list${r.importSeconds === undefined ? '' : ` imported in ${r.importSeconds} s`}), autocannon with ${r.connections} connections: per endpoint a 3 s warm-up, then
+${r.runs} runs of ${r.durationSec} s; the table shows the median run by requests/s (every run in the last column and in
+api.json). ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}. autocannon runs on the same machine and
+shares its ${r.machine.cpus} cores with the server; the machine was also running other work (load average
+${r.machine.loadAverageAtStart.join(' / ')} at the start, ${r.machine.loadAverageAtEnd.join(' / ')} at the end), which
+descheduled the server for milliseconds at a time: the p99 figures mostly measure that. Run it on an idle machine
+for the server's own figures.
 
 Goal: at least 5,000 requests/s with p99 under 25 ms on each measured endpoint.
 
-| endpoint | request | req/s | p50 ms | p99 ms | failed | vs health | vs bare Hono | goal |
-|---|---|---:|---:|---:|---:|---:|---:|---|
+| endpoint | request | req/s | p50 ms | p99 ms | failed | vs health | vs bare Hono | goal | runs (req/s / p99 ms) |
+|---|---|---:|---:|---:|---:|---:|---:|---|---|
 ${row(r.baseline.honoHello, '', '1', 'baseline')}
 ${row(r.baseline.health, '1', (r.baseline.health.requestsPerSec / r.baseline.honoHello.requestsPerSec).toFixed(3), 'baseline')}
 ${r.endpoints.map((e) => row(e, String(e.vsHealth), String(e.vsHono), e.meetsGoal ? 'met' : 'missed')).join('\n')}
@@ -369,6 +401,27 @@ ${r.endpoints.map((e) => row(e, String(e.vsHealth), String(e.vsHono), e.meetsGoa
   ClientID of the list per request (authentication, tenant isolation, the list and the contact read from SQLite).
 - **compliance check**: \`POST /api/v1/compliance/check\` with an API key, 512 rotating bodies (phone, postal code,
   instant), the tenant's engine with the \`us-federal\` and \`us-states\` presets.
+
+## What the hot paths cost before
+
+The first runs of this benchmark (a 20,000-contact list, same machine, similar load) gave: bare Hono 36,555 req/s,
+health 5,334 (p99 36 ms), contact by ClientID 938 (p99 238 ms), compliance check 212 (p99 2,523 ms). Profiles showed
+where the time went, and these changes removed it:
+
+- every response was rebuilt around a body stream because the request-id middleware set its header with
+  \`c.header()\` after the handler; it now sets it on the response's headers (health ×3.5);
+- \`bodyLimit\` looked at \`req.body\`, which makes \`@hono/node-server\` build a full web \`Request\` with streams and
+  an abort signal: it is now skipped for GET/HEAD, and a declared \`Content-Length\` is checked from the header so a
+  JSON body is read straight from the socket;
+- an API key cost two queries per request: keys are now remembered for 2 s (\`auth/api-key-cache.ts\`; revocations
+  through the node apply at once);
+- kysely's SQLite driver prepared every statement afresh (preparing \`select *\` over the contacts table cost more than
+  running it): statements are now cached (\`adapters/src/sqlite/statement-cache.ts\`);
+- a contact read by ClientID selected all ten device slots' columns: it now reads the slots its list uses, and the
+  list only on a miss.
+
+The compliance engine was already built once per tenant and revalidated every 5 s
+(\`services/compliance-engine.ts\`); a check costs about 15–20 µs in the engine itself.
 `;
 }
 
