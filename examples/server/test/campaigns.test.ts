@@ -142,10 +142,34 @@ describe('campaign configuration and lifecycle', () => {
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/predictive/);
     expect((await sup.json<CampaignGroup>(`/api/v1/campaign-groups/${group.id}`)).overrides.mode).toBe('predictive');
+    // The same through PATCH, and on create.
+    const badPatch = await sup.call(`/api/v1/campaign-groups/${group.id}`, {
+      method: 'PATCH',
+      json: { overrides: { mode: 'power', pacing: { optimize: { method: 'waitTime', targetMs: 5000 } } } },
+    });
+    expect(badPatch.status).toBe(422);
+    expect(await badPatch.text()).toMatch(/overrides\.pacing\.optimize/);
+    const patched = await sup.json<CampaignGroup>(`/api/v1/campaign-groups/${group.id}`, {
+      method: 'PATCH',
+      json: { overrides: { mode: 'power', pacing: { linesPerAgent: 2 } } },
+    });
+    expect(patched.overrides).toEqual({ mode: 'power', pacing: { linesPerAgent: 2 } });
+    const livePower = await sup.json<{ stats: { mode: string } }>(`/api/v1/campaign-groups/${group.id}/stats`);
+    expect(livePower.stats.mode).toBe('power');
+    const badCreate = await sup.call('/api/v1/campaign-groups', {
+      method: 'POST',
+      json: {
+        name: 'x',
+        templateId,
+        lists: renamed.lists,
+        overrides: { pacing: { optimize: { method: 'busyFactor', target: 0.9 } } },
+      },
+    });
+    expect(badCreate.status).toBe(422);
     const stats = await sup.json<{ driven: boolean; state: string; stats: { mode: string } }>(
       `/api/v1/campaign-groups/${group.id}/stats`,
     );
-    expect(stats).toMatchObject({ driven: true, state: 'running', stats: { mode: 'predictive' } });
+    expect(stats).toMatchObject({ driven: true, state: 'running', stats: { mode: 'power' } });
   });
 });
 

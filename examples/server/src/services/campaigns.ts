@@ -3,6 +3,7 @@ import {
   type CampaignGroupPatch,
   CampaignGroupPatchSchema,
   type CampaignGroupState,
+  type CampaignOverrides,
   type CampaignTemplate,
   type DialingProfile,
   NewCampaignGroupSchema,
@@ -256,6 +257,31 @@ async function checkGroupRefs(
   }
 }
 
+/**
+ * Checks that a group's mode and pacing overrides make a valid profile with
+ * its template's profile (as the runtime does at load), so a bad combination
+ * is refused now rather than when the group loads: `DIALER_GROUP_INVALID` (422)
+ * naming the field.
+ */
+async function checkOverrides(ctx: ServiceContext, templateId: string, overrides: CampaignOverrides | undefined) {
+  if (overrides === undefined || (overrides.mode === undefined && overrides.pacing === undefined)) return;
+  const template = await getCampaignTemplate(ctx, templateId);
+  const profile = await getDialingProfile(ctx, template.dialingProfileId);
+  const merged = NewDialingProfileSchema.safeParse({
+    ...profile,
+    mode: overrides.mode ?? profile.mode,
+    pacing: { ...profile.pacing, ...overrides.pacing },
+  });
+  if (!merged.success) {
+    const issues = merged.error.issues.map((i) => ({ field: `overrides.${i.path.join('.')}`, message: i.message }));
+    throw new OutpaceError(
+      'DIALER_GROUP_INVALID',
+      `With these overrides, dialing profile "${profile.name}" is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join(' ')}`,
+      { details: { issues } },
+    );
+  }
+}
+
 /** Filters of {@link listCampaignGroups}. */
 export interface CampaignGroupQuery extends CampaignPaging {
   state?: CampaignGroupState | undefined;
@@ -288,6 +314,7 @@ export async function getCampaignGroup(ctx: ServiceContext, id: string): Promise
 export async function createCampaignGroup(ctx: ServiceContext, input: unknown): Promise<CampaignGroup> {
   const parsed = parseServiceInput(NewCampaignGroupSchema, input, 'campaign group');
   await checkGroupRefs(ctx, parsed);
+  await checkOverrides(ctx, parsed.templateId, parsed.overrides);
   const group = await ctx.tenant.campaigns.groups.create(parsed);
   await ctx.audit({
     action: 'campaignGroup.create',
@@ -300,15 +327,21 @@ export async function createCampaignGroup(ctx: ServiceContext, input: unknown): 
 
 /**
  * Changes a group's editable fields (only the keys present). List and
- * selection changes apply at the next load; mode and pacing overrides are
- * picked up by the driving runtime within its sync interval (use the pacing
- * command to apply them at once).
+ * selection changes apply at the next load; mode and pacing overrides apply
+ * at once on this node's runtime, or within its sync interval on the node
+ * that drives the group. Overrides that make the profile invalid are refused.
  */
 export async function updateCampaignGroup(ctx: ServiceContext, id: string, input: unknown): Promise<CampaignGroup> {
   const patch: CampaignGroupPatch = parseServiceInput(CampaignGroupPatchSchema, input, 'campaign group change');
   const before = await getCampaignGroup(ctx, id);
   await checkGroupRefs(ctx, patch);
-  const group = await ctx.tenant.campaigns.groups.update(id, patch);
+  await checkOverrides(ctx, before.templateId, patch.overrides);
+  let group = await ctx.tenant.campaigns.groups.update(id, patch);
+  // Overrides apply at once when this node drives the group (otherwise the driver picks them up at its next sync).
+  const runtime = ctx.deps.campaigns?.existingRuntime(ctx.tenantId);
+  if (patch.overrides !== undefined && runtime?.drivenGroups().includes(id)) {
+    group = await runtime.setGroupPacing(id, group.overrides);
+  }
   await ctx.audit({
     action: 'campaignGroup.update',
     target: { type: 'campaignGroup', id },
