@@ -12,9 +12,11 @@ import { compliancePages } from './pages/compliance.js';
 import { contactPages } from './pages/contacts.js';
 import { explainPages } from './pages/explain.js';
 import { importPages } from './pages/imports.js';
+import { labelPages } from './pages/labels.js';
 import { listRulePages } from './pages/list-rules.js';
 import { listPages } from './pages/lists.js';
 import { errorPage, loginRoutes } from './pages/login.js';
+import { mappingPages } from './pages/mappings.js';
 import { settingsRoutes } from './pages/settings.js';
 import { settingsAdminPages } from './pages/settings-admin.js';
 import { type ConsoleEnv, CsrfError, consoleSession } from './session.js';
@@ -125,6 +127,8 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
     settingsAdminPages,
     contactPages,
     listRulePages,
+    mappingPages,
+    labelPages,
     chartAssetRoutes,
     explainPages,
     campaignPages,

@@ -18,6 +18,7 @@ import {
 import { receiveUpload } from '../../services/imports-upload.js';
 import { getList, listLists } from '../../services/lists.js';
 import type { ServiceContext } from '../../services/lists-context.js';
+import { listDataMappings, listSpecFiles } from '../../services/mappings.js';
 import { afterChange, type ConsolePages, requirePage } from '../app.js';
 import {
   ErrorSummary,
@@ -65,6 +66,10 @@ addMessages({
   'import.detected.container': 'Container',
   'import.mapping': 'Mapping',
   'import.mapping.caption': 'How the columns map',
+  'import.mapping.select': 'Column mapping',
+  'import.mapping.header': 'By the header row (detect)',
+  'import.mapping.dm': 'Data mapping: {name}',
+  'import.mapping.sf': 'Spec file: {name}',
   'import.mapping.column': 'Column',
   'import.mapping.field': 'Field',
   'import.mapping.unmapped': 'Columns not imported: {columns}',
@@ -146,7 +151,7 @@ const ENCODINGS = [
 ];
 const APPEND_MODES = ['APPEND_ONLY', 'APPEND_AND_UPDATE', 'FLUSH_APPEND'] as const;
 /** Wizard fields that are not import options. */
-const WIZARD_ONLY = new Set(['_csrf', 'listId']);
+const WIZARD_ONLY = new Set(['_csrf', 'listId', 'mapping']);
 
 function delimiterName(d: string | undefined): string {
   if (d === undefined) return t('common.none');
@@ -175,6 +180,10 @@ function headerOf(ctx: ServiceContext, jobId: string) {
 function optionsOf(fields: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (!WIZARD_ONLY.has(k) && v !== '') out[k] = v;
+  // One "mapping" select: dm:<id> (a data mapping) or sf:<id> (a spec file); empty maps by the header row.
+  const mapping = /^(dm|sf):(.+)$/.exec(fields.mapping ?? '');
+  if (mapping?.[1] === 'dm') out.dataMappingId = mapping[2] as string;
+  if (mapping?.[1] === 'sf') out.specFileId = mapping[2] as string;
   return out;
 }
 
@@ -406,6 +415,13 @@ async function wizard(
   const q = (action: string) =>
     `${ctx.url(`/lists/import/${action}`)}?${new URLSearchParams({ ...(listId ? { listId } : {}), _csrf: ctx.csrf ?? '' })}`;
   const v = props.values ?? {};
+  const svc = services(c);
+  const [dms, sfs] = await Promise.all([listDataMappings(svc, { limit: 200 }), listSpecFiles(svc, { limit: 200 })]);
+  const mappingOptions = [
+    { value: '', label: t('import.mapping.header') },
+    ...dms.items.map((m) => ({ value: `dm:${m.id}`, label: t('import.mapping.dm', { name: m.name }) })),
+    ...sfs.items.map((m) => ({ value: `sf:${m.id}`, label: t('import.mapping.sf', { name: m.name }) })),
+  ];
   const button = (action: string, label: string, primary: boolean, target: string) => (
     <button
       type="submit"
@@ -458,6 +474,13 @@ async function wizard(
             value={v.encoding ?? ''}
             options={ENCODINGS}
             error={props.errors?.encoding}
+          />
+          <SelectField
+            name="mapping"
+            label={t('import.mapping.select')}
+            value={v.mapping ?? c.req.query('mapping') ?? ''}
+            options={mappingOptions}
+            error={props.errors?.dataMappingId ?? props.errors?.specFileId}
           />
           <SelectField
             name="delimiter"

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness, PASSWORD } from '../support/harness.js';
+
+/** A console session over app.request: cookie, CSRF token from the page, form posts. */
+async function consoleSession(h: Awaited<ReturnType<typeof createHarness>>, email: string) {
+  const login = await h.app.request('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password: PASSWORD }).toString(),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const first = await (await h.app.request('/settings/appearance', { headers: { cookie } })).text();
+  const csrf = /name="csrf-token" content="([^"]+)"/.exec(first)?.[1] ?? '';
+  return {
+    get: (path: string) => h.app.request(path, { headers: { cookie } }),
+    post: (path: string, form: Record<string, string>) =>
+      h.app.request(path, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...form, _csrf: csrf }).toString(),
+      }),
+  };
+}
+
+describe('console pages without a browser', () => {
+  it('refuses a spec file whose regular expression is broken, naming the line, and stores a good one', async () => {
+    const h = await createHarness();
+    const s = await consoleSession(h, h.tenants.a.users.supervisor.email);
+    const bad = await s.post('/lists/mappings/sf', {
+      'sf.name': 'Broken',
+      'sf.text': 'Option: CSVFieldSeparator |\nDevice1:s/(<CSV>/$1/',
+    });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toMatch(/line 2/i);
+    expect(html).toContain('aria-describedby="f-sf-text-error f-sf-text-hint"');
+    expect((await h.store.forTenant(h.tenants.a.id).specFiles.list({})).items).toHaveLength(0);
+
+    const ok = await s.post('/lists/mappings/dm', {
+      'dm.name': 'Three columns',
+      'dm.format': 'delimited',
+      'dm.delimiter': ';',
+      'dm.hasHeader': 'true',
+      'dm.fields': 'ClientID = 1\nLastName = Surname\nDevice1 = 3',
+    });
+    expect(ok.status).toBe(303);
+    const stored = (await h.store.forTenant(h.tenants.a.id).dataMappings.list({})).items;
+    expect(stored.map((m) => m.fields.map((f) => f.target))).toEqual([['ClientID', 'LastName', 'Device1']]);
+    expect(stored[0]?.fields[1]?.columnName).toBe('Surname');
+    const wizard = await (await s.get(`/lists/import?mapping=dm:${stored[0]?.id}`)).text();
+    expect(wizard).toContain(`<option value="dm:${stored[0]?.id}" selected="">Data mapping: Three columns</option>`);
+  });
+
+  it('shows an analyst the lists and rules without a single change control, and the API refuses the change too', async () => {
+    const h = await createHarness();
+    const admin = await h.login(h.tenants.a.users.admin.email);
+    const created = await admin.call('/api/v1/lists', { method: 'POST', json: { name: 'Read only check' } });
+    const list = (await created.json()) as { id: string };
+    const s = await consoleSession(h, h.tenants.a.users.analyst.email);
+    for (const path of [
+      '/lists',
+      `/lists/${list.id}`,
+      '/lists/rules',
+      '/lists/labels',
+      '/lists/mappings',
+      '/settings/tenant',
+    ]) {
+      const res = await s.get(path);
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(html, path).not.toMatch(/op-danger|Import a file|New list|method="post" action="\/(lists|settings)/);
+    }
+    const del = await s.post(`/lists/${list.id}/delete`, { confirm: 'Read only check' });
+    expect(del.status).toBe(403);
+    const analyst = await h.login(h.tenants.a.users.analyst.email);
+    expect((await analyst.call(`/api/v1/lists/${list.id}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await admin.call(`/api/v1/lists/${list.id}`)).status).toBe(200);
+  });
+
+  it('creates a labeling schema and shows its labels', async () => {
+    const h = await createHarness();
+    const s = await consoleSession(h, h.tenants.a.users.admin.email);
+    const res = await s.post('/lists/labels/new', {
+      name: 'Retail',
+      other1: 'Balance',
+      other2: 'Segment',
+      display: 'true',
+    });
+    expect(res.status).toBe(303);
+    const html = await (await s.get('/lists/labels')).text();
+    expect(html).toContain('other1: Balance, other2: Segment');
+  });
+});
