@@ -158,6 +158,26 @@ describeWithService(pgStatus, 'two server processes on PostgreSQL', () => {
     const [a, b] = nodes as [Node, Node];
     const onA = await login(a);
     const onB = await login(b);
+    // A list automation every minute (UTC cron) whose SFTP server refuses connections: each slot must be run by
+    // exactly one of the two processes (pg-boss), whatever happens to the nodes meanwhile.
+    const automation = await onA.call<{ id: string }>(
+      '/api/v1/automations',
+      {
+        method: 'POST',
+        json: {
+          name: 'Every minute',
+          source: {
+            url: 'sftp://127.0.0.1:1/in',
+            username: 'cx',
+            password: 'pw',
+            hostFingerprint: 'SHA256:oNDMpFP9zumKAD5UTvpgl/7H/maxVh0B1Mr+AJbjG4I',
+          },
+          schedule: { type: 'cron', cron: '* * * * *' },
+          rules: [{ match: { operation: 'glob', pattern: '*.csv' }, action: 'import-list' }],
+        },
+      },
+      201,
+    );
     const list = await onA.call<{ id: string }>('/api/v1/lists', { method: 'POST', json: { name: 'Leads' } }, 201);
     for (let i = 1; i <= RECORDS; i++) {
       await onA.call(
@@ -279,5 +299,18 @@ describeWithService(pgStatus, 'two server processes on PostgreSQL', () => {
     // The survivor dialed on after the kill.
     const late = attempts.filter((at) => at.placedAt > killedAt);
     expect(late.length).toBeGreaterThan(0);
+
+    // Every minute slot of the automation ran once across both processes.
+    const runsOf = async () => (await t.schedulerRuns.list({ automationId: automation.id, limit: 100 })).items;
+    // Two slots at least (one may have fallen while both nodes were up, the next after the kill).
+    for (let i = 0; i < 150 && (await runsOf()).length < 2; i++) await sleep(1000);
+    const runs = await runsOf();
+    const slots = runs.map((r) => r.scheduledAt);
+    console.log(
+      `automation runs: ${runs.map((r) => `${new Date(r.scheduledAt ?? 0).toISOString()} ${r.node} ${r.state}`).join('; ')}`,
+    );
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(slots.every((at) => at !== undefined && at % 60_000 === 0)).toBe(true);
+    expect(new Set(slots).size).toBe(slots.length);
   }, 420_000);
 });
