@@ -210,6 +210,16 @@ describe('a campaign in simulation', () => {
       `/api/v1/campaign-groups/${group.id}/records?contactId=${first.contactId}`,
     );
     expect(mine.items.map((r) => r.contactId)).toEqual([first.contactId]);
+    const agents = await sup.json<{
+      agentGroupId: string;
+      available: boolean;
+      agents: { id: string; state: string }[];
+    }>(`/api/v1/campaign-groups/${group.id}/agents`);
+    expect(agents).toMatchObject({ agentGroupId: 'sales', available: true });
+    expect(agents.agents.map((a) => a.id)).toEqual(['sales-agent-1', 'sales-agent-2']);
+    expect(page.items.filter((a) => a.agentId !== undefined).every((a) => a.agentId?.startsWith('sales-agent-'))).toBe(
+      true,
+    );
     const badStatus = await sup.call(`/api/v1/campaign-groups/${group.id}/records?status=Sleeping`);
     expect(badStatus.status).toBe(400);
   });

@@ -39,6 +39,7 @@ import {
   commandGroup,
   type GroupCommand,
   getAttempt,
+  groupAgents,
   groupStatistics,
   listAttempts,
   listGroupRecords,
@@ -386,6 +387,27 @@ export function campaignGroupRoutes() {
       await getCampaignGroup(ctx, id);
       return c.json(await listAttempts(ctx, { ...c.req.valid('query'), groupId: id }), 200);
     },
+  );
+  app.openapi(
+    route('campaigns:read', {
+      method: 'get',
+      path: '/{id}/agents',
+      tags,
+      summary: "The agents of the group's agent group with their states (ready, talk, wrap, paused, logged-out).",
+      request: { params: IdParams },
+      responses: {
+        200: json(
+          z
+            .object({
+              agentGroupId: z.string(),
+              available: z.boolean(),
+              agents: z.array(z.object({ id: z.string(), state: z.string() })),
+            })
+            .meta({ id: 'CampaignGroupAgents' }),
+        ),
+      },
+    }),
+    async (c) => c.json(await groupAgents(serviceContext(c), c.req.valid('param').id), 200),
   );
   app.openapi(
     route('campaigns:read', {

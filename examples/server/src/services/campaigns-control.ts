@@ -141,6 +141,29 @@ export async function groupStatistics(ctx: ServiceContext, groupId: string): Pro
   return snapshot as CampaignStatsSnapshot;
 }
 
+/** The agents of a group's agent group, as this node's agents port sees them. */
+export interface GroupAgents {
+  agentGroupId: string;
+  /** False when this node has no runtime for the tenant yet (no agents port to ask). */
+  available: boolean;
+  agents: { id: string; state: string }[];
+}
+
+/**
+ * The agents of the group's agent group (the group's own, else its
+ * template's) with their states, from this node's agents port (simulated
+ * agents, or the configured SIP agents). Throws `CAMPAIGN_GROUP_NOT_FOUND`.
+ */
+export async function groupAgents(ctx: ServiceContext, groupId: string): Promise<GroupAgents> {
+  const group = await getCampaignGroup(ctx, groupId);
+  const template = await ctx.tenant.campaigns.templates.get(group.templateId);
+  const agentGroupId = group.agentGroupId ?? template?.agentGroupId ?? '';
+  const ports = campaignManager(ctx.deps).portsOf(ctx.tenantId);
+  if (ports === undefined || agentGroupId === '') return { agentGroupId, available: false, agents: [] };
+  const agents = await ports.agents.list(agentGroupId);
+  return { agentGroupId, available: true, agents: agents.map((a) => ({ id: a.id, state: a.state })) };
+}
+
 /** Filters of {@link listAttempts}. */
 export interface AttemptFilter {
   groupId?: string | undefined;
