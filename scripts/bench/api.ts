@@ -18,7 +18,7 @@
  * few cores: autocannon runs on the same machine as the server, so the figures
  * are a floor; run it more than once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -184,6 +184,8 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 interface RunFigures {
+  /** CPU time the server process used per request (user + system, Linux /proc), µs; contention-robust. */
+  serverCpuUsPerRequest?: number;
   requestsPerSec: number;
   p50Ms: number;
   p99Ms: number;
@@ -198,6 +200,26 @@ interface Figures extends RunFigures {
   path: string;
   /** Every measured run; the figures above are the median run's. */
   runs: RunFigures[];
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) a process has used, in ms, from /proc; undefined off Linux. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
 }
 
 async function once(
@@ -228,6 +250,7 @@ async function load(
   base: string,
   request: { method: 'GET' | 'POST'; path: string; next?: () => { path?: string; body?: string } },
   headers: Record<string, string> = {},
+  pid?: number,
 ): Promise<Figures> {
   // A warm-up (JIT, caches, SQLite pages), then RUNS measured runs; the median
   // run by requests/s is reported (the machine is shared: one run can be hit by
@@ -235,8 +258,13 @@ async function load(
   await once(base, 3, request, headers);
   const runs: RunFigures[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const cpuBefore = cpuMs(pid);
     const r = await once(base, DURATION, request, headers);
+    const cpuAfter = cpuMs(pid);
     runs.push({
+      ...(cpuBefore === undefined || cpuAfter === undefined || r.requests.total === 0
+        ? {}
+        : { serverCpuUsPerRequest: Math.round(((cpuAfter - cpuBefore) * 1000) / r.requests.total) }),
       requestsPerSec: Math.round(r.requests.average),
       p50Ms: r.latency.p50,
       p99Ms: r.latency.p99,
@@ -256,7 +284,7 @@ async function load(
     runs,
   };
   console.log(
-    `${name.padEnd(28)} ${String(figures.requestsPerSec).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  (runs: ${runs.map((r) => `${r.requestsPerSec}/${r.p99Ms}`).join(', ')})  non-2xx ${figures.non2xx}  errors ${figures.errors}`,
+    `${name.padEnd(28)} ${String(figures.requestsPerSec).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  server CPU ${figures.serverCpuUsPerRequest ?? '?'} µs/req  (runs: ${runs.map((r) => `${r.requestsPerSec}/${r.p99Ms}`).join(', ')})  non-2xx ${figures.non2xx}  errors ${figures.errors}`,
   );
   return figures;
 }
@@ -299,8 +327,20 @@ async function main(): Promise<void> {
     if (check.status !== 200) throw new Error(`check probe: ${check.status} ${await check.text()}`);
     const decision = (await check.json()) as { allowed: boolean; reasons: unknown[] };
 
-    const baselineHono = await load('hono hello (bare)', `http://127.0.0.1:${helloPort}`, { method: 'GET', path: '/' });
-    const baselineHealth = await load('GET /api/v1/health', base, { method: 'GET', path: '/api/v1/health' });
+    const baselineHono = await load(
+      'hono hello (bare)',
+      `http://127.0.0.1:${helloPort}`,
+      { method: 'GET', path: '/' },
+      {},
+      hello.pid,
+    );
+    const baselineHealth = await load(
+      'GET /api/v1/health',
+      base,
+      { method: 'GET', path: '/api/v1/health' },
+      {},
+      server.pid,
+    );
     const listPath = `/api/v1/lists/${prepared.listId}/contacts/by-client-id`;
     const lookup = await load(
       'contact by ClientID',
@@ -311,6 +351,7 @@ async function main(): Promise<void> {
         next: () => ({ path: `${listPath}/C${1 + Math.floor(random() * prepared.rows)}` }),
       },
       auth,
+      server.pid,
     );
     let turn = 0;
     const compliance = await load(
@@ -322,6 +363,7 @@ async function main(): Promise<void> {
         next: () => ({ body: checkBodies[turn++ % checkBodies.length]! }),
       },
       { ...auth, 'content-type': 'application/json' },
+      server.pid,
     );
 
     const endpoints = [lookup, compliance].map((e) => ({
@@ -374,7 +416,7 @@ function markdown(r: {
   endpoints: (Figures & { vsHealth: number; vsHono: number; meetsGoal: boolean })[];
 }): string {
   const row = (f: Figures, vsHealth: string, vsHono: string, goal: string) =>
-    `| ${f.name} | \`${f.method} ${f.path.replace(/\/C\d+$/, '/C…')}\` | ${f.requestsPerSec.toLocaleString('en-US')} | ${f.p50Ms} | ${f.p99Ms} | ${f.non2xx + f.errors} | ${vsHealth} | ${vsHono} | ${goal} | ${f.runs.map((x) => `${x.requestsPerSec.toLocaleString('en-US')} / ${x.p99Ms}`).join(', ')} |`;
+    `| ${f.name} | \`${f.method} ${f.path.replace(/\/C\d+$/, '/C…')}\` | ${f.requestsPerSec.toLocaleString('en-US')} | ${f.p50Ms} | ${f.p99Ms} | ${f.non2xx + f.errors} | ${vsHealth} | ${vsHono} | ${f.serverCpuUsPerRequest ?? ''} | ${goal} | ${f.runs.map((x) => `${x.requestsPerSec.toLocaleString('en-US')} / ${x.p99Ms}`).join(', ')} |`;
   return `# API benchmark
 
 \`npm run bench:api\` — the reference server as a real process on loopback (SQLite, a ${r.rows.toLocaleString('en-US')}-contact
@@ -388,12 +430,15 @@ for the server's own figures.
 
 Goal: at least 5,000 requests/s with p99 under 25 ms on each measured endpoint.
 
-| endpoint | request | req/s | p50 ms | p99 ms | failed | vs health | vs bare Hono | goal | runs (req/s / p99 ms) |
-|---|---|---:|---:|---:|---:|---:|---:|---|---|
+| endpoint | request | req/s | p50 ms | p99 ms | failed | vs health | vs bare Hono | server CPU µs/request | goal | runs (req/s / p99 ms) |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|
 ${row(r.baseline.honoHello, '', '1', 'baseline')}
 ${row(r.baseline.health, '1', (r.baseline.health.requestsPerSec / r.baseline.honoHello.requestsPerSec).toFixed(3), 'baseline')}
 ${r.endpoints.map((e) => row(e, String(e.vsHealth), String(e.vsHono), e.meetsGoal ? 'met' : 'missed')).join('\n')}
 
+- **server CPU µs/request**: CPU time (user + system) the server process used during the median run divided by
+  its requests (Linux \`/proc\`). It does not depend on how much of the machine the server got: 1,000,000 divided by
+  it is what one fully available core would serve.
 - **bare Hono**: a \`GET /\` returning "hello" from \`@hono/node-server\` with no middleware, in its own process.
 - **health**: \`GET /api/v1/health\` through the server's middleware (request id, secure headers, body limit,
   authentication pass-through), no credentials.
