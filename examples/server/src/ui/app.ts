@@ -7,6 +7,7 @@ import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { registerAssets } from './assets.js';
 import { chartAssetRoutes } from './charts-assets.js';
+import { automationPages } from './pages/automations.js';
 import { campaignPages } from './pages/campaigns.js';
 import { compliancePages } from './pages/compliance.js';
 import { contactPages } from './pages/contacts.js';
@@ -129,6 +130,7 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
     listRulePages,
     mappingPages,
     labelPages,
+    automationPages,
     chartAssetRoutes,
     explainPages,
     campaignPages,

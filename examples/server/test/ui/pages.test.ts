@@ -90,4 +90,49 @@ describe('console pages without a browser', () => {
     const html = await (await s.get('/lists/labels')).text();
     expect(html).toContain('other1: Balance, other2: Segment');
   });
+
+  it('saves a list automation from the form: the schedule in words, five runs in the zone and in UTC, secrets never shown again', async () => {
+    const h = await createHarness();
+    const s = await consoleSession(h, h.tenants.a.users.supervisor.email);
+    const form = {
+      name: 'Nightly leads',
+      enabled: 'true',
+      scheduleType: 'interval',
+      everyMinutes: '60',
+      start: '06:00',
+      end: '20:00',
+      timeZone: 'America/New_York',
+      url: 'sftp://files.example.test/outbound',
+      username: 'acme',
+      password: 'sup3r-secret-pass',
+      hostFingerprint: 'SHA256:oNDMpFP9zumKAD5UTvpgl/7H/maxVh0B1Mr+AJbjG4I',
+      'r0.operation': 'startsWith',
+      'r0.pattern': 'leads_',
+      'r0.mode': 'CREATE',
+      afterImport: 'keep',
+    };
+    const badCron = await s.post('/lists/automations/schedule-preview', {
+      ...form,
+      scheduleType: 'cron',
+      cron: '0 3 * *',
+    });
+    expect(await badCron.text()).toContain('Use five fields');
+    const preview = await (await s.post('/lists/automations/schedule-preview', { ...form, days: 'mon' })).text();
+    expect(preview).toContain('Every hour from 06:00 until 20:00 America/New_York');
+    // 2026-11-25 is a Wednesday: the next Monday's first run is 06:00 EST = 11:00 UTC.
+    expect(preview).toContain('2026-11-30T06:00:00-05:00');
+    expect(preview).toContain('2026-11-30T11:00:00Z');
+
+    const missing = await s.post('/lists/automations/new', { ...form, url: 'ftp://nope', days: 'mon' });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain('aria-describedby="f-url-error f-url-hint"');
+
+    const saved = await s.post('/lists/automations/new', { ...form, days: 'mon' });
+    expect(saved.status).toBe(303);
+    const page = await (await s.get(saved.headers.get('location') ?? '')).text();
+    expect(page).toContain('Every hour from 06:00 until 20:00 America/New_York, on Mon');
+    expect((page.match(/<tr><td><time/g) ?? []).length).toBe(5);
+    const edit = await (await s.get(`${saved.headers.get('location')}/edit`)).text();
+    expect(edit).not.toContain('sup3r-secret-pass');
+  });
 });
