@@ -368,6 +368,35 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
     }
   };
 
+  /**
+   * Renews the lease of every driven group every `syncIntervalMs` while
+   * `stop()` drains calls (the sync timer is gone by then: no requested states
+   * or pacing changes are applied during a drain). Returns the cancel function.
+   */
+  const renewWhileDraining = (): (() => void) => {
+    let done = false;
+    let cancel = () => {};
+    const renew = async (driver: GroupDriver) => {
+      const renewed = await options.stores.campaigns.groups.renewLease(driver.groupId, driver.lease, opts.leaseTtlMs);
+      if (renewed === undefined) driver.markLost();
+      else driver.lease = renewed;
+    };
+    const arm = () => {
+      cancel = clock.setTimer(opts.syncIntervalMs, () => {
+        if (done) return;
+        for (const driver of drivers.values()) {
+          if (!driver.lost) track(renew(driver), driver.groupId);
+        }
+        arm();
+      });
+    };
+    arm();
+    return () => {
+      done = true;
+      cancel();
+    };
+  };
+
   const runtime: CampaignRuntime = {
     owner: opts.owner,
     promise,
@@ -394,9 +423,15 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
       }
       stopping ??= (async () => {
         for (const cancel of timers.splice(0)) cancel();
+        // The drain can outlast a lease: keep the leases until the calls are done, or another runtime
+        // would take a group over while its calls are still up and close them as Stale.
+        const stopRenewing = renewWhileDraining();
         await Promise.all(
           [...drivers.values()].map((d) => d.shutdown().catch((error: unknown) => report(error, d.groupId))),
         );
+        await runtime.idle();
+        stopRenewing();
+        // A renewal still in progress is tracked: wait for it so the release below is the last word.
         await runtime.idle();
         for (const cancel of subscriptions.splice(0)) cancel();
         for (const driver of [...drivers.values()]) {

@@ -54,16 +54,14 @@ describe('stop() drains calls while keeping the leases', () => {
     expect(b.runtime.drivenGroups()).toEqual([group.id]);
     expect(b.events.of('campaign:adopted')[0]).toMatchObject({ recovered: 0 });
 
-    // Every call A placed ended with its real outcome: none was closed as Stale by the next runtime.
+    // Every call A placed ended with its real outcome, written once: none was closed as Stale by the next runtime.
     const attempts = await allAttempts(stores, group.id);
     const placedA = a.events.of('call:placed').map((p) => p.callId);
-    const placedB = b.events.of('call:placed').map((p) => p.callId);
+    expect(placedA.length).toBeGreaterThan(0);
     expectOneAttemptPerCall(
-      [...placedA, ...placedB],
-      attempts.filter((x) => [...placedA, ...placedB].includes(x.callId)),
+      placedA,
+      attempts.filter((x) => placedA.includes(x.callId)),
     );
-    const byA = attempts.filter((x) => placedA.includes(x.callId));
-    expect(byA).toHaveLength(placedA.length);
     expect(attempts.filter((x) => x.callResult === 'Stale')).toEqual([]);
     expect(a.events.of('campaign:lease-lost')).toEqual([]);
     await b.stop();
