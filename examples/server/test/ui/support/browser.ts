@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -126,9 +127,23 @@ export async function expectAccessible(page: Page): Promise<void> {
 /** Folder of the README's and docs' screenshots. */
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../../../../docs/ui');
 
-/** Saves a screenshot of the viewport as docs/ui/<name>.png (write only when `UI_SCREENSHOTS` is set). */
+/**
+ * Saves a screenshot of the viewport as docs/ui/<name>.png, only when `UI_SCREENSHOTS` is set:
+ * `UI_SCREENSHOTS=1 npx vitest run examples/server/test/ui`.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (!process.env.UI_SCREENSHOTS) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  // Keep the committed images small: pngquant (Debian package) cuts them to about a third when installed.
+  if (existsSync('/usr/bin/pngquant')) {
+    execFileSync(
+      '/usr/bin/pngquant',
+      ['--force', '--skip-if-larger', '--quality', '60-85', '--strip', '--ext', '.png', file],
+      {
+        stdio: 'ignore',
+      },
+    );
+  }
 }
