@@ -65,7 +65,7 @@ export function consoleSession(base: string): MiddlewareHandler<ConsoleEnv> {
     const theme: Theme = (THEMES as readonly string[]).includes(themeCookie ?? '') ? (themeCookie as Theme) : 'system';
     const ctx: ConsoleContext = {
       base,
-      url: (path) => `${base}${path}` || '/',
+      url: (path) => (path === '/' ? base || '/' : `${base}${path}`),
       theme,
       locale: 'en',
       timeZone: 'UTC',
