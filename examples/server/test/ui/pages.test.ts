@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness, PASSWORD } from '../support/harness.js';
+import { importAndWait } from '../support/lists.js';
 
 /** A console session over app.request: cookie, CSRF token from the page, form posts. */
 async function consoleSession(h: Awaited<ReturnType<typeof createHarness>>, email: string) {
@@ -134,5 +135,28 @@ describe('console pages without a browser', () => {
     expect((page.match(/<tr><td><time/g) ?? []).length).toBe(5);
     const edit = await (await s.get(`${saved.headers.get('location')}/edit`)).text();
     expect(edit).not.toContain('sup3r-secret-pass');
+  });
+
+  it('streams an import job over SSE: the finished job as one fragment that announces the outcome and drops the stream', async () => {
+    const h = await createHarness();
+    const admin = await h.login(h.tenants.a.users.admin.email);
+    const job = await importAndWait(
+      admin,
+      '/api/v1/lists/imports',
+      { name: 'Streamed' },
+      {
+        fileName: 'streamed.csv',
+        content: 'ClientID,FirstName,Device1\nS1,Ada,(212) 555-0101\nS2,Bob,555-01\n',
+      },
+    );
+    expect(job.state).toBe('completed');
+    const s = await consoleSession(h, h.tenants.a.users.analyst.email);
+    const res = await s.get(`/lists/imports/${job.id}/events`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text();
+    const events = text.split('\n\n').filter((e) => e.startsWith('event: job'));
+    expect(events).toHaveLength(1);
+    expect(text).toContain('data-announce="Import Completed: 1 accepted, 1 rejected."');
+    expect(text).not.toContain('sse-connect');
   });
 });
