@@ -18,6 +18,8 @@ export interface AriSocket {
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'pong', listener: () => void): unknown;
   ping(): void;
+  /** Sends a text frame; needed only for `transport: 'websocket'` (without it REST stays on HTTP). */
+  send?(data: string): void;
   close(): void;
   terminate(): void;
 }
@@ -49,6 +51,14 @@ export interface AriClientOptions {
    * @default 64
    */
   maxConcurrentRequests?: number;
+  /**
+   * How REST requests travel. `http`: one `fetch` per request (every Asterisk with ARI). `websocket`: as
+   * `RESTRequest` messages over the event stream's WebSocket (Asterisk 20.14, 21.9, 22.4 and later), which spares
+   * the HTTP connection, header and authentication work per request; measured by bench:telephony at about a third of
+   * the client's CPU per call. Requests made while the stream is not open go over HTTP.
+   * @default 'http'
+   */
+  transport?: 'http' | 'websocket';
   /** `fetch` to use. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** WebSocket factory. @default the `ws` package, loaded on first connect */
@@ -133,6 +143,13 @@ export function createAriClient(options: AriClientOptions): AriClient {
   const maxDelay = options.maxReconnectDelayMs ?? 5000;
   const pingIntervalMs = options.pingIntervalMs ?? 5000;
   const maxInFlight = options.maxConcurrentRequests ?? 64;
+  const overSocket = options.transport === 'websocket';
+  let nextRequestId = 0;
+  /** REST requests sent over the WebSocket, waiting for their RESTResponse. */
+  const awaiting = new Map<
+    string,
+    { resolve: (r: { status: number; text: string }) => void; reject: (e: Error) => void }
+  >();
   let inFlight = 0;
   const queue: (() => void)[] = [];
   const acquire = (): Promise<void> => {
@@ -180,6 +197,13 @@ export function createAriClient(options: AriClientOptions): AriClient {
       message = JSON.parse(typeof raw === 'string' ? raw : String(raw)) as AriMessage;
     } catch {
       logger.warn('ARI sent a message that is not JSON; ignored');
+      return;
+    }
+    if (message.type === 'RESTResponse') {
+      const response = message as AriMessage & { request_id?: string; status_code?: number; message_body?: string };
+      const waiter = awaiting.get(String(response.request_id));
+      awaiting.delete(String(response.request_id));
+      waiter?.resolve({ status: Number(response.status_code), text: response.message_body ?? '' });
       return;
     }
     for (const listener of eventListeners) {
@@ -241,6 +265,11 @@ export function createAriClient(options: AriClientOptions): AriClient {
         } else logger.warn('ARI event stream error', { error: error.message });
       });
       ws.on('close', (code) => {
+        // Requests sent over this socket will never be answered on it; whether Asterisk ran them is unknown.
+        for (const [requestId, waiter] of awaiting) {
+          awaiting.delete(requestId);
+          waiter.reject(new Error(`the ARI WebSocket closed (code ${code}) before the answer`));
+        }
         if (pingTimer) clearInterval(pingTimer);
         pingTimer = undefined;
         const wasOpen = open;
@@ -257,7 +286,64 @@ export function createAriClient(options: AriClientOptions): AriClient {
     });
   }
 
+  /** Sends one REST request as a RESTRequest message over the open event socket. */
+  function viaSocket(ws: AriSocket & { send(data: string): void }, method: string, uri: string, body: unknown) {
+    const requestId = String(++nextRequestId);
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        awaiting.delete(requestId);
+        reject(new Error(`no RESTResponse within ${requestTimeoutMs} ms`));
+      }, requestTimeoutMs);
+      awaiting.set(requestId, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      ws.send(
+        JSON.stringify({
+          type: 'RESTRequest',
+          transaction_id: requestId,
+          request_id: requestId,
+          method,
+          uri,
+          ...(body === undefined ? {} : { content_type: 'application/json', message_body: JSON.stringify(body) }),
+        }),
+      );
+    });
+  }
+
   async function request<T>(method: string, path: string, query?: Record<string, unknown>, body?: unknown) {
+    const slotHeld = overSocket && open;
+    if (slotHeld) await acquire();
+    const ws = socket;
+    // Checked after waiting for a slot: when the stream is down (or dropped meanwhile), HTTP carries the request.
+    if (slotHeld && open && ws?.send) {
+      let answer: { status: number; text: string };
+      try {
+        answer = await viaSocket(
+          ws as AriSocket & { send(data: string): void },
+          method,
+          `${path.slice(1)}${toQuery(query)}`,
+          body,
+        );
+      } catch (cause) {
+        throw new OutpaceError(
+          'ADAPTER_TELEPHONY_UNAVAILABLE',
+          `ARI ${method} ${path} over the WebSocket got no answer from Asterisk at ${base} (${String(cause)}); ` +
+            'check that Asterisk runs (REST over WebSocket needs Asterisk 20.14, 21.9, 22.4 or later).',
+          { cause, details: { method, path } },
+        );
+      } finally {
+        release();
+      }
+      return answered<T>(method, path, answer.status, answer.text, '');
+    }
+    if (slotHeld) release();
     const url = `${base}/ari${path}${toQuery(query)}`;
     const init = {
       method,
@@ -289,17 +375,20 @@ export function createAriClient(options: AriClientOptions): AriClient {
     } finally {
       release();
     }
-    const text = await response.text();
-    if (!response.ok) {
+    return answered<T>(method, path, response.status, await response.text(), response.statusText);
+  }
+
+  function answered<T>(method: string, path: string, status: number, text: string, statusText: string): T {
+    if (status < 200 || status > 299) {
       let message = text;
       try {
         message = (JSON.parse(text) as { message?: string }).message ?? text;
       } catch {}
       throw new OutpaceError(
         'ADAPTER_ARI_REQUEST_FAILED',
-        `ARI ${method} ${path} answered ${response.status}: ${message || response.statusText}` +
-          (response.status === 401 ? ' (check the ARI username and password in ari.conf)' : ''),
-        { details: { method, path, status: response.status } },
+        `ARI ${method} ${path} answered ${status}: ${message || statusText || 'no message'}` +
+          (status === 401 ? ' (check the ARI username and password in ari.conf)' : ''),
+        { details: { method, path, status } },
       );
     }
     return (text ? JSON.parse(text) : undefined) as T;

@@ -44,6 +44,7 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
       maxReconnectDelayMs: o.maxReconnectDelayMs,
       pingIntervalMs: o.pingIntervalMs,
       maxConcurrentRequests: o.maxConcurrentRequests,
+      transport: o.transport,
       clock,
       logger,
       ...(o.fetch ? { fetch: o.fetch } : {}),

@@ -78,6 +78,13 @@ export interface AsteriskTelephonyOptions {
   pingIntervalMs?: number;
   /** Most ARI requests in flight at once (keep it well under http.conf `sessionlimit`). @default 64 */
   maxConcurrentRequests?: number;
+  /**
+   * How ARI REST requests travel: `http` (a `fetch` each; any Asterisk) or `websocket` (over the event stream as
+   * RESTRequest messages; Asterisk 20.14, 21.9, 22.4 or later). `websocket` costs the connector about a third of
+   * the CPU per call and keeps originate latency flat under load (docs/benchmarks/telephony.md).
+   * @default 'http'
+   */
+  transport?: 'http' | 'websocket';
   /** @default systemClock */
   clock?: Clock;
   /** @default noopLogger */
@@ -147,6 +154,7 @@ const schema = z
     maxReconnectDelayMs: ms(10, 600_000).default(5000),
     pingIntervalMs: ms(100, 600_000).default(5000),
     maxConcurrentRequests: z.number().int().min(1).max(1000).default(64),
+    transport: z.enum(['http', 'websocket']).default('http'),
   })
   .superRefine((o, ctx) => {
     if (o.defaultRingTimeoutMs < o.minRingTimeoutMs) {

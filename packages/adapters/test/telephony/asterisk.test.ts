@@ -227,6 +227,40 @@ describe.runIf(gateTier('asterisk', reason))('Asterisk tier: the ARI connector a
     save('bridge', ['bridged']);
   }, 30_000);
 
+  it('carries a bridged call with REST over the event WebSocket (transport "websocket"), no HTTP request', async () => {
+    const phones = [
+      phone('consumer', 'uas-answer.xml', 25070, ['-m', '1', '-d', '300']),
+      phone('agent', 'uas-answer.xml', 25079, ['-m', '1', '-d', '100']),
+    ];
+    let httpRequests = 0;
+    const overSocket = createAsteriskTelephony({
+      ...ARI,
+      app: 'outpace-ws',
+      idPrefix: 'wsrest-',
+      transport: 'websocket',
+      abandonMedia: 'sound:custom/outpace-abandon',
+      minRingTimeoutMs: 1000,
+      fetch: (input, init) => {
+        httpRequests++;
+        return fetch(input, init);
+      },
+    });
+    const seen = collect(overSocket);
+    try {
+      await sleep(300);
+      await overSocket.originate({ callId: 'ws1', to: numberFor(25070), ringTimeoutMs: 5000 });
+      await seen.waitFor('ws1', 'call:answered');
+      await overSocket.bridge('ws1', { id: 'agent-ws', endpoint: agentEndpoint(25079) });
+      await overSocket.hangup('ws1');
+      expect((await seen.waitFor('ws1', 'call:ended')).cause?.q850).toBe(16);
+      expect(seen.types('ws1')).toEqual(['call:ringing', 'call:answered', 'call:bridged', 'call:ended']);
+      expect(httpRequests).toBe(0);
+      expect(await codes(phones)).toEqual({ consumer: 0, agent: 0 });
+    } finally {
+      await overSocket.close();
+    }
+  }, 30_000);
+
   it('runs AMD through the outpace-amd context: HUMAN and MACHINE on recorded greetings', async () => {
     const phones = [
       phone('human', 'uas-human.xml', 25077, ['-m', '1', '-d', '200']),

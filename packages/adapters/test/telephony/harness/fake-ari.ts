@@ -6,6 +6,8 @@ export interface SentRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** How the request travelled: `fetch`, or a RESTRequest message over the event socket. */
+  via: 'http' | 'websocket';
 }
 
 type Handler = (...args: never[]) => void;
@@ -34,13 +36,14 @@ export function createFakeAsterisk() {
     language: 'en',
   });
 
-  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = new URL(String(input));
-    const method = init?.method ?? 'GET';
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) =>
+    answer(new URL(String(input)), init?.method ?? 'GET', init?.body, 'http')) as typeof globalThis.fetch;
+
+  async function answer(url: URL, method: string, rawBody: unknown, via: SentRequest['via']): Promise<Response> {
     const path = url.pathname.replace(/^\/ari/, '');
     const query = Object.fromEntries(url.searchParams);
-    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
-    requests.push({ method, path, query, body });
+    const body = typeof rawBody === 'string' ? JSON.parse(rawBody) : undefined;
+    requests.push({ method, path, query, body, via });
     const failure = failures.find((f) => f.match.test(`${method} ${path}`));
     if (failure) {
       failures.splice(failures.indexOf(failure), 1);
@@ -68,7 +71,10 @@ export function createFakeAsterisk() {
     if (segments.includes('play')) return json({ id: segments[4], state: 'queued' });
     if (path === '/asterisk/info') return json({ system: { version: '22.10.1', entity_id: 'fake' } });
     return new Response(null, { status: 204 });
-  }) as typeof globalThis.fetch;
+  }
+
+  /** When set, RESTRequests over the socket are recorded but get no answer (a hung Asterisk). */
+  let silent = false;
 
   const socketFactory: AriSocketFactory = async () => {
     if (refuse) throw new Error('connect ECONNREFUSED 127.0.0.1:8088');
@@ -86,6 +92,31 @@ export function createFakeAsterisk() {
       },
       terminate() {
         fire('close', 1006);
+      },
+      send(data: string) {
+        // REST over the WebSocket: answered by the same table as fetch, as a RESTResponse message.
+        const r = JSON.parse(data) as {
+          type: string;
+          request_id: string;
+          method: string;
+          uri: string;
+          message_body?: string;
+        };
+        if (r.type !== 'RESTRequest') return;
+        void answer(new URL(`http://fake/ari/${r.uri}`), r.method, r.message_body, 'websocket').then(async (res) => {
+          if (silent) return; // recorded, never answered
+          const message_body = await res.text();
+          const reply = {
+            type: 'RESTResponse',
+            request_id: r.request_id,
+            transaction_id: r.request_id,
+            status_code: res.status,
+            reason_phrase: res.statusText,
+            uri: r.uri,
+            message_body,
+          };
+          for (const h of handlers.get('message') ?? []) (h as (d: string) => void)(JSON.stringify(reply));
+        });
       },
     } as AriSocket;
     const fire = (event: string, ...args: unknown[]) => {
@@ -120,6 +151,10 @@ export function createFakeAsterisk() {
     },
     allowReconnect(): void {
       refuse = false;
+    },
+    /** Stops answering RESTRequests sent over the socket (true) or resumes (false). */
+    silence(on: boolean): void {
+      silent = on;
     },
     /** The next request matching `match` ("METHOD /path") fails with `status`. */
     failNext(match: RegExp, status: number, message = 'failure injected by the test'): void {
