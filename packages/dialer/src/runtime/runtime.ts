@@ -40,9 +40,11 @@ export interface CampaignRuntime {
   /** Subscribes to telephony and agents, starts the timers and takes over groups nobody drives. */
   start(): Promise<void>;
   /**
-   * Stops dialing, lets calls in progress end (up to `drainTimeoutMs`), writes
-   * them, releases leases. Groups keep their stored state, so another runtime
-   * (or this one restarted) resumes them. Idempotent.
+   * Stops dialing, lets calls in progress end (up to `drainTimeoutMs`,
+   * renewing the leases every `syncIntervalMs` meanwhile, so no other runtime
+   * takes a group over while its calls are up), writes them, releases leases.
+   * Groups keep their stored state, so another runtime (or this one
+   * restarted) resumes them. Idempotent.
    */
   stop(): Promise<void>;
   /** Settles when the runtime has stopped. */
@@ -373,27 +375,39 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
    * `stop()` drains calls (the sync timer is gone by then: no requested states
    * or pacing changes are applied during a drain). Returns the cancel function.
    */
-  const renewWhileDraining = (): (() => void) => {
+  const renewWhileDraining = (): (() => Promise<void>) => {
     let done = false;
     let cancel = () => {};
+    // Not in `tasks`: idle() must settle while a drain with a fast virtual clock keeps renewing.
+    const renewals = new Set<Promise<void>>();
     const renew = async (driver: GroupDriver) => {
-      const renewed = await options.stores.campaigns.groups.renewLease(driver.groupId, driver.lease, opts.leaseTtlMs);
-      if (renewed === undefined) driver.markLost();
-      else driver.lease = renewed;
+      try {
+        const renewed = await options.stores.campaigns.groups.renewLease(driver.groupId, driver.lease, opts.leaseTtlMs);
+        if (renewed === undefined) driver.markLost();
+        else driver.lease = renewed;
+      } catch (error) {
+        // A failed renewal (the store briefly unreachable) is retried at the next interval.
+        report(error, driver.groupId);
+      }
     };
     const arm = () => {
       cancel = clock.setTimer(opts.syncIntervalMs, () => {
         if (done) return;
         for (const driver of drivers.values()) {
-          if (!driver.lost) track(renew(driver), driver.groupId);
+          if (driver.lost) continue;
+          const renewal = renew(driver);
+          renewals.add(renewal);
+          void renewal.finally(() => renewals.delete(renewal));
         }
         arm();
       });
     };
     arm();
-    return () => {
+    return async () => {
       done = true;
       cancel();
+      // A renewal still in progress lands before the leases are released.
+      await Promise.all([...renewals]);
     };
   };
 
@@ -430,9 +444,7 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
           [...drivers.values()].map((d) => d.shutdown().catch((error: unknown) => report(error, d.groupId))),
         );
         await runtime.idle();
-        stopRenewing();
-        // A renewal still in progress is tracked: wait for it so the release below is the last word.
-        await runtime.idle();
+        await stopRenewing();
         for (const cancel of subscriptions.splice(0)) cancel();
         for (const driver of [...drivers.values()]) {
           if (!driver.lost) await release(driver);
