@@ -1,5 +1,6 @@
 import type { Clock, OutpaceStore, StoreCapabilities, TenantStores } from '@outpace/core';
 import {
+  DRIVEN_GROUP_STATES,
   IdSchema,
   NewDataMappingSchema,
   NewLabelSchemaSchema,
@@ -9,7 +10,7 @@ import {
 } from '@outpace/core';
 import { z } from 'zod';
 import { createAutomationState, createMemoryAutomations, createMemorySchedulerRuns } from './automations.js';
-import { createCampaignState, createMemoryCampaigns } from './campaigns.js';
+import { type CampaignState, createCampaignState, createMemoryCampaigns } from './campaigns.js';
 import { createMemoryRecords, createRecordState } from './campaigns-records.js';
 import { createCompactStorage } from './compact/index.js';
 import { createComplianceState, createMemoryCompliance } from './compliance.js';
@@ -47,6 +48,8 @@ const OptionsSchema = z.object({
   contactEncoding: z.enum(['compact', 'objects']).optional(),
 });
 
+const NowSchema = z.number().int().nonnegative();
+
 const capabilities: StoreCapabilities = Object.freeze({ nativeSelection: false, shared: false, durable: false });
 
 /**
@@ -72,11 +75,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
       ? { createTable: createObjectContactTable, createStaging: createObjectStaging }
       : createCompactStorage();
   const views = new Map<string, TenantStores>();
+  const campaignStates = new Map<string, CampaignState>();
   const identity = createMemoryIdentity(clock);
   let closed = false;
 
   const view = (state: TenantState, storage: ContactStorage): TenantStores => {
     const campaignState = createCampaignState();
+    campaignStates.set(state.tenantId, campaignState);
     const { records, attempts } = createMemoryRecords(createRecordState(), campaignState, clock);
     const automationState = createAutomationState();
     return Object.freeze({
@@ -137,6 +142,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): OutpaceStor
         views.set(id, stores);
       }
       return stores;
+    },
+    async tenantsWithUnheldGroups(now) {
+      const at = parseInput(NowSchema, now, 'Instant');
+      const ids: string[] = [];
+      for (const [tenantId, state] of campaignStates) {
+        for (const group of state.groups.values()) {
+          if (!DRIVEN_GROUP_STATES.includes(group.state)) continue;
+          if (group.lease === undefined || group.lease.expiresAt <= at) {
+            ids.push(tenantId);
+            break;
+          }
+        }
+      }
+      return ids.sort();
     },
     async close() {
       if (closed) return;

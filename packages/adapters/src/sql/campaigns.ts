@@ -14,6 +14,7 @@ import {
   CampaignGroupPatchSchema,
   CampaignGroupStateSchema,
   createId,
+  DRIVEN_GROUP_STATES,
   IdSchema,
   LoadReportSchema,
   NewCampaignGroupSchema,
@@ -82,6 +83,25 @@ export function leaseLost(groupId: string, token: number, current: CampaignLease
     'CAMPAIGN_LEASE_LOST',
     `The lease on campaign group "${groupId}" is no longer held with token ${token}${current ? ` (token ${current.token} is held by "${current.owner}")` : ' (nobody holds it)'}; stop driving the group and let the holder continue.`,
   );
+}
+
+/**
+ * Ids of the tenants with a group in a driven state whose lease is missing or
+ * expired at `now`: one pass over the groups table (a few rows per tenant),
+ * whatever the number of tenants.
+ */
+export async function unheldGroupTenants(ctx: SqlContext, now: number): Promise<string[]> {
+  const rows = await campaignDb(await ctx.db())
+    .selectFrom('outpace_campaign_groups')
+    .select('tenant_id')
+    .distinct()
+    .where('state', 'in', [...DRIVEN_GROUP_STATES])
+    .where((eb) =>
+      eb.or([eb('lease_owner', 'is', null), eb('lease_token', 'is', null), eb('lease_expires_at', '<=', now)]),
+    )
+    .orderBy('tenant_id')
+    .execute();
+  return rows.map((r) => r.tenant_id);
 }
 
 /**

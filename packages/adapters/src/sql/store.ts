@@ -8,8 +8,9 @@ import {
   OutpaceError,
 } from '@outpace/core';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { createSqlAutomations, createSqlSchedulerRuns } from './automations.js';
-import { createSqlCampaigns } from './campaigns.js';
+import { createSqlCampaigns, unheldGroupTenants } from './campaigns.js';
 import { createSqlRecords } from './campaigns-records.js';
 import { createSqlCompliance } from './compliance.js';
 import { createSqlContacts } from './contacts.js';
@@ -164,6 +165,9 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
         views.set(id, stores);
       }
       return stores;
+    },
+    async tenantsWithUnheldGroups(now) {
+      return unheldGroupTenants(ctx, parseInput(z.number().int().nonnegative(), now, 'Instant'));
     },
     migrate,
     async sweep(tenantId) {

@@ -301,6 +301,42 @@ export function campaignsSuite(ctx: SuiteContext): void {
       await expectCode(t.campaigns.groups.acquireLease('cmp_missing', 'node-a', 1000), 'NOT_FOUND');
       await expectCode(t.campaigns.groups.acquireLease(group.id, '', 1000), 'VALIDATION_FAILED');
     });
+
+    it('names, in one look across tenants, the tenants with a driven group nobody holds', async () => {
+      const a = await ctx.tenant('Unheld A');
+      const b = await ctx.tenant('Unheld B');
+      const c = await ctx.tenant('Unheld C');
+      const [ga, gb, gc] = [
+        (await campaignFixture(a)).group,
+        (await campaignFixture(b)).group,
+        (await campaignFixture(c)).group,
+      ];
+      const unheld = async () => {
+        const ids = await ctx.store.tenantsWithUnheldGroups(ctx.clock.now());
+        expect(ids).toEqual([...ids].sort());
+        const mine = [a.tenantId, b.tenantId, c.tenantId];
+        return ids.filter((id) => mine.includes(id));
+      };
+      // Unloaded groups are nobody's to drive.
+      expect(await unheld()).toEqual([]);
+      await a.campaigns.groups.transition(ga.id, { from: ['unloaded'], to: 'loaded' });
+      await b.campaigns.groups.transition(gb.id, { from: ['unloaded'], to: 'loaded' });
+      await c.campaigns.groups.transition(gc.id, { from: ['unloaded'], to: 'loaded' });
+      const expected = [a.tenantId, b.tenantId, c.tenantId].sort();
+      expect(await unheld()).toEqual(expected);
+      // Held: left out; expired or released: back in; a stopped group: out whatever its lease.
+      const la = await a.campaigns.groups.acquireLease(ga.id, 'node-a', 10_000);
+      const lb = await b.campaigns.groups.acquireLease(gb.id, 'node-b', 20_000);
+      await c.campaigns.groups.transition(gc.id, { from: ['loaded'], to: 'stopped' });
+      expect(await unheld()).toEqual([]);
+      ctx.clock.advance(10_000);
+      expect(await unheld()).toEqual([a.tenantId]);
+      await a.campaigns.groups.renewLease(ga.id, la!, 10_000);
+      await b.campaigns.groups.releaseLease(gb.id, lb!);
+      expect(await unheld()).toEqual([b.tenantId]);
+      await expectCode(ctx.store.tenantsWithUnheldGroups(-1), 'VALIDATION_FAILED');
+      await expectCode(ctx.store.tenantsWithUnheldGroups(Number.NaN), 'VALIDATION_FAILED');
+    });
   });
 
   describe('campaign records', () => {

@@ -261,6 +261,14 @@ export interface OutpaceStore {
   /** Credential lookups made before the tenant is known (login, sessions, API keys). */
   readonly identity: IdentityStore;
   forTenant(tenantId: string): TenantStores;
+  /**
+   * Ids of the tenants (sorted) that have a campaign group in a driven state
+   * ({@link DRIVEN_GROUP_STATES}) whose lease is missing or expired at `now`:
+   * one look across every tenant, so a node finds groups to take over without
+   * walking the tenants one by one. Throws `VALIDATION_FAILED` for a `now`
+   * that is not a non-negative integer.
+   */
+  tenantsWithUnheldGroups(now: number): Promise<string[]>;
   /** Releases connections. Idempotent. */
   close(): Promise<void>;
 }

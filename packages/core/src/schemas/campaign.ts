@@ -182,6 +182,14 @@ export const CampaignGroupStateSchema = z.enum([
 ]);
 export type CampaignGroupState = z.infer<typeof CampaignGroupStateSchema>;
 
+/** States in which a campaign runtime drives a group (holds its lease); a group in one of them that nobody holds is taken over. */
+export const DRIVEN_GROUP_STATES: readonly CampaignGroupState[] = Object.freeze([
+  'loaded',
+  'running',
+  'paused',
+  'stopping',
+]);
+
 /** A contact list in a campaign group, with its weight (0–100; 0 pauses the list). */
 export const CampaignListRefSchema = z.object({
   listId: IdSchema,
