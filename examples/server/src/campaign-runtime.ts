@@ -39,12 +39,21 @@ export interface CampaignManagerOptions {
   clock?: TimerClock;
   /** @default deps.telephony, else simulated telephony and agents */
   ports?: CampaignPortsFactory;
-  /** How often tenants without a runtime are looked at for groups to take over (ms). @default 5000 */
+  /**
+   * How often the node looks, across tenants, for groups nobody holds, and
+   * starts a runtime for a tenant that has one (ms). A tenant's runtime also
+   * looks for its own at every lease renewal. @default 2000
+   */
   scanIntervalMs?: number;
   /** How often a tenant's compliance engine is refreshed for its runtime (ms). @default 5000 */
   complianceRefreshMs?: number;
-  /** Lease length (ms); a dead node's groups are taken over within about this. @default 15000 */
+  /**
+   * Lease length (ms): a dead node's groups are taken over within about this
+   * plus one scan interval. @default 6000
+   */
   leaseTtlMs?: number;
+  /** How often leases are renewed and group changes picked up (ms); at most a third of `leaseTtlMs`. @default 2000 */
+  renewIntervalMs?: number;
   /** `stats:updated` period per driven group (ms). @default 1000 */
   statsIntervalMs?: number;
   /** How long `stop()` lets calls in progress end before hanging up (ms). @default 20000 */
@@ -89,11 +98,7 @@ interface TenantRuntime {
   runtime: CampaignRuntime;
   ports: CampaignPorts;
   cancelRefresh: () => void;
-  /** Lease token of each group the runtime drives (from `campaign:adopted`). */
-  tokens: Map<string, number>;
 }
-
-const ADOPTABLE: readonly CampaignGroupState[] = ['loaded', 'running', 'paused', 'stopping'];
 
 /** A compliance engine that reads the tenant's current engine on every check (the runtime keeps one object). */
 function delegatingEngine(initial: ComplianceEngine) {
@@ -172,15 +177,13 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
       clock,
       logger: tenantLogger,
       owner: options.nodeId,
-      leaseTtlMs: options.leaseTtlMs ?? 15_000,
+      leaseTtlMs: options.leaseTtlMs ?? 6000,
+      syncIntervalMs: options.renewIntervalMs ?? 2000,
       statsIntervalMs: options.statsIntervalMs ?? 1000,
       drainTimeoutMs: options.drainTimeoutMs ?? 20_000,
       ...options.runtime,
     });
     runtime.onAny(fanOut(tenantId));
-    const tokens = new Map<string, number>();
-    runtime.on('campaign:adopted', ({ groupId, token }) => tokens.set(groupId, token));
-    runtime.on('campaign:lease-lost', ({ groupId }) => tokens.delete(groupId));
     // The engine changes with the tenant's rules and suppression lists; the runtime keeps reading the latest.
     let cancel = () => {};
     const arm = () => {
@@ -198,7 +201,7 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
       await ports.close().catch(() => undefined);
       throw error;
     }
-    const entry: TenantRuntime = { tenantId, runtime, ports, cancelRefresh: () => cancel(), tokens };
+    const entry: TenantRuntime = { tenantId, runtime, ports, cancelRefresh: () => cancel() };
     ready.set(tenantId, entry);
     return entry;
   };
@@ -218,72 +221,14 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
     return entry;
   };
 
-  /** True when the tenant has a group in a driven state whose lease is free or expired. */
-  const hasOrphans = async (tenantId: string): Promise<boolean> => {
-    const { groups } = deps.store.forTenant(tenantId).campaigns;
-    const now = clock.now();
-    for (const state of ADOPTABLE) {
-      let after: string | undefined;
-      do {
-        const page = await groups.list({ state, limit: 200, ...(after === undefined ? {} : { after }) });
-        if (page.items.some((g) => g.lease === undefined || g.lease.expiresAt <= now)) return true;
-        after = page.nextCursor ?? undefined;
-      } while (after !== undefined);
-    }
-    return false;
-  };
-
+  /** Starts a runtime for every tenant with a group nobody holds (its start takes the groups over). */
   const scan = async () => {
-    let after: string | undefined;
-    do {
-      const page = await deps.store.tenants.list({ limit: 200, ...(after === undefined ? {} : { after }) });
-      for (const tenant of page.items) {
-        if (stopping !== undefined) return;
-        if (runtimes.has(tenant.id)) continue;
-        if (await hasOrphans(tenant.id)) await runtimeEntry(tenant.id);
-      }
-      after = page.nextCursor ?? undefined;
-    } while (after !== undefined);
-  };
-
-  /**
-   * Renews the leases of a stopping runtime's groups until it has stopped.
-   * The runtime stops renewing when its stop begins, but lets calls drain for
-   * up to `drainTimeoutMs`; without this, a drain longer than what is left of
-   * a lease hands the group to another node while its calls are still up, and
-   * that node closes them as `Stale`.
-   */
-  const keepLeases = (entry: TenantRuntime): (() => Promise<void>) => {
-    const { groups } = deps.store.forTenant(entry.tenantId).campaigns;
-    const ttl = options.leaseTtlMs ?? 15_000;
-    let cancel = () => {};
-    let done = false;
-    const renewals = new Set<Promise<unknown>>();
-    const renewed = new Map<string, number>();
-    const arm = () => {
-      cancel = clock.setTimer(Math.floor(ttl / 5), () => {
-        if (done) return;
-        for (const groupId of entry.runtime.drivenGroups()) {
-          const token = entry.tokens.get(groupId);
-          if (token === undefined) continue;
-          renewed.set(groupId, token);
-          const renewal = groups.renewLease(groupId, { owner: options.nodeId, token }, ttl).catch(() => undefined);
-          renewals.add(renewal);
-          void renewal.finally(() => renewals.delete(renewal));
-        }
-        arm();
-      });
-    };
-    arm();
-    return async () => {
-      done = true;
-      cancel();
-      // A renewal that landed after the runtime released a lease would revive it: give those up again.
-      await Promise.all([...renewals]);
-      for (const [groupId, token] of renewed) {
-        await groups.releaseLease(groupId, { owner: options.nodeId, token }).catch(() => false);
-      }
-    };
+    // One query across tenants; tenants with a runtime here look for such groups themselves.
+    for (const tenantId of await deps.store.tenantsWithUnheldGroups(clock.now())) {
+      if (stopping !== undefined) return;
+      if (runtimes.has(tenantId)) continue;
+      await runtimeEntry(tenantId);
+    }
   };
 
   return {
@@ -292,7 +237,7 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
     signal: stopSignal.signal,
     async start() {
       await scan();
-      const every = options.scanIntervalMs ?? 5000;
+      const every = options.scanIntervalMs ?? 2000;
       const arm = () => {
         cancelScan = clock.setTimer(every, () => {
           if (stopping !== undefined) return;
@@ -312,9 +257,8 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
             if (settled.status !== 'fulfilled') return;
             const { runtime, ports, cancelRefresh } = settled.value;
             cancelRefresh();
-            const stopKeeping = keepLeases(settled.value);
+            // The runtime keeps renewing its leases while calls drain, then releases them.
             await runtime.stop();
-            await stopKeeping();
             await ports.close();
           }),
         );

@@ -74,6 +74,15 @@ export const ConfigSchema = z.object({
    * Unset: `/metrics` answers loopback connections only.
    */
   OUTPACE_METRICS_TOKEN: z.string().min(16, 'OUTPACE_METRICS_TOKEN must have at least 16 characters.').optional(),
+  /**
+   * Lease a node holds on each campaign group it drives (ms). A dead node's
+   * groups are taken over about this long after its last renewal (plus one scan).
+   */
+  OUTPACE_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(6000),
+  /** How often a node renews its leases and picks up group changes (ms); at most a third of the lease. */
+  OUTPACE_LEASE_RENEW_MS: z.coerce.number().int().min(100).max(200_000).default(2000),
+  /** How often a node looks, across tenants, for campaign groups nobody holds (ms). */
+  OUTPACE_ORPHAN_SCAN_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   /** Telephony of the campaign runtimes: simulator, Asterisk or Twilio (`telephony/settings.ts`, docs/telephony.md). */
   ...TELEPHONY_ENV,
 });
@@ -109,6 +118,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  if (config.OUTPACE_LEASE_RENEW_MS * 3 > config.OUTPACE_LEASE_TTL_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  OUTPACE_LEASE_RENEW_MS = ${config.OUTPACE_LEASE_RENEW_MS}: renew at most every third of OUTPACE_LEASE_TTL_MS (${config.OUTPACE_LEASE_TTL_MS}), so a lease survives two missed renewals; lower it to ${Math.floor(config.OUTPACE_LEASE_TTL_MS / 3)} or raise the lease.`,
+    );
+  }
   const telephony = resolveTelephonySettings(config);
   if (!telephony.ok) {
     const lines = telephony.issues.map((i) => `  ${i.variable}: ${i.message}`);
