@@ -19,6 +19,23 @@ const calls = Number(arg('calls') || 500);
 const rate = Number(arg('rate') || 100);
 /** Most originate/hangup requests in flight (0: no bound, one connection per waiting request). */
 const inflight = Number(arg('inflight') || 0);
+/** `http`: REST over fetch; `websocket`: REST over the event WebSocket (RESTRequest messages, Asterisk 22.4+). */
+const transport = arg('transport') || 'http';
+let nextRequest = 0;
+const waitingResponse = new Map<string, (status: number) => void>();
+/** One REST call over the chosen transport; resolves with the HTTP status. */
+async function rest(method: string, path: string): Promise<number> {
+  if (transport === 'http') {
+    const r = await fetch(`${url}/ari/${path}`, { method, headers: { authorization: auth } });
+    await r.arrayBuffer();
+    return r.status;
+  }
+  const id = String(nextRequest++);
+  return new Promise<number>((resolve) => {
+    waitingResponse.set(id, resolve);
+    ws.send(JSON.stringify({ type: 'RESTRequest', transaction_id: id, request_id: id, method, uri: path }));
+  });
+}
 const auth = `Basic ${Buffer.from(`${arg('user')}:${arg('pass')}`).toString('base64')}`;
 
 let active = 0;
@@ -49,7 +66,13 @@ let eventBytes = 0;
 ws.on('message', (data) => {
   const text = String(data);
   eventBytes += text.length;
-  const e = JSON.parse(text) as { type: string; channel?: { id: string } };
+  const e = JSON.parse(text) as { type: string; channel?: { id: string }; request_id?: string; status_code?: number };
+  if (e.type === 'RESTResponse') {
+    eventBytes -= text.length;
+    waitingResponse.get(e.request_id ?? '')?.(e.status_code ?? 0);
+    waitingResponse.delete(e.request_id ?? '');
+    return;
+  }
   const id = e.channel?.id;
   eventTypes[e.type] = (eventTypes[e.type] ?? 0) + 1;
   if (!id?.startsWith(prefix)) return;
@@ -58,9 +81,8 @@ ws.on('message', (data) => {
   seen.set(id, types);
   if (e.type === 'StasisStart') {
     void bounded(async () => {
-      const r = await fetch(`${url}/ari/channels/${id}`, { method: 'DELETE', headers: { authorization: auth } });
-      await r.arrayBuffer();
-      if (!r.ok && r.status !== 404) throw new Error(`HTTP ${r.status}`);
+      const status = await rest('DELETE', `channels/${id}`);
+      if (status >= 300 && status !== 404) throw new Error(`HTTP ${status}`);
     }).catch((error: unknown) => count(hangupErrors, error));
   } else if (e.type === 'ChannelDestroyed') {
     destroyed++;
@@ -84,10 +106,9 @@ for (let i = 0; i < calls; i++) {
   const sent = performance.now();
   pending.push(
     bounded(async () => {
-      const r = await fetch(`${url}/ari/channels?${query}`, { method: 'POST', headers: { authorization: auth } });
-      await r.arrayBuffer();
+      const status = await rest('POST', `channels?${query}`);
       originateMs.push(performance.now() - sent);
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      if (status >= 300) throw new Error(`HTTP ${status}`);
     }).catch((error: unknown) => count(errors, error)),
   );
 }

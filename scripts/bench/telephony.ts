@@ -163,7 +163,7 @@ const peers: Peer[] = [];
 const results: Record<string, unknown> = {};
 try {
   // ---- 1. Originate rate: the connector beside a raw ARI script, alternated so neither gains from going first ----
-  const loadPhone = phone('load', 25082, CALLS * (ROUNDS * 2 + RAMP.length * 2 + 2));
+  const loadPhone = phone('load', 25082, CALLS * (ROUNDS * 3 + RAMP.length * 3 + 2));
   peers.push(loadPhone);
   await sleep(500);
 
@@ -173,15 +173,27 @@ try {
     minRingTimeoutMs: 1000,
     maxConcurrentRequests: INFLIGHT,
   });
-  const byCall = new Map<string, TelephonyEvent[]>();
-  telephony.onEvent((event) => {
-    const list = byCall.get(event.callId);
-    if (list) list.push(event);
-    else byCall.set(event.callId, [event]);
+  // The same connector with REST over the event WebSocket (its own Stasis application and id prefix).
+  const telephonyWs = createAsteriskTelephony({
+    ...ARI,
+    app: 'outpace-ws',
+    idPrefix: 'ows-',
+    transport: 'websocket',
+    abandonMedia: 'sound:custom/outpace-abandon',
+    minRingTimeoutMs: 1000,
+    maxConcurrentRequests: INFLIGHT,
   });
+  const byCall = new Map<string, TelephonyEvent[]>();
   const reactions = new Map<string, (event: TelephonyEvent) => void>();
-  telephony.onEvent((event) => reactions.get(event.callId)?.(event));
-  await telephony.connect();
+  for (const t of [telephony, telephonyWs]) {
+    t.onEvent((event) => {
+      const list = byCall.get(event.callId);
+      if (list) list.push(event);
+      else byCall.set(event.callId, [event]);
+    });
+    t.onEvent((event) => reactions.get(event.callId)?.(event));
+    await t.connect();
+  }
 
   const components = () => ({
     asterisk: processTree(asterisk.peer.child.pid),
@@ -201,15 +213,15 @@ try {
   }
 
   let round = 0;
-  async function connectorRun(rate: number) {
+  async function connectorRun(t: typeof telephony, rate: number) {
     const ids = Array.from({ length: CALLS }, (_, i) => `load${round}-${i}`);
     round++;
     for (const id of ids) {
-      reactions.set(id, (e) => e.type === 'call:answered' && void telephony.hangup(id).catch(() => {}));
+      reactions.set(id, (e) => e.type === 'call:answered' && void t.hangup(id).catch(() => {}));
     }
     const cpuBefore = process.cpuUsage();
     const run = await paced(CALLS, rate, (i) =>
-      telephony.originate({ callId: ids[i]!, to: numberFor(25082), ringTimeoutMs: 10_000 }),
+      t.originate({ callId: ids[i]!, to: numberFor(25082), ringTimeoutMs: 10_000 }),
     );
     const ended = (id: string) =>
       (byCall.get(id) ?? []).some((e) => e.type === 'call:ended' || e.type === 'call:failed');
@@ -307,78 +319,77 @@ try {
 
   type ConnectorRun = Awaited<ReturnType<typeof connectorRun>> & Awaited<ReturnType<typeof accounted>>;
   type RawRun = Awaited<ReturnType<typeof rawRun>> & Awaited<ReturnType<typeof accounted>>;
+  type AnyRun = ConnectorRun | RawRun;
   const withCpu = async <T>(work: () => Promise<T>) => {
     const { value, ...rest } = await accounted(work);
     return { ...value, ...rest };
   };
-  const connectorRuns: ConnectorRun[] = [];
-  const rawRuns: RawRun[] = [];
+  const lost = (r: AnyRun) => ('lostEvents' in r ? r.lostEvents : r.lostCalls);
+  const SIDES = {
+    connectorWebSocket: (rate: number) => withCpu(() => connectorRun(telephonyWs, rate)) as Promise<AnyRun>,
+    connectorHttp: (rate: number) => withCpu(() => connectorRun(telephony, rate)) as Promise<AnyRun>,
+    rawAri: (rate: number) => withCpu(() => rawRun(rate)) as Promise<AnyRun>,
+  };
+  type SideName = keyof typeof SIDES;
+  const sideNames = Object.keys(SIDES) as SideName[];
+  const sustained: Record<SideName, AnyRun[]> = { connectorWebSocket: [], connectorHttp: [], rawAri: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    connectorRuns.push((await withCpu(() => connectorRun(RATE))) as ConnectorRun);
-    rawRuns.push((await withCpu(() => rawRun(RATE))) as RawRun);
-    console.log('sustained', JSON.stringify({ connector: connectorRuns.at(-1), raw: rawRuns.at(-1) }));
+    // Rotate the order each round so no side always runs first.
+    for (let k = 0; k < sideNames.length; k++) {
+      const side = sideNames[(k + r) % sideNames.length]!;
+      sustained[side].push(await SIDES[side](RATE));
+    }
+    console.log('sustained', JSON.stringify(Object.fromEntries(sideNames.map((n) => [n, sustained[n].at(-1)]))));
   }
   // Ceiling: raise the target until a side no longer keeps it (each side stops at its first miss).
-  const ramp: { rate: number; connector?: ConnectorRun; raw?: RawRun }[] = [];
-  let connectorGoing = true;
-  let rawGoing = true;
+  const ramp: ({ rate: number } & Partial<Record<SideName, AnyRun>>)[] = [];
+  const going = new Set(sideNames);
   for (const rate of RAMP) {
-    if (!connectorGoing && !rawGoing) break;
+    if (!going.size) break;
     const step: (typeof ramp)[number] = { rate };
-    if (connectorGoing) {
-      step.connector = (await withCpu(() => connectorRun(rate))) as ConnectorRun;
-      connectorGoing = kept(step.connector);
-    }
-    if (rawGoing) {
-      step.raw = (await withCpu(() => rawRun(rate))) as RawRun;
-      rawGoing = kept(step.raw);
+    for (const side of sideNames) {
+      if (!going.has(side)) continue;
+      const run = await SIDES[side](rate);
+      step[side] = run;
+      if (!kept(run)) going.delete(side);
     }
     ramp.push(step);
     console.log('ramp', JSON.stringify(step));
   }
-  const ceiling = (side: 'connector' | 'raw') => {
-    const runs = ramp.map((s) => s[side]).filter((r) => r !== undefined);
-    const sustained = side === 'connector' ? connectorRuns : rawRuns;
-    const sustainedKept =
-      median(sustained.map((r) => r.perSec)) >= RATE * 0.98 &&
-      sustained.every((r) => !('lostEvents' in r ? r.lostEvents : r.lostCalls));
-    const keptRates = [...(sustainedKept ? [RATE] : []), ...runs.filter(kept).map((r) => r.rate)];
+  const summarise = (side: SideName) => {
+    const runs = sustained[side];
+    const rampRuns = ramp.flatMap((step) => (step[side] ? [step[side]] : []));
+    const all = [...runs, ...rampRuns];
+    const perSec = median(runs.map((r) => r.perSec));
+    const keptSustained = perSec >= RATE * 0.98 && runs.every((r) => !lost(r));
+    const keptRates = [...(keptSustained ? [RATE] : []), ...rampRuns.filter(kept).map((r) => r.rate)];
     return {
-      highestKeptRate: keptRates.length ? Math.max(...keptRates) : null,
-      bestPerSec: runs.length ? Math.max(...runs.map((r) => r.perSec)) : null,
+      perSec,
+      bestPerSec: Math.max(...runs.map((r) => r.perSec)),
+      lost: runs.reduce((n, r) => n + lost(r), 0),
+      originateP95Ms: round1(median(runs.map((r) => r.originateMs.p95))),
+      ceiling: {
+        highestKeptRate: keptRates.length ? Math.max(...keptRates) : null,
+        bestPerSec: Math.max(...all.map((r) => r.perSec)),
+      },
+      cpuMsPerCall: {
+        originator: round2(median(all.map((r) => r.originatorCpuMsPerCall))),
+        asterisk: round2(median(all.map((r) => r.peerCpuMsPerCall.asterisk!))),
+        kamailio: round2(median(all.map((r) => r.peerCpuMsPerCall.kamailio!))),
+        sipp: round2(median(all.map((r) => r.peerCpuMsPerCall.sipp!))),
+      },
+      runs,
     };
   };
-  const perCall = (runs: (ConnectorRun | RawRun)[]) => ({
-    originator: round2(median(runs.map((r) => r.originatorCpuMsPerCall))),
-    asterisk: round2(median(runs.map((r) => r.peerCpuMsPerCall.asterisk!))),
-    kamailio: round2(median(runs.map((r) => r.peerCpuMsPerCall.kamailio!))),
-    sipp: round2(median(runs.map((r) => r.peerCpuMsPerCall.sipp!))),
-  });
-  const allConnector = [...connectorRuns, ...ramp.flatMap((s) => (s.connector ? [s.connector] : []))];
-  const allRaw = [...rawRuns, ...ramp.flatMap((s) => (s.raw ? [s.raw] : []))];
+  const rawSample = sustained.rawAri[0] as RawRun | undefined;
   results.originate = {
     calls: CALLS,
     targetRate: RATE,
     rounds: ROUNDS,
     maxConcurrentRequests: INFLIGHT,
-    connector: {
-      perSec: median(connectorRuns.map((r) => r.perSec)),
-      bestPerSec: Math.max(...connectorRuns.map((r) => r.perSec)),
-      lostEvents: connectorRuns.reduce((n, r) => n + r.lostEvents, 0),
-      ceiling: ceiling('connector'),
-      cpuMsPerCall: perCall(allConnector),
-      runs: connectorRuns,
-    },
-    rawAri: {
-      perSec: median(rawRuns.map((r) => r.perSec)),
-      bestPerSec: Math.max(...rawRuns.map((r) => r.perSec)),
-      lostCalls: rawRuns.reduce((n, r) => n + r.lostCalls, 0),
-      ceiling: ceiling('raw'),
-      cpuMsPerCall: perCall(allRaw),
-      eventsPerCall: rawRuns[0]?.eventsPerCall,
-      eventBytesPerCall: rawRuns[0]?.eventBytesPerCall,
-      runs: rawRuns,
-    },
+    ...Object.fromEntries(sideNames.map((n) => [n, summarise(n)])),
+    eventsPerCall: rawSample?.eventsPerCall,
+    eventBytesPerCall: rawSample?.eventBytesPerCall,
     ramp,
   };
   console.log('originate', JSON.stringify(results.originate));
@@ -474,43 +485,43 @@ try {
   };
   console.log('answerToBridge', JSON.stringify(results.answerToBridge));
   await telephony.close();
+  await telephonyWs.close();
 
-  type Side = {
-    perSec: number;
-    bestPerSec: number;
-    ceiling: { highestKeptRate: number | null; bestPerSec: number | null };
-    cpuMsPerCall: { originator: number; asterisk: number; kamailio: number; sipp: number };
-  };
-  const o = results.originate as {
-    connector: Side & { lostEvents: number; runs: ConnectorRun[] };
-    rawAri: Side & { lostCalls: number; runs: RawRun[]; eventsPerCall?: number; eventBytesPerCall?: number };
-    ramp: { rate: number; connector?: ConnectorRun; raw?: RawRun }[];
+  type Side = ReturnType<typeof summarise>;
+  const o = results.originate as Record<SideName, Side> & {
+    eventsPerCall?: number;
+    eventBytesPerCall?: number;
+    ramp: typeof ramp;
   };
   const m = results.answerToMessage as { connectorP95Ms: number; baselineBareAriP95Ms: number };
-  const loads = [...o.connector.runs, ...o.rawAri.runs].flatMap((r) => r.load1m);
+  const loads = sideNames.flatMap((n) => o[n].runs.flatMap((r) => r.load1m));
   const ratio = (a: number | null, b: number | null) => (a && b ? round2(a / b) : null);
+  const ws = o.connectorWebSocket;
+  const http = o.connectorHttp;
+  const raw = o.rawAri;
   const summary = {
-    originationsPerSec: o.connector.perSec,
+    originationsPerSec: ws.perSec,
     answerToMessageP95Ms: m.connectorP95Ms,
     answerToBridgeP95Ms: (results.answerToBridge as { p95Ms: number }).p95Ms,
-    lostEvents: o.connector.lostEvents,
+    lostEvents: ws.lost,
+    originationsPerSecByTransport: { websocket: ws.perSec, http: http.perSec, rawAriFetch: raw.perSec },
     originateCeilingPerSec: {
-      connector: o.connector.ceiling.highestKeptRate,
-      rawAri: o.rawAri.ceiling.highestKeptRate,
-      connectorBest: o.connector.ceiling.bestPerSec,
-      rawAriBest: o.rawAri.ceiling.bestPerSec,
+      connectorWebSocket: ws.ceiling.highestKeptRate,
+      connectorHttp: http.ceiling.highestKeptRate,
+      rawAri: raw.ceiling.highestKeptRate,
     },
     goals: {
       answerToMessageP95Under200Ms: m.connectorP95Ms < 200,
-      sustained100PerSecNoLostEvent: o.connector.perSec >= 98 && RATE >= 100 && o.connector.lostEvents === 0,
+      sustained100PerSecNoLostEvent: ws.perSec >= 98 && RATE >= 100 && ws.lost === 0,
+      sustained100PerSecNoLostEventHttpTransport: http.perSec >= 98 && RATE >= 100 && http.lost === 0,
     },
     ratios: {
-      originateRateConnectorVsRawAri: ratio(o.connector.perSec, o.rawAri.perSec),
-      originateCeilingConnectorVsRawAri: ratio(o.connector.ceiling.bestPerSec, o.rawAri.ceiling.bestPerSec),
-      originatorCpuPerCallConnectorVsRawAri: ratio(
-        o.connector.cpuMsPerCall.originator,
-        o.rawAri.cpuMsPerCall.originator,
-      ),
+      originateRateConnectorVsRawAri: ratio(ws.perSec, raw.perSec),
+      originateRateConnectorHttpVsRawAri: ratio(http.perSec, raw.perSec),
+      originateCeilingConnectorVsRawAri: ratio(ws.ceiling.bestPerSec, raw.ceiling.bestPerSec),
+      originateCeilingConnectorHttpVsRawAri: ratio(http.ceiling.bestPerSec, raw.ceiling.bestPerSec),
+      originatorCpuPerCallConnectorVsRawAri: ratio(ws.cpuMsPerCall.originator, raw.cpuMsPerCall.originator),
+      originatorCpuPerCallConnectorHttpVsRawAri: ratio(http.cpuMsPerCall.originator, raw.cpuMsPerCall.originator),
       answerToMessageP95ConnectorVsBareAri: ratio(m.connectorP95Ms, m.baselineBareAriP95Ms),
     },
     details: results,
@@ -525,58 +536,66 @@ try {
     },
   };
   writeFileSync(join(OUT, 'telephony.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  const c = o.connector.cpuMsPerCall;
-  const w = o.rawAri.cpuMsPerCall;
-  const total = (x: typeof c) => round2(x.originator + x.asterisk + x.kamailio + x.sipp);
-  const cell = (r: ConnectorRun | RawRun | undefined) =>
+  const total = (x: Side['cpuMsPerCall']) => round2(x.originator + x.asterisk + x.kamailio + x.sipp);
+  const cell = (r: AnyRun | undefined) =>
     r
-      ? `${r.perSec}/s, originate p95 ${r.originateMs.p95} ms, lost ${'lostEvents' in r ? r.lostEvents : r.lostCalls}${kept(r) ? '' : ' (missed)'}, load ${r.load1m.join('→')}`
+      ? `${r.perSec}/s, p95 ${r.originateMs.p95} ms, lost ${lost(r)}${kept(r) ? '' : ' (missed)'}, load ${r.load1m.join('→')}`
       : '(stopped)';
+  const { min: loadMin, max: loadMax } = summary.environment.loadAverage1mDuringOriginateRuns;
   const goalText = summary.goals.sustained100PerSecNoLostEvent
-    ? `**met** in this run: the connector kept ${RATE}/s (median ${o.connector.perSec}/s) with no lost event.`
-    : `**NOT met** in this run: the connector kept a median ${o.connector.perSec}/s of the ${RATE}/s asked for (lost events: ${o.connector.lostEvents}); the raw ARI script, with no code of ours, kept ${o.rawAri.perSec}/s beside it, and its highest kept rate was ${o.rawAri.ceiling.highestKeptRate ?? 'below the sustained rate'}/s: that is this machine's ceiling at this load.`;
+    ? `**met** in this run by the connector with \`transport: 'websocket'\`: median ${ws.perSec}/s of ${RATE}/s asked for, no lost event. With the default HTTP transport: ${http.perSec}/s, lost ${http.lost} (${summary.goals.sustained100PerSecNoLostEventHttpTransport ? 'met' : 'NOT met'}).`
+    : `**NOT met** in this run: the connector (\`transport: 'websocket'\`) kept a median ${ws.perSec}/s of the ${RATE}/s asked for (lost events: ${ws.lost}), over HTTP ${http.perSec}/s; the raw ARI script, with no code of ours, kept ${raw.perSec}/s beside them and reached at best ${raw.ceiling.bestPerSec}/s in the ramp: that is this machine's raw ceiling at this load.`;
+  const sideTitle: Record<SideName, string> = {
+    connectorWebSocket: "Connector, `transport: 'websocket'`",
+    connectorHttp: 'Connector, HTTP (default)',
+    rawAri: 'Raw ARI script (fetch)',
+  };
   writeFileSync(
     join(OUT, 'telephony.md'),
     [
       '# Telephony benchmark (`npm run bench:telephony`)',
       '',
-      `Asterisk connector against a real Asterisk 22, kamailio as carrier and SIPp phones, all on 127.0.0.1 (${summary.environment.date}, Node ${process.version}, ${cpus().length} cores shared with the peers and other work; 1-minute load average ${summary.environment.loadAverage1mDuringOriginateRuns.min}–${summary.environment.loadAverage1mDuringOriginateRuns.max} during the originate runs: noisy).`,
+      `Asterisk connector against a real Asterisk 22, kamailio as carrier and SIPp phones, all on 127.0.0.1 (${summary.environment.date}, Node ${process.version}, ${cpus().length} cores shared with the peers and other work; 1-minute load average ${loadMin}–${loadMax} during the originate runs: noisy).`,
       '',
-      `The baseline is \`scripts/bench/telephony-raw-ari.ts\`: the least code that originates through ARI (plain \`fetch\` + \`ws\`, hang up on StasisStart, the same ${INFLIGHT} requests in flight), run in its own process beside the connector and alternated with it, so the ratio isolates what the connector adds.`,
+      `Three originators, rotated round by round so none always goes first: the connector with REST over the event WebSocket (\`transport: 'websocket'\`, Asterisk 20.14/21.9/22.4+), the connector with REST over HTTP (the default), and the baseline \`scripts/bench/telephony-raw-ari.ts\`: the least code that originates through ARI (plain \`fetch\` + \`ws\`, hang up on StasisStart, the same ${INFLIGHT} requests in flight) in its own process. Ratios are against the raw script.`,
       '',
       `Goal "100 originations/s sustained without a lost event": ${goalText}`,
       '',
-      '| Measure | Connector | Raw ARI script | Ratio | Goal |',
+      `| Measure | ${sideNames.map((n) => sideTitle[n]).join(' | ')} | Ratio WS / raw | Ratio HTTP / raw | Goal |`,
+      '|---|---|---|---|---|---|---|',
+      `| Originations per second (${CALLS} calls paced at ${RATE}/s; median of ${ROUNDS} runs) | ${ws.perSec} | ${http.perSec} | ${raw.perSec} | ${summary.ratios.originateRateConnectorVsRawAri} | ${summary.ratios.originateRateConnectorHttpVsRawAri} | ≥ 100/s sustained: ${summary.goals.sustained100PerSecNoLostEvent ? 'met' : 'NOT met'} |`,
+      `| Lost events / calls (answered or ended missing), sustained runs | ${ws.lost} | ${http.lost} | ${raw.lost} | | | 0 |`,
+      `| Originate request p95, ms (median of the runs) | ${ws.originateP95Ms} | ${http.originateP95Ms} | ${raw.originateP95Ms} | | | |`,
+      `| Ceiling: highest target kept (≥ 98% of it, nothing lost), of ${[RATE, ...RAMP].join(', ')}/s | ${ws.ceiling.highestKeptRate ?? '—'} | ${http.ceiling.highestKeptRate ?? '—'} | ${raw.ceiling.highestKeptRate ?? '—'} | | | |`,
+      `| Ceiling: best rate reached | ${ws.ceiling.bestPerSec} | ${http.ceiling.bestPerSec} | ${raw.ceiling.bestPerSec} | ${summary.ratios.originateCeilingConnectorVsRawAri} | ${summary.ratios.originateCeilingConnectorHttpVsRawAri} | |`,
+      `| Originating process CPU per call, ms (median of all runs) | ${ws.cpuMsPerCall.originator} | ${http.cpuMsPerCall.originator} | ${raw.cpuMsPerCall.originator} | ${summary.ratios.originatorCpuPerCallConnectorVsRawAri} | ${summary.ratios.originatorCpuPerCallConnectorHttpVsRawAri} | |`,
+      '',
+      '| Measure | Connector (HTTP) | ARI client alone | Ratio | Goal |',
       '|---|---|---|---|---|',
-      `| Originations per second (${CALLS} calls paced at ${RATE}/s; median of ${ROUNDS} alternating runs) | ${o.connector.perSec} | ${o.rawAri.perSec} | ${summary.ratios.originateRateConnectorVsRawAri} | ≥ 100/s sustained: ${summary.goals.sustained100PerSecNoLostEvent ? 'met' : 'NOT met'} |`,
-      `| Lost events (answered or ended missing), sustained runs | ${o.connector.lostEvents} | ${o.rawAri.lostCalls} calls | | 0 |`,
-      `| Ceiling: highest target rate kept (≥ 98% of it, nothing lost), ramp ${RAMP.join(', ')}/s | ${o.connector.ceiling.highestKeptRate ?? '—'} | ${o.rawAri.ceiling.highestKeptRate ?? '—'} | | |`,
-      `| Ceiling: best rate reached in the ramp | ${o.connector.ceiling.bestPerSec} | ${o.rawAri.ceiling.bestPerSec} | ${summary.ratios.originateCeilingConnectorVsRawAri} | |`,
-      `| Originating process CPU per call (median over all runs) | ${c.originator} ms | ${w.originator} ms | ${summary.ratios.originatorCpuPerCallConnectorVsRawAri} | |`,
-      `| Answer → abandon message started, p95 (${SAMPLES} calls; baseline: ARI client alone) | ${m.connectorP95Ms} ms | ${m.baselineBareAriP95Ms} ms | ${summary.ratios.answerToMessageP95ConnectorVsBareAri} | < 200 ms: ${summary.goals.answerToMessageP95Under200Ms ? 'met' : 'NOT met'} |`,
+      `| Answer → abandon message started, p95 (${SAMPLES} calls) | ${m.connectorP95Ms} ms | ${m.baselineBareAriP95Ms} ms | ${summary.ratios.answerToMessageP95ConnectorVsBareAri} | < 200 ms: ${summary.goals.answerToMessageP95Under200Ms ? 'met' : 'NOT met'} |`,
       `| Answer → bridged to an agent phone, p95 (${SAMPLES} calls) | ${summary.answerToBridgeP95Ms} ms | | | (includes originating and answering the agent leg) |`,
+      '',
+      "These two are measured on the connector side from event receipt (answer = StasisStart received; message = PlaybackStarted received; bridge = the agent channel entered the bridge). The abandon guard fires on its own at 1.7 s; here the dialer asks for the message at answer, so the figure is the connector's and Asterisk's reaction time.",
       '',
       '## Where the time goes',
       '',
-      'CPU milliseconds per call of every process on the path (median over the runs; from /proc, all threads):',
+      'CPU milliseconds per call of every process on the path (median over all runs of each originator; from /proc, all threads):',
       '',
-      '| Process | Connector runs | Raw ARI runs |',
-      '|---|---|---|',
-      `| Originating Node process | ${c.originator} | ${w.originator} |`,
-      `| Asterisk | ${c.asterisk} | ${w.asterisk} |`,
-      `| kamailio (carrier) | ${c.kamailio} | ${w.kamailio} |`,
-      `| SIPp (phone) | ${c.sipp} | ${w.sipp} |`,
-      `| All | ${total(c)} | ${total(w)} |`,
+      `| Process | ${sideNames.map((n) => sideTitle[n]).join(' | ')} |`,
+      '|---|---|---|---|',
+      `| Originating Node process | ${sideNames.map((n) => o[n].cpuMsPerCall.originator).join(' | ')} |`,
+      `| Asterisk | ${sideNames.map((n) => o[n].cpuMsPerCall.asterisk).join(' | ')} |`,
+      `| kamailio (carrier) | ${sideNames.map((n) => o[n].cpuMsPerCall.kamailio).join(' | ')} |`,
+      `| SIPp (phone) | ${sideNames.map((n) => o[n].cpuMsPerCall.sipp).join(' | ')} |`,
+      `| All | ${sideNames.map((n) => total(o[n].cpuMsPerCall)).join(' | ')} |`,
       '',
-      `At ${total(c)} ms per call, 100 calls/s need ${round2(total(c) / 10)} of a core, and ${cpus().length} idle cores would carry about ${Math.round((cpus().length * 1000) / total(c))} calls/s. The machine is shared (load average ${summary.environment.loadAverage1mDuringOriginateRuns.min}–${summary.environment.loadAverage1mDuringOriginateRuns.max} on ${cpus().length} cores), so these processes get a share of the CPU that changes from second to second; that share, not the connector, sets the ceiling when both sides fall short together. Asterisk sent ${o.rawAri.eventsPerCall ?? '?'} events (${o.rawAri.eventBytesPerCall ?? '?'} bytes of JSON) per call to the raw script.`,
+      `At ${total(ws.cpuMsPerCall)} ms per call (WebSocket transport), 100 calls/s need ${round2(total(ws.cpuMsPerCall) / 10)} of a core and ${cpus().length} idle cores would carry about ${Math.round((cpus().length * 1000) / total(ws.cpuMsPerCall))} calls/s. The machine is shared (load average ${loadMin}–${loadMax} on ${cpus().length} cores), so these processes get a share of the CPU that changes from second to second. The originator is one Node thread competing with a dozen runnable threads: when it is starved, its pacing falls behind even though each request is answered in milliseconds; the less CPU it needs per call, the higher the rate it keeps. Asterisk sent ${o.eventsPerCall ?? '?'} events (${o.eventBytesPerCall ?? '?'} bytes of JSON) per call.`,
       '',
-      '## Ramp (each side stops at its first missed rate)',
+      '## Ramp (each originator stops at its first missed rate)',
       '',
-      '| Target | Connector | Raw ARI script |',
-      '|---|---|---|',
-      ...o.ramp.map((step) => `| ${step.rate}/s | ${cell(step.connector)} | ${cell(step.raw)} |`),
-      '',
-      "Times of the last two rows of the first table are measured on the connector side from event receipt (answer = StasisStart received; message = PlaybackStarted received; bridge = the agent channel entered the bridge). The abandon guard fires on its own at 1.7 s; here the dialer asks for the message at answer, so the figure is the connector's and Asterisk's reaction time.",
+      `| Target | ${sideNames.map((n) => sideTitle[n]).join(' | ')} |`,
+      '|---|---|---|---|',
+      ...o.ramp.map((step) => `| ${step.rate}/s | ${sideNames.map((n) => cell(step[n])).join(' | ')} |`),
       '',
     ].join('\n'),
   );
