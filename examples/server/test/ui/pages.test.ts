@@ -159,4 +159,44 @@ describe('console pages without a browser', () => {
     expect(text).toContain('data-announce="Import Completed: 1 accepted, 1 rejected."');
     expect(text).not.toContain('sse-connect');
   });
+
+  it('replaces all contacts of a list only when its name is typed', async () => {
+    const h = await createHarness();
+    const admin = await h.login(h.tenants.a.users.admin.email);
+    const job = await importAndWait(
+      admin,
+      '/api/v1/lists/imports',
+      { name: 'Keep me' },
+      {
+        fileName: 'keep.csv',
+        content: 'ClientID,Device1\nK1,(212) 555-0101\nK2,(212) 555-0102\n',
+      },
+    );
+    const listId = job.listIds[0] ?? '';
+    const login = await h.app.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: h.tenants.a.users.admin.email, password: PASSWORD }).toString(),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const page = await (await h.app.request(`/lists/import?listId=${listId}`, { headers: { cookie } })).text();
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(page)?.[1] ?? '';
+    const replace = (confirm: string) => {
+      const form = new FormData();
+      form.set('uploadMode', 'FLUSH_APPEND');
+      form.set('confirm', confirm);
+      form.set('file', new Blob(['ClientID,Device1\nN1,(212) 555-0199\n'], { type: 'text/csv' }), 'new.csv');
+      return h.app.request(`/lists/import/commit?listId=${listId}`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf },
+        body: form,
+      });
+    };
+    const refused = await replace('keep me');
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('type its name exactly (Keep me)');
+    expect((await h.store.forTenant(h.tenants.a.id).lists.get(listId))?.size).toBe(2);
+    const done = await replace('Keep me');
+    expect(done.status).toBe(303);
+  });
 });

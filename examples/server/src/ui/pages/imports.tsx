@@ -1,4 +1,4 @@
-import type { ImportJob } from '@outpace/core';
+import { type ImportJob, OutpaceError } from '@outpace/core';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { streamSSE } from 'hono/streaming';
@@ -45,6 +45,10 @@ addMessages({
   'import.mode.APPEND_ONLY': 'Append new only: contacts whose ClientID is new are added',
   'import.mode.APPEND_AND_UPDATE': 'Append and update: new ClientIDs are added, existing ones replaced',
   'import.mode.FLUSH_APPEND': 'Replace all: every contact of the list is removed first',
+  'import.confirm': 'List name, to replace all',
+  'import.confirmHint':
+    'Only for "Replace all": type {name} to confirm that every contact of the list is removed first.',
+  'import.confirmMismatch': 'Replace all removes every contact of the list: type its name exactly ({name}) to confirm.',
   'import.encoding': 'Encoding',
   'import.encodingHint': 'Detected from the file unless you choose one.',
   'import.delimiter': 'Delimiter',
@@ -151,7 +155,7 @@ const ENCODINGS = [
 ];
 const APPEND_MODES = ['APPEND_ONLY', 'APPEND_AND_UPDATE', 'FLUSH_APPEND'] as const;
 /** Wizard fields that are not import options. */
-const WIZARD_ONLY = new Set(['_csrf', 'listId', 'mapping']);
+const WIZARD_ONLY = new Set(['_csrf', 'listId', 'mapping', 'confirm']);
 
 function delimiterName(d: string | undefined): string {
   if (d === undefined) return t('common.none');
@@ -201,6 +205,15 @@ async function receive(c: Context<ConsoleEnv>, action: 'preview' | 'dryRun' | 'c
     {
       prepare: async (fields, fileName) => {
         const options = optionsOf(fields);
+        // Replace all removes every contact first: the list's name must be typed (not needed to preview or validate).
+        if (action === 'commit' && options.uploadMode === 'FLUSH_APPEND' && listId !== undefined) {
+          const list = await getList(ctx, listId);
+          if ((fields.confirm ?? '').trim() !== list.name) {
+            throw new OutpaceError('VALIDATION_FAILED', t('import.confirmMismatch', { name: list.name }), {
+              details: { issues: [{ path: 'confirm', message: t('import.confirmMismatch', { name: list.name }) }] },
+            });
+          }
+        }
         if (action === 'dryRun') options.dryRun = 'true';
         return prepareContactImport(ctx, { listId, options, fileName });
       },
@@ -465,6 +478,16 @@ async function wizard(
               value={v.uploadMode ?? 'APPEND_ONLY'}
               options={APPEND_MODES.map((m) => ({ value: m, label: t(`import.mode.${m}`) }))}
               error={props.errors?.uploadMode}
+            />
+          )}
+          {list === undefined ? null : (
+            <Field
+              name="confirm"
+              label={t('import.confirm')}
+              hint={t('import.confirmHint', { name: list.name })}
+              value={v.confirm}
+              error={props.errors?.confirm}
+              autocomplete="off"
             />
           )}
           <SelectField
