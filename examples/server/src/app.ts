@@ -151,7 +151,8 @@ export function createApp(deps: ServerDeps): OpenAPIHono<AppEnv> {
   app.get('/docs/init.js', (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     return c.body(
-      "window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true });",
+      // validatorUrl: null — Swagger UI otherwise loads a badge from validator.swagger.io on any non-localhost host.
+      "window.ui = SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null });",
     );
   });
   app.get('/vendor/swagger-ui/:file', async (c) => {
