@@ -46,6 +46,7 @@ describe('sqlite store', () => {
 
   it('refuses options that give no connection or several', () => {
     expect(() => createSqliteStore({})).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => createSqliteStore({ filename: ':memory:', mmapSizeMb: -1 })).toThrow(/mmapSizeMb/);
     expect(() => createSqliteStore({ filename: ':memory:', database: new Database(':memory:') })).toThrow(
       /exactly one of filename, database or kysely/,
     );
