@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** A random opaque token with a recognisable prefix (`ops_` session, `opk_` API key). */
 export function generateToken(prefix: string): string {
@@ -7,5 +7,6 @@ export function generateToken(prefix: string): string {
 
 /** SHA-256 of a token, hex. Tokens are high-entropy, so a fast hash is the right tool. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // One-shot hash: no Hash object per call (every API request hashes its key).
+  return hash('sha256', token, 'hex');
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { CampaignEvent, CampaignManager } from '../campaign-runtime.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from './env.js';
@@ -31,6 +31,98 @@ const registries = new WeakMap<ServerDeps, ServerMetrics>();
 /** Latency buckets (seconds) for an API whose goal is p99 under 25 ms. */
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+interface HttpSeriesEntry {
+  labels: { route: string; method: string; status: string };
+  count: number;
+  sum: number;
+  /** Observations per bucket of {@link HTTP_BUCKETS} (not cumulative); above the last one: `count` only. */
+  buckets: Float64Array;
+}
+
+/** A value as prom-client's registry reads it from a metric's `get()`. */
+interface MetricValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/**
+ * HTTP requests by route, method and status: a count, a latency sum and
+ * latency buckets per series, in plain arrays found by one map lookup, exposed
+ * to a prom-client registry as a counter and a histogram (the registry only
+ * asks for `get()` when scraped).
+ */
+class HttpSeries {
+  private readonly series = new Map<string, HttpSeriesEntry>();
+
+  observe(route: string, method: string, status: number, seconds: number): void {
+    const key = `${status} ${method} ${route}`;
+    let entry = this.series.get(key);
+    if (entry === undefined) {
+      entry = {
+        labels: { route, method, status: String(status) },
+        count: 0,
+        sum: 0,
+        buckets: new Float64Array(HTTP_BUCKETS.length),
+      };
+      this.series.set(key, entry);
+    }
+    entry.count++;
+    entry.sum += seconds;
+    for (let i = 0; i < HTTP_BUCKETS.length; i++) {
+      if (seconds <= HTTP_BUCKETS[i]!) {
+        entry.buckets[i]!++;
+        break;
+      }
+    }
+  }
+
+  counter(name: string, help: string) {
+    return {
+      name,
+      help,
+      type: 'counter',
+      aggregator: 'sum',
+      get: async () => ({
+        name,
+        help,
+        type: 'counter',
+        aggregator: 'sum',
+        values: [...this.series.values()].map((e): MetricValue => ({ labels: { ...e.labels }, value: e.count })),
+      }),
+      reset: () => this.series.clear(),
+    };
+  }
+
+  histogram(name: string, help: string) {
+    return {
+      name,
+      help,
+      type: 'histogram',
+      aggregator: 'sum',
+      get: async () => {
+        const values: MetricValue[] = [];
+        for (const e of this.series.values()) {
+          let cumulative = 0;
+          for (let i = 0; i < HTTP_BUCKETS.length; i++) {
+            cumulative += e.buckets[i]!;
+            values.push({
+              labels: { le: HTTP_BUCKETS[i]!, ...e.labels },
+              value: cumulative,
+              metricName: `${name}_bucket`,
+            });
+          }
+          values.push({ labels: { le: '+Inf', ...e.labels }, value: e.count, metricName: `${name}_bucket` });
+          values.push({ labels: { ...e.labels }, value: e.sum, metricName: `${name}_sum` });
+          values.push({ labels: { ...e.labels }, value: e.count, metricName: `${name}_count` });
+        }
+        return { name, help, type: 'histogram', aggregator: 'sum', values };
+      },
+      reset: () => this.series.clear(),
+    };
+  }
+}
+
 /**
  * The metrics of a server, created on first use.
  *
@@ -42,19 +134,19 @@ export function metricsOf(deps: ServerDeps): ServerMetrics {
   if (existing !== undefined) return existing;
   const registry = new Registry();
 
-  const httpRequests = new Counter({
-    name: 'outpace_http_requests_total',
-    help: 'HTTP requests by route pattern, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  });
-  const httpDuration = new Histogram({
-    name: 'outpace_http_request_duration_seconds',
-    help: 'HTTP request latency until the response headers, by route pattern, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [registry],
-  });
+  // HTTP requests are counted in plain per-series arrays and handed to prom-client only when
+  // scraped: its Counter and Histogram validate and hash the label set on every inc() and
+  // observe(), several microseconds of every request.
+  const http = new HttpSeries();
+  registry.registerMetric(
+    http.counter('outpace_http_requests_total', 'HTTP requests by route pattern, method and status.') as never,
+  );
+  registry.registerMetric(
+    http.histogram(
+      'outpace_http_request_duration_seconds',
+      'HTTP request latency until the response headers, by route pattern, method and status.',
+    ) as never,
+  );
   const importsStarted = new Counter({
     name: 'outpace_import_jobs_started_total',
     help: 'Imports started on this node, by kind (contacts, suppression).',
@@ -211,9 +303,7 @@ export function metricsOf(deps: ServerDeps): ServerMetrics {
   const metrics: ServerMetrics = {
     registry,
     observeHttp(route, method, status, seconds) {
-      const labels = { route, method, status: String(status) };
-      httpRequests.inc(labels);
-      httpDuration.observe(labels, seconds);
+      http.observe(route, method, status, seconds);
     },
     importStarted(kind) {
       running++;
@@ -236,6 +326,16 @@ export function metricsOf(deps: ServerDeps): ServerMetrics {
   return metrics;
 }
 
+/** The handler's pattern: the last matched route of the request's method (middleware is registered for ALL). */
+function routeLabel(c: Context<AppEnv>): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const r = routes[i]!;
+    if (r.method !== 'ALL') return r.path;
+  }
+  return 'unmatched';
+}
+
 /**
  * Middleware that times every request and counts it under its route pattern
  * (`/api/v1/lists/:id`, never the raw path, so ids do not explode the label
@@ -249,9 +349,7 @@ export function httpMetrics(deps: ServerDeps): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       // The handler's pattern: the last matched route of the request's method (middleware is registered for ALL).
-      const handler = matchedRoutes(c).findLast((r) => r.method !== 'ALL');
-      const route = handler === undefined ? 'unmatched' : handler.path;
-      metrics.observeHttp(route, c.req.method, c.res.status, (performance.now() - start) / 1000);
+      metrics.observeHttp(routeLabel(c), c.req.method, c.res.status, (performance.now() - start) / 1000);
     }
   };
 }

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { createRouter, IdParams, json, jsonBody, PageQueryParams, pageOf, route } from '../http/openapi.js';
 import {
   CheckInputSchema,
-  checkAttempt,
+  checkValidAttempt,
   createRegistryCopy,
   createRestrictedDate,
   createRuleSet,
@@ -173,7 +173,7 @@ export function complianceRoutes() {
       responses: { 200: json(Decision) },
     }),
     async (c) => {
-      const decision = await checkAttempt(serviceContext(c), c.req.valid('json'));
+      const decision = await checkValidAttempt(serviceContext(c), c.req.valid('json'));
       return c.json(
         {
           ...decision,

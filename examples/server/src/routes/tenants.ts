@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/password.js';
 import { audit, clientIp } from '../http/audit.js';
 import { ApiError } from '../http/errors.js';
 import { createRouter, IdParams, json, jsonBody, PageQueryParams, pageOf, route } from '../http/openapi.js';
+import { forgetTenantSettings } from '../services/lists-context.js';
 
 const Tenant = TenantSchema.meta({ id: 'Tenant' });
 const TenantSettings = TenantSettingsSchema.meta({ id: 'TenantSettings' });
@@ -125,6 +126,7 @@ export function settingsRoutes() {
       const tenantId = c.get('auth').tenantId;
       const before = await deps.store.tenants.get(tenantId);
       const tenant = await deps.store.tenants.update(tenantId, { settings: c.req.valid('json') });
+      forgetTenantSettings(deps, tenantId);
       await audit(c, {
         action: 'settings.update',
         target: { type: 'tenant', id: tenantId },

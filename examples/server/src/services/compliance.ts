@@ -30,7 +30,7 @@ import {
 import { z } from 'zod';
 import { engineRuleSet, installComplianceHooks, invalidateCompliance, PRESETS_BY_ID } from './compliance-engine.js';
 import { parseServiceInput } from './lists.js';
-import { type ServiceContext, tenantSettings } from './lists-context.js';
+import { cachedTenantSettings, type ServiceContext } from './lists-context.js';
 
 /**
  * The compliance service: presets, the tenant's settings and rule sets,
@@ -729,8 +729,19 @@ function normalizerFor(country: string): PhoneNormalizer {
  * const decision = await checkAttempt(ctx, { phone: '+13055550123', local: { dateTime: '2026-06-10T20:30', timeZone: 'America/New_York' } });
  */
 export async function checkAttempt(ctx: ServiceContext, input: unknown): Promise<CheckResult> {
-  const a = parseServiceInput(CheckInputSchema, input, 'compliance check');
-  const settings = await tenantSettings(ctx);
+  return checkValidAttempt(ctx, parseServiceInput(CheckInputSchema, input, 'compliance check'));
+}
+
+/**
+ * {@link checkAttempt} for input {@link CheckInputSchema} already validated
+ * (the API route's body), so a check is parsed once.
+ */
+export async function checkValidAttempt(
+  ctx: ServiceContext,
+  a: z.output<typeof CheckInputSchema>,
+): Promise<CheckResult> {
+  // Read on every check otherwise: remembered for 2 s, dropped at once on a change through this node.
+  const settings = await cachedTenantSettings(ctx);
   const phone = normalizerFor(settings.defaultCountry).normalize(a.phone);
   if (!phone.valid) {
     throw new OutpaceError(

@@ -44,6 +44,36 @@ export async function tenantSettings(ctx: ServiceContext): Promise<TenantSetting
   return TenantSettingsSchema.parse(tenant.settings);
 }
 
+/** How long {@link cachedTenantSettings} trusts settings it read (another node's change arrives within it). */
+export const TENANT_SETTINGS_CACHE_MS = 2000;
+const settingsCaches = new WeakMap<ServerDeps, Map<string, { settings: TenantSettings; loadedAt: number }>>();
+
+/**
+ * {@link tenantSettings}, remembered for {@link TENANT_SETTINGS_CACHE_MS} per
+ * tenant, for hot read paths (`POST /compliance/check`) that would otherwise
+ * read and validate the tenant on every request. A change through this node
+ * applies at once ({@link forgetTenantSettings}); one made through another
+ * node within the cache time.
+ */
+export async function cachedTenantSettings(ctx: ServiceContext): Promise<TenantSettings> {
+  let cache = settingsCaches.get(ctx.deps);
+  if (cache === undefined) {
+    cache = new Map();
+    settingsCaches.set(ctx.deps, cache);
+  }
+  const now = ctx.deps.clock.now();
+  const hit = cache.get(ctx.tenantId);
+  if (hit !== undefined && now >= hit.loadedAt && now - hit.loadedAt < TENANT_SETTINGS_CACHE_MS) return hit.settings;
+  const settings = await tenantSettings(ctx);
+  cache.set(ctx.tenantId, { settings, loadedAt: now });
+  return settings;
+}
+
+/** Drops a tenant's remembered settings (after a change through this node). */
+export function forgetTenantSettings(deps: ServerDeps, tenantId: string): void {
+  settingsCaches.get(deps)?.delete(tenantId);
+}
+
 const defaultResolvers = new WeakMap<ServerDeps, Map<string, Promise<LocationResolver>>>();
 
 /**
