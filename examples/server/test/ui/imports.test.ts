@@ -152,4 +152,45 @@ describeWithService(chromiumAvailability(), 'console import wizard in chromium',
     await screenshot(page, 'import-preview-dark');
     await context.close();
   });
+
+  it('updates a running job’s progress live over SSE and announces the end, without moving focus', async () => {
+    const jobs = server.store.forTenant(server.tenantId).importJobs;
+    const job = await jobs.create({
+      kind: 'contacts',
+      state: 'running',
+      uploadMode: 'CREATE',
+      listIds: [],
+      fileName: 'slow.csv',
+      totalLines: 1000,
+      processedLines: 100,
+      acceptedLines: 90,
+      rejectedLines: 10,
+      insertedRecords: 0,
+      updatedRecords: 0,
+      deletedRecords: 0,
+      warningLines: 0,
+    });
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await logIn(page, server.url, server.users.analyst.email);
+    await page.goto(`${server.url}/lists/imports/${job.id}`);
+    expect(await page.getByTestId('job-state').textContent()).toContain('Running');
+    await page.getByRole('link', { name: 'Download rejects (CSV)' }).focus();
+    await jobs.update(job.id, { processedLines: 600, acceptedLines: 580 });
+    await expect.poll(() => page.getByTestId('job-accepted').textContent(), { timeout: 5000 }).toBe('580');
+    await jobs.update(job.id, {
+      state: 'completed',
+      processedLines: 1000,
+      acceptedLines: 990,
+      finishedAt: server.clock.now(),
+    });
+    await expect.poll(() => page.getByTestId('job-state').textContent(), { timeout: 5000 }).toContain('Completed');
+    await expect
+      .poll(() => page.locator('#op-live').textContent())
+      .toBe('Import Completed: 990 accepted, 10 rejected.');
+    // The live updates never took focus away from where the user was.
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Download rejects (CSV)');
+    expect(await page.locator('[sse-connect]').count()).toBe(0);
+    await context.close();
+  });
 });
