@@ -33,7 +33,11 @@ export interface CampaignRuntimeOptions {
   owner?: string;
   /** Lease length on a driven group (ms). @default 15000 */
   leaseTtlMs?: number;
-  /** How often leases are renewed and group changes (pacing, requested states) picked up (ms). @default 2000 */
+  /**
+   * How often leases are renewed and group changes (pacing, requested states)
+   * picked up (ms); leases go on being renewed at this pace while `stop()`
+   * drains calls. At most a third of `leaseTtlMs`. @default 2000
+   */
   syncIntervalMs?: number;
   /** Take over groups that are loaded, running, paused or stopping and that nobody holds. @default true */
   adopt?: boolean;
