@@ -11,6 +11,7 @@ import {
 import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { CONTACT_DEVICES, deleteContactDevices, insertContactDevices } from './contact-devices.js';
 import { beginSqlContactImport } from './contact-import.js';
 import { ALL_CONTACT_COLUMNS, contactColumns, contactRow, decodeContact } from './contact-rows.js';
 import type { SqlContext } from './context.js';
@@ -19,7 +20,7 @@ import type { SqlExecutor } from './dialect.js';
 import { readNumber } from './dialect.js';
 import { findListRow, listNotFound } from './lists.js';
 import type { ContactListRow } from './schema.js';
-import { DEVICE_SLOTS, slotColumn } from './schema.js';
+import { DEVICE_SLOTS } from './schema.js';
 import { compileSqlSelection, likeLiteral } from './selection.js';
 
 const ContactQuerySchema = PageQuerySchema.extend({ selection: z.unknown().optional() });
@@ -77,6 +78,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
   const { dialect, clock } = ctx;
   const contacts = ctx.table('outpace_contacts');
   const lists = ctx.table('outpace_contact_lists');
+  const devices = ctx.table(CONTACT_DEVICES);
 
   const requireList = async (db: SqlExecutor, listId: string) => {
     const row = await findListRow(db, ctx, tenantId, listId);
@@ -84,16 +86,29 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
     return row;
   };
 
-  const selectOne = async (listId: string, column: 'id' | 'client_id', value: string) => {
+  /**
+   * Device slots last seen per list, so a single read gets the list and its
+   * contact in one statement with the right columns (a second statement
+   * re-reads when the list has since widened).
+   */
+  const knownSlots = new Map<string, number>();
+  const selectOne = async (listId: string, column: 'id' | 'client_id', value: string): Promise<Contact | undefined> => {
     const db = await ctx.db();
-    const row = await findListRow(db, ctx, tenantId, listId);
-    if (row === undefined) return undefined;
+    const slots = knownSlots.get(listId) ?? DEVICE_SLOTS;
     const found =
-      await sql<Row>`select ${sql.raw(projection(readNumber(row.device_slots)))} from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${row.data_id} and c.${sql.raw(column)} = ${value}`.execute(
+      await sql<Row>`select ${sql.raw(projection(slots))}, l.device_slots as outpace_list_slots, l.data_loaded_at as outpace_list_loaded_at from ${lists} l join ${contacts} c on c.tenant_id = l.tenant_id and c.data_id = l.data_id where l.tenant_id = ${tenantId} and l.id = ${listId} and c.${sql.raw(column)} = ${value}`.execute(
         db,
       );
     const hit = found.rows[0];
-    return hit === undefined ? undefined : decodeContact(hit, listId, row.data_loaded_at);
+    if (hit === undefined) return undefined;
+    const listSlots = readNumber(hit.outpace_list_slots);
+    if (listSlots !== slots) {
+      if (knownSlots.size >= 10_000) knownSlots.clear();
+      knownSlots.set(listId, listSlots);
+      // Read with too few slots' columns: once more with all of them.
+      if (listSlots > slots) return selectOne(listId, column, value);
+    }
+    return decodeContact(hit, listId, hit.outpace_list_loaded_at);
   };
 
   /** Replaces (same id) or inserts a contact inside a transaction. */
@@ -107,11 +122,13 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
   ): Promise<Contact> => {
     const now = clock.now();
     if (replace) {
+      await deleteContactDevices(trx, ctx, tenantId, dataId, [id]);
       await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${dataId} and id = ${id}`.execute(
         trx,
       );
     }
     await insertContact(trx, ctx, contactRow(dialect, { tenantId, dataId, id, createdAt, updatedAt: now }, contact));
+    await insertContactDevices(trx, ctx, tenantId, dataId, id, contact);
     return { ...structuredClone(contact), id, listId: '', createdAt, updatedAt: now };
   };
 
@@ -286,6 +303,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
         let removed = 0;
         for (let i = 0; i < unique.length; i += DELETE_CHUNK) {
           const chunk = unique.slice(i, i + DELETE_CHUNK);
+          await deleteContactDevices(trx, ctx, tenantId, list.data_id, chunk);
           const result =
             await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${list.data_id} and id in (${sql.join(chunk)})`.execute(
               trx,
@@ -301,14 +319,10 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       const { clientId, device, name, limit } = parseInput(ContactSearchSchema, query, 'Contact search');
       const conditions: RawBuilder<unknown>[] = [sql`c.tenant_id = ${tenantId}`];
       if (clientId !== undefined) conditions.push(sql`c.client_id = ${clientId}`);
+      let join: RawBuilder<unknown> = sql``;
       if (device !== undefined) {
-        // Slot columns hold folded values (indexed per slot); the exact value is checked below.
-        const folded = foldValue(device);
-        const slots = [];
-        for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
-          slots.push(sql`c.${sql.raw(slotColumn(slot, 'value'))} = ${folded}`);
-        }
-        conditions.push(sql`(${sql.join(slots, sql` or `)})`);
+        // The device lookup table holds folded values, one key range per list; the exact value is checked below.
+        join = sql` join ${devices} d on d.tenant_id = l.tenant_id and d.data_id = l.data_id and d.value = ${foldValue(device)} and d.contact_id = c.id`;
       }
       if (name !== undefined) {
         // Memory's semantics: the trimmed, lower-cased first or last name starts with the trimmed, lower-cased name.
@@ -323,7 +337,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       let after: RawBuilder<unknown> = sql``;
       for (;;) {
         const result =
-          await sql<Row>`select c.*, l.id as outpace_list_id, l.data_loaded_at as outpace_loaded_at from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id where ${sql.join(conditions, sql` and `)}${after} order by l.id, c.id limit ${limit}`.execute(
+          await sql<Row>`select c.*, l.id as outpace_list_id, l.data_loaded_at as outpace_loaded_at from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id${join} where ${sql.join(conditions, sql` and `)}${after} order by l.id, c.id limit ${limit}`.execute(
             db,
           );
         for (const row of result.rows) {
