@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresDialect } from '../src/postgres/dialect.js';
+import { ALL_CONTACT_COLUMNS, contactRow } from '../src/sql/contact-rows.js';
 import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
 import { describeSqlBehaviour } from './sql/behaviour.js';
 import { dropSchema, pgAvailability, pgUrl, uniqueSchema } from './sql/postgres-env.js';
@@ -136,12 +137,27 @@ describeWithService(available, 'postgres store', () => {
       const tenant = await old.tenants.create({ name: 'Old' });
       const { lists, contacts } = old.forTenant(tenant.id);
       const list = await lists.create({ name: 'Before the upgrade' });
-      await contacts.add(
-        list.id,
-        { clientId: 'OLD1', others: { other1: '7' }, devices: [{ index: 1, type: 'home', value: '+12125550101' }] },
-        'APPEND_ONLY',
+      // The contact as that version stored it: a row of outpace_contacts alone (today's writes also fill
+      // the device lookup table of a later migration, which this schema lacks).
+      const { rows: listRows } = await pool.query(
+        `select data_id from "${schema}".outpace_contact_lists where id = $1`,
+        [list.id],
       );
+      const at = clock.now();
+      const row = contactRow(
+        createPostgresDialect({ schema }),
+        { tenantId: tenant.id, dataId: listRows[0].data_id, id: 'con_old1', createdAt: at, updatedAt: at },
+        { clientId: 'OLD1', others: { other1: '7' }, devices: [{ index: 1, type: 'home', value: '+12125550101' }] },
+      );
+      await pool.query(
+        `insert into "${schema}".outpace_contacts (${ALL_CONTACT_COLUMNS.map((c) => c.name).join(', ')}) values (${row.map((_, i) => `$${i + 1}`).join(', ')})`,
+        row,
+      );
+      await pool.query(`update "${schema}".outpace_contact_lists set size = 1, device_slots = 1 where id = $1`, [
+        list.id,
+      ]);
       const before = await contacts.list(list.id);
+      expect(before.items.map((c) => c.clientId)).toEqual(['OLD1']);
       await old.close();
       const tables = await pool.query('select table_name from information_schema.tables where table_schema = $1', [
         schema,
@@ -152,6 +168,8 @@ describeWithService(available, 'postgres store', () => {
       expect(await upgraded.migrate()).toEqual(MIGRATION_NAMES.slice(1));
       const t = upgraded.forTenant(tenant.id);
       expect(await t.contacts.list(list.id)).toEqual(before);
+      // The device lookup table was filled from the old row.
+      expect((await t.contacts.search({ device: '+12125550101' })).map((c) => c.clientId)).toEqual(['OLD1']);
       const dnc = await t.suppression.createList({ name: 'After the upgrade' });
       await t.suppression.addEntries(dnc.id, [{ value: '+12125550101' }]);
       expect(await t.suppression.search('+12125550101')).toHaveLength(1);

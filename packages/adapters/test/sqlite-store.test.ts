@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore, registerSqliteFunctions } from '@outpace/adapters/sqlite';
+import type { NewContact } from '@outpace/core';
 import { createManualClock } from '@outpace/core';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ALL_CONTACT_COLUMNS, contactRow } from '../src/sql/contact-rows.js';
 import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
 import { createSqliteDialect } from '../src/sqlite/dialect.js';
 import { describeSqlBehaviour } from './sql/behaviour.js';
@@ -130,8 +132,13 @@ describe('sqlite store', () => {
     const tenant = await old.tenants.create({ name: 'Old' });
     const { lists, contacts } = old.forTenant(tenant.id);
     const list = await lists.create({ name: 'Before the upgrade' });
-    const session = await contacts.beginImport({ mode: 'APPEND_ONLY', listId: list.id });
-    await session.write(list.id, [
+    // The contacts as that version stored them: rows of outpace_contacts alone (today's imports also
+    // write the device lookup table of a later migration, which this schema lacks).
+    const dialect = createSqliteDialect({ durable: true });
+    const [{ data_id: dataId }] = database
+      .prepare('select data_id from outpace_contact_lists where id = ?')
+      .all(list.id) as { data_id: string }[];
+    const oldContacts: NewContact[] = [
       {
         clientId: 'OLD1',
         others: { other1: '5' },
@@ -139,9 +146,23 @@ describe('sqlite store', () => {
         devices: [{ index: 1, type: 'home', value: '+12125550101', areaCode: '212' }],
       },
       { clientId: 'OLD2', others: {}, location: {}, devices: [] },
-    ]);
-    await session.commit();
+    ];
+    const at = clock.now();
+    oldContacts.forEach((contact, i) => {
+      const row = contactRow(
+        dialect,
+        { tenantId: tenant.id, dataId, id: `con_old${i}`, createdAt: at, updatedAt: at },
+        contact,
+      );
+      database
+        .prepare(
+          `insert into outpace_contacts (${ALL_CONTACT_COLUMNS.map((c) => c.name).join(', ')}) values (${row.map(() => '?').join(', ')})`,
+        )
+        .run(...row);
+    });
+    database.prepare('update outpace_contact_lists set size = 2, device_slots = 1 where id = ?').run(list.id);
     const before = await contacts.list(list.id);
+    expect(before.items.map((c) => c.clientId)).toEqual(['OLD1', 'OLD2']);
     await old.close();
     await kysely.destroy();
     const tables = (names: Database.Database) =>
@@ -164,6 +185,8 @@ describe('sqlite store', () => {
         orderBy: [],
       }),
     ).toBe(1);
+    // The device lookup table was filled from the old rows.
+    expect((await t.contacts.search({ device: '+12125550101' })).map((c) => c.clientId)).toEqual(['OLD1']);
     // What the newer migrations brought works on the old data's tenant.
     const dnc = await t.suppression.createList({ name: 'After the upgrade' });
     await t.suppression.addEntries(dnc.id, [{ value: '+12125550101' }]);

@@ -9,6 +9,7 @@ import type {
 import { createId, IdSchema, MAX_DEVICES, OutpaceError, UploadModeSchema } from '@outpace/core';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { deleteMatchingDevices, insertSegmentDevices } from './contact-devices.js';
 import { ALL_CONTACT_COLUMNS, contactColumns, encodeContact } from './contact-rows.js';
 import type { SqlContext } from './context.js';
 import { parseInput } from './context.js';
@@ -147,12 +148,16 @@ export async function beginSqlContactImport(
   const mergeInto = async (trx: SqlExecutor, target: Target, live: string, now: number) => {
     let updated = 0;
     if (mode === 'APPEND_AND_UPDATE') {
+      // The replaced contacts' device lookup entries go with their old values and come back with the new ones.
+      const replaced = sql`c.client_id is not null and exists (select 1 from ${contacts} as s where s.tenant_id = ${tenantId} and s.data_id = ${target.segment} and s.client_id = c.client_id)`;
+      await deleteMatchingDevices(trx, ctx, tenantId, live, replaced);
       const set = REPLACED_COLUMNS.map((name) => sql`${sql.raw(name)} = s.${sql.raw(name)}`);
       const result =
         await sql`update ${contacts} as t set ${sql.join(set)}, updated_at = ${now} from ${contacts} as s where t.tenant_id = ${tenantId} and t.data_id = ${live} and s.tenant_id = ${tenantId} and s.data_id = ${target.segment} and s.client_id = t.client_id`.execute(
           trx,
         );
       updated = Number(result.numAffectedRows ?? 0);
+      await insertSegmentDevices(trx, ctx, tenantId, live, live, target.slots, replaced);
     }
     // Staged ClientIDs the list holds: replaced above (APPEND_AND_UPDATE) or,
     // for APPEND_ONLY, added by someone else since they were staged; either
@@ -160,6 +165,7 @@ export async function beginSqlContactImport(
     await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${target.segment} and client_id is not null and exists (select 1 from ${contacts} as t where t.tenant_id = ${tenantId} and t.data_id = ${live} and t.client_id = ${contacts}.client_id)`.execute(
       trx,
     );
+    await insertSegmentDevices(trx, ctx, tenantId, target.segment, live, target.slots);
     const moved =
       await sql`update ${contacts} set data_id = ${live}, created_at = ${now}, updated_at = ${now} where tenant_id = ${tenantId} and data_id = ${target.segment}`.execute(
         trx,
@@ -175,6 +181,7 @@ export async function beginSqlContactImport(
       if (target.created !== undefined) {
         const list = { ...target.created, size: target.staged, updatedAt: now };
         await insertList(trx, ctx, tenantId, list, target.segment, now, target.slots);
+        await insertSegmentDevices(trx, ctx, tenantId, target.segment, target.segment, target.slots);
         await adoptSegment(trx, tenantId, target.segment);
         result.inserted += target.staged;
         result.lists.push(list);
@@ -193,6 +200,7 @@ export async function beginSqlContactImport(
         await sql`update ${lists} set data_id = ${target.segment}, data_loaded_at = ${now}, device_slots = ${target.slots}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
           trx,
         );
+        await insertSegmentDevices(trx, ctx, tenantId, target.segment, target.segment, target.slots);
         await adoptSegment(trx, tenantId, target.segment);
         await markGarbage(trx, ctx, tenantId, row.data_id, 'contacts');
         garbage.push(row.data_id);

@@ -30,6 +30,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
   ['0005_campaigns', CAMPAIGN_MIGRATION],
   ['0006_identity', IDENTITY_MIGRATION],
   ['0007_automations_compliance', AUTOMATION_MIGRATION],
+  ['0008_contact_devices', [contactDevicesTable, fillContactDevices, ...dropSlotIndexes()]],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */
@@ -225,6 +226,47 @@ function contactIndexes(): Statement[] {
     );
   }
   return statements;
+}
+
+/**
+ * Device search moves from ten per-slot indexes of `outpace_contacts` (three
+ * random B-tree inserts per staged contact with three devices) to a lookup
+ * table an import fills once, at commit, in key order. The entries of the
+ * lists' live segments are copied; staging segments get theirs at commit.
+ */
+function contactDevicesTable(d: SqlDialect): string {
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_contact_devices',
+    [
+      `tenant_id ${t.key} not null`,
+      `data_id ${t.key} not null`,
+      `value ${t.key} not null`,
+      `contact_id ${t.key} not null`,
+    ],
+    'tenant_id, data_id, value, contact_id',
+    d.clustered,
+  );
+}
+
+function fillContactDevices(d: SqlDialect): string {
+  const contacts = ref(d, 'outpace_contacts');
+  const parts: string[] = [];
+  for (let slot = 1; slot <= DEVICE_SLOTS; slot++) {
+    const column = slotColumn(slot, 'value');
+    parts.push(
+      `select c.tenant_id, c.data_id, c.${column} as value, c.id as contact_id from ${contacts} c join ${ref(d, 'outpace_contact_lists')} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id where c.${column} is not null`,
+    );
+  }
+  return `insert into ${ref(d, 'outpace_contact_devices')} (tenant_id, data_id, value, contact_id) select u.tenant_id, u.data_id, u.value, u.contact_id from (${parts.join(' union ')}) u order by u.tenant_id, u.data_id, u.value, u.contact_id`;
+}
+
+function dropSlotIndexes(): Statement[] {
+  return Array.from(
+    { length: DEVICE_SLOTS },
+    (_, i) => (d: SqlDialect) => `drop index if exists ${ref(d, `outpace_contacts_${slotColumn(i + 1, 'value')}`)}`,
+  );
 }
 
 function suppressionListsTable(d: SqlDialect): string {

@@ -184,11 +184,24 @@ export interface ObjectRow {
   updated_at: Num;
 }
 
+/**
+ * One device value of a contact (folded, as the slot columns hold it), for
+ * device search: the entries of a segment are one key range, written at import
+ * commit in key order (see contact-devices.ts).
+ */
+export interface ContactDeviceRow {
+  tenant_id: string;
+  data_id: string;
+  value: string;
+  contact_id: string;
+}
+
 export interface Database {
   outpace_tenants: TenantRow;
   outpace_contact_lists: ContactListRow;
   outpace_segments: SegmentRow;
   outpace_contacts: ContactRow;
+  outpace_contact_devices: ContactDeviceRow;
   outpace_suppression_lists: SuppressionListRow;
   outpace_suppression_entries: SuppressionEntryRow;
   outpace_import_jobs: ImportJobRow;

@@ -64,6 +64,17 @@ export async function purgeSegment(ctx: SqlContext, tenantId: string, id: string
   const { table, key } = ROWS[kind];
   const t = ctx.table(table);
   const k = sql.raw(key);
+  if (kind === 'contacts') {
+    // The segment's device lookup entries (written when it became a list's data).
+    const devices = ctx.table('outpace_contact_devices');
+    for (;;) {
+      const result =
+        await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${id} and value in (select value from ${devices} where tenant_id = ${tenantId} and data_id = ${id} limit ${sql.lit(PURGE_CHUNK)})`.execute(
+          db,
+        );
+      if (Number(result.numAffectedRows ?? 0) < PURGE_CHUNK) break;
+    }
+  }
   for (;;) {
     const result =
       await sql`delete from ${t} where tenant_id = ${tenantId} and data_id = ${id} and ${k} in (select ${k} from ${t} where tenant_id = ${tenantId} and data_id = ${id} limit ${sql.lit(PURGE_CHUNK)})`.execute(

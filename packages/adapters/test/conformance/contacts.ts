@@ -222,6 +222,52 @@ export function contactsSuite(ctx: SuiteContext): void {
       await expectCode(contacts.search({}), 'VALIDATION_FAILED');
     });
 
+    it('finds a contact by device through imports of every mode, edits, removals and list deletion', async () => {
+      const { contacts, lists } = await ctx.tenant();
+      const phone = (n: number) => `+1212555${String(n).padStart(4, '0')}`;
+      const withDevices = (n: number, numbers: number[]) =>
+        sampleContact(n, { devices: numbers.map((d, i) => nanpDevice(i + 1, `212555${String(d).padStart(4, '0')}`)) });
+      const found = async (n: number) => (await contacts.search({ device: phone(n) })).map((c) => c.clientId).sort();
+      const load = async (
+        mode: 'CREATE' | 'APPEND_AND_UPDATE' | 'FLUSH_APPEND',
+        batch: NewContact[],
+        listId?: string,
+      ) => {
+        const session = await contacts.beginImport(listId === undefined ? { mode } : { mode, listId });
+        const target = listId ?? (await session.createList({ name: 'Devices' })).id;
+        expect(await session.write(target, batch)).toEqual([]);
+        await session.commit();
+        return target;
+      };
+      // Two contacts share a number; one holds a number in two slots.
+      const listId = await load('CREATE', [withDevices(1, [1, 2]), withDevices(2, [3, 3]), withDevices(3, [1])]);
+      expect(await found(1)).toEqual(['C00001', 'C00003']);
+      expect(await found(2)).toEqual(['C00001']);
+      expect(await found(3)).toEqual(['C00002']);
+      // A replaced contact is found by its new numbers only; an added one by its own.
+      await load('APPEND_AND_UPDATE', [withDevices(1, [9]), withDevices(4, [4])], listId);
+      expect(await found(1)).toEqual(['C00003']);
+      expect(await found(2)).toEqual([]);
+      expect(await found(9)).toEqual(['C00001']);
+      expect(await found(4)).toEqual(['C00004']);
+      const two = (await contacts.getByClientId(listId, 'C00002')) as Contact;
+      await contacts.update(listId, two.id, withDevices(2, [5]));
+      expect(await found(3)).toEqual([]);
+      expect(await found(5)).toEqual(['C00002']);
+      await contacts.add(listId, withDevices(6, [6, 5]), 'APPEND_ONLY');
+      expect(await found(5)).toEqual(['C00002', 'C00006']);
+      const three = (await contacts.getByClientId(listId, 'C00003')) as Contact;
+      expect(await contacts.remove(listId, [three.id])).toBe(1);
+      expect(await found(1)).toEqual([]);
+      // FLUSH_APPEND: only the new data is found.
+      await load('FLUSH_APPEND', [withDevices(7, [9])], listId);
+      expect(await found(9)).toEqual(['C00007']);
+      expect(await found(4)).toEqual([]);
+      expect(await found(5)).toEqual([]);
+      await lists.delete(listId);
+      expect(await found(9)).toEqual([]);
+    });
+
     it('counts with and without a selection, and refuses an invalid selection', async () => {
       const { contacts, list } = await setup();
       for (let i = 1; i <= 5; i++)

@@ -1,0 +1,128 @@
+import type { NewContact } from '@outpace/core';
+import { foldValue } from '@outpace/core';
+import type { RawBuilder } from 'kysely';
+import { sql } from 'kysely';
+import type { SqlContext } from './context.js';
+import type { SqlExecutor } from './dialect.js';
+import { DEVICE_SLOTS, slotColumn } from './schema.js';
+
+/**
+ * The device lookup table `outpace_contact_devices`: one row per distinct
+ * (folded) device value of a contact, keyed `(tenant_id, data_id, value,
+ * contact_id)`, so a segment's entries are one contiguous range.
+ *
+ * It replaces the ten per-slot indexes of `outpace_contacts`, which every
+ * staged contact updated at random positions (three devices: three random
+ * B-tree inserts per row, the larger part of an import's time). An import now
+ * writes a segment's entries once, at commit, in one sorted INSERT … SELECT
+ * into the segment's own (new) range — an append, not random inserts — and a
+ * purged segment loses its entries with one range delete.
+ */
+
+/** Name of the device lookup table. */
+export const CONTACT_DEVICES = 'outpace_contact_devices';
+
+/**
+ * Inserts the lookup entries of contacts of segment `source` (those matching
+ * `where`, a condition on `c`) under segment `target`, in key order. `slots` is
+ * how many device slots the rows use.
+ */
+export async function insertSegmentDevices(
+  db: SqlExecutor,
+  ctx: SqlContext,
+  tenantId: string,
+  source: string,
+  target: string,
+  slots: number,
+  where: RawBuilder<unknown> = sql`true`,
+): Promise<void> {
+  const used = Math.min(Math.max(slots, 0), DEVICE_SLOTS);
+  if (used === 0) return;
+  const contacts = ctx.table('outpace_contacts');
+  const devices = ctx.table(CONTACT_DEVICES);
+  const parts = [];
+  for (let slot = 1; slot <= used; slot++) {
+    const column = sql.raw(`c.${slotColumn(slot, 'value')}`);
+    parts.push(
+      sql`select ${column} as v, c.id as cid from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${source} and ${column} is not null and ${where}`,
+    );
+  }
+  // UNION drops a value a contact holds in two slots; the ORDER BY makes the inserts one sweep.
+  const key = sql.raw(ctx.dialect.types.text);
+  await sql`insert into ${devices} (tenant_id, data_id, value, contact_id) select cast(${tenantId} as ${key}), cast(${target} as ${key}), u.v, u.cid from (${sql.join(parts, sql` union `)}) u order by u.v, u.cid`.execute(
+    db,
+  );
+}
+
+/** Inserts the lookup entries of one contact written on its own. */
+export async function insertContactDevices(
+  db: SqlExecutor,
+  ctx: SqlContext,
+  tenantId: string,
+  dataId: string,
+  contactId: string,
+  contact: NewContact,
+): Promise<void> {
+  const values = [...new Set(contact.devices.map((d) => foldValue(d.value)))];
+  if (values.length === 0) return;
+  const tuples = values.map((value) => sql`(${tenantId}, ${dataId}, ${value}, ${contactId})`);
+  await sql`insert into ${ctx.table(CONTACT_DEVICES)} (tenant_id, data_id, value, contact_id) values ${sql.join(tuples)}`.execute(
+    db,
+  );
+}
+
+/**
+ * Deletes the lookup entries of the contacts `ids` of segment `dataId`,
+ * reading their device values from the contact rows: call it before the rows
+ * change. One key lookup per entry.
+ */
+export async function deleteContactDevices(
+  db: SqlExecutor,
+  ctx: SqlContext,
+  tenantId: string,
+  dataId: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const contacts = ctx.table('outpace_contacts');
+  const devices = ctx.table(CONTACT_DEVICES);
+  const columns = Array.from({ length: DEVICE_SLOTS }, (_, i) => slotColumn(i + 1, 'value'));
+  const found = await sql<
+    Record<string, string | null>
+  >`select id, ${sql.raw(columns.join(', '))} from ${contacts} where tenant_id = ${tenantId} and data_id = ${dataId} and id in (${sql.join(ids)})`.execute(
+    db,
+  );
+  for (const row of found.rows) {
+    const values = [...new Set(columns.map((c) => row[c]).filter((v): v is string => v !== null && v !== undefined))];
+    if (values.length === 0) continue;
+    await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${dataId} and value in (${sql.join(values)}) and contact_id = ${String(row.id)}`.execute(
+      db,
+    );
+  }
+}
+
+/**
+ * Deletes the lookup entries of the contacts of segment `dataId` matching
+ * `where` (a condition on `c`, a row of `outpace_contacts`), for bulk merges:
+ * one pass over the segment's entries.
+ */
+export async function deleteMatchingDevices(
+  db: SqlExecutor,
+  ctx: SqlContext,
+  tenantId: string,
+  dataId: string,
+  where: RawBuilder<unknown>,
+): Promise<void> {
+  const contacts = ctx.table('outpace_contacts');
+  const devices = ctx.table(CONTACT_DEVICES);
+  await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${dataId} and contact_id in (select c.id from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${dataId} and ${where})`.execute(
+    db,
+  );
+}
+
+/** Deletes every lookup entry of a segment (one range). */
+export async function purgeSegmentDevices(db: SqlExecutor, ctx: SqlContext, tenantId: string, dataId: string) {
+  await sql`delete from ${ctx.table(CONTACT_DEVICES)} where tenant_id = ${tenantId} and data_id = ${dataId}`.execute(
+    db,
+  );
+}
