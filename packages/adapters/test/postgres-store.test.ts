@@ -147,7 +147,12 @@ describeWithService(available, 'postgres store', () => {
       const row = contactRow(
         createPostgresDialect({ schema }),
         { tenantId: tenant.id, dataId: listRows[0].data_id, id: 'con_old1', createdAt: at, updatedAt: at },
-        { clientId: 'OLD1', others: { other1: '7' }, devices: [{ index: 1, type: 'home', value: '+12125550101' }] },
+        {
+          clientId: 'OLD1',
+          others: { other1: '7' },
+          location: {},
+          devices: [{ index: 1, type: 'home', value: '+12125550101' }],
+        },
       );
       await pool.query(
         `insert into "${schema}".outpace_contacts (${ALL_CONTACT_COLUMNS.map((c) => c.name).join(', ')}) values (${row.map((_, i) => `$${i + 1}`).join(', ')})`,

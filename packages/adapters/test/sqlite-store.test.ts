@@ -135,9 +135,9 @@ describe('sqlite store', () => {
     // The contacts as that version stored them: rows of outpace_contacts alone (today's imports also
     // write the device lookup table of a later migration, which this schema lacks).
     const dialect = createSqliteDialect({ durable: true });
-    const [{ data_id: dataId }] = database
+    const { data_id: dataId } = database
       .prepare('select data_id from outpace_contact_lists where id = ?')
-      .all(list.id) as { data_id: string }[];
+      .get(list.id) as { data_id: string };
     const oldContacts: NewContact[] = [
       {
         clientId: 'OLD1',
