@@ -42,7 +42,7 @@ export interface CampaignManagerOptions {
   /**
    * How often the node looks, across tenants, for groups nobody holds, and
    * starts a runtime for a tenant that has one (ms). A tenant's runtime also
-   * looks for its own at every lease renewal. @default 2000
+   * looks for its own at every lease renewal. @default 1000
    */
   scanIntervalMs?: number;
   /** How often a tenant's compliance engine is refreshed for its runtime (ms). @default 5000 */
@@ -237,7 +237,7 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
     signal: stopSignal.signal,
     async start() {
       await scan();
-      const every = options.scanIntervalMs ?? 2000;
+      const every = options.scanIntervalMs ?? 1000;
       const arm = () => {
         cancelScan = clock.setTimer(every, () => {
           if (stopping !== undefined) return;

@@ -82,7 +82,7 @@ export const ConfigSchema = z.object({
   /** How often a node renews its leases and picks up group changes (ms); at most a third of the lease. */
   OUTPACE_LEASE_RENEW_MS: z.coerce.number().int().min(100).max(200_000).default(2000),
   /** How often a node looks, across tenants, for campaign groups nobody holds (ms). */
-  OUTPACE_ORPHAN_SCAN_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  OUTPACE_ORPHAN_SCAN_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   /** Telephony of the campaign runtimes: simulator, Asterisk or Twilio (`telephony/settings.ts`, docs/telephony.md). */
   ...TELEPHONY_ENV,
 });

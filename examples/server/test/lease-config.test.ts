@@ -8,12 +8,12 @@ const dir = mkdtempSync(path.join(tmpdir(), 'outpace-lease-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lease and takeover settings', () => {
-  it('default to a 6 s lease renewed every 2 s and a scan every 2 s', () => {
+  it('default to a 6 s lease renewed every 2 s and a scan every second', () => {
     const config = loadConfig({ OUTPACE_DATA_DIR: dir });
     expect(config).toMatchObject({
       OUTPACE_LEASE_TTL_MS: 6000,
       OUTPACE_LEASE_RENEW_MS: 2000,
-      OUTPACE_ORPHAN_SCAN_MS: 2000,
+      OUTPACE_ORPHAN_SCAN_MS: 1000,
     });
   });
 

@@ -247,7 +247,7 @@ describeWithService(pgStatus, 'two server processes on PostgreSQL', () => {
     console.log(
       `takeover by ${survivor.name} ${takeoverMs} ms after SIGKILL of ${driver.name}; ${inFlightAtKill.length} calls were in flight, ${beforeKill} attempts written before`,
     );
-    // Lease 6 s + a scan every 2 s by default: well within half a minute even on a loaded machine.
+    // Lease 6 s + a scan every second by default: well within half a minute even on a loaded machine.
     expect(takeoverMs).toBeLessThan(30_000);
 
     // The survivor dials on until every record is done.
