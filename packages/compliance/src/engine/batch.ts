@@ -2,7 +2,7 @@ import { OutpaceError } from '@outpace/core';
 import { z } from 'zod';
 import type { Attempt } from './attempt.js';
 import { MODE_BITS } from './compile.js';
-import { ReasonCollector, type RecordFacts } from './evaluate.js';
+import { historyQuietFrom as historyQuietFromOf, ReasonCollector, type RecordFacts } from './evaluate.js';
 import type { LocationProfile } from './location.js';
 import type { ActiveRules, GroupResult, Plan } from './plan.js';
 import { nextCloseAll, nextOpenAll, type TimeConstraint } from './time-constraints.js';
@@ -51,6 +51,8 @@ export interface BatchContext {
     out: ReasonCollector,
     facts?: RecordFacts,
     part?: 'all' | 'shared' | 'record',
+    /** The caller knows that no history rule can block the record at `t`. */
+    historyQuiet?: boolean,
   ): void;
   /** Registry listings and list membership of a record, looked up once. */
   factsOf(attempt: Attempt): RecordFacts;
@@ -110,6 +112,8 @@ export class PreparedList implements PreparedBatch {
   readonly quiet: Uint8Array;
   /** The facts' latest history instant, read without touching the record. */
   readonly latest: Float64Array;
+  /** From this instant on no history rule of the record's plan can block it (see `historyQuietFrom`). */
+  readonly historyQuietFrom: Float64Array;
   /** Group of each record (an index into `groups`). */
   gid: Int32Array;
   groups: Group[] = [];
@@ -128,6 +132,7 @@ export class PreparedList implements PreparedBatch {
     const n = this.attempts.length;
     this.quiet = new Uint8Array(n);
     this.latest = new Float64Array(n);
+    this.historyQuietFrom = new Float64Array(n);
     this.gid = new Int32Array(n);
     for (let i = 0; i < n; i++) this.index(i);
   }
@@ -136,7 +141,15 @@ export class PreparedList implements PreparedBatch {
     const f = this.facts[i]!;
     this.quiet[i] = f.quiet ? 1 : 0;
     this.latest[i] = f.latestHistoryAt;
-    this.gid[i] = this.groupOf(this.plans[i]!, this.attempts[i]!);
+    this.bind(i);
+  }
+
+  /** What depends on the record's plan: its group and when its history falls out of reach. */
+  private bind(i: number): void {
+    const plan = this.plans[i]!;
+    const a = this.attempts[i]!;
+    this.historyQuietFrom[i] = historyQuietFromOf(a, plan.history);
+    this.gid[i] = this.groupOf(plan, a);
   }
 
   private groupOf(plan: Plan, a: Attempt): number {
@@ -184,7 +197,7 @@ export class PreparedList implements PreparedBatch {
     this.plans = this.attempts.map((a) => this.planOf(a));
     this.groups = [];
     this.groupIndex = new Map();
-    for (let i = 0; i < this.attempts.length; i++) this.gid[i] = this.groupOf(this.plans[i]!, this.attempts[i]!);
+    for (let i = 0; i < this.attempts.length; i++) this.bind(i);
   }
 
   private planOf(a: Attempt): Plan {
@@ -219,14 +232,15 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
   out.detail = false;
   let allowedInWindow = 0;
   let allowedAtStart = 0;
-  const { quiet, latest, gid, groups } = list;
+  const { quiet, latest, historyQuietFrom, gid, groups } = list;
   // Per window: the shared part of each group's decision, and the whole decision of its quiet records.
   const shared: (GroupResult | undefined)[] = new Array(groups.length);
   for (let i = 0; i < n; i++) {
     const plan = plans[i]!;
     const gi = gid[i]!;
     const g = groups[gi]!;
-    const isQuiet = quiet[i] === 1 && latest[i]! <= from - g.reach;
+    const historyQuiet = latest[i]! <= from - g.reach || historyQuietFrom[i]! <= from;
+    const isQuiet = quiet[i] === 1 && historyQuiet;
     let group: GroupResult | undefined;
     if (g.shareable) {
       group = shared[gi];
@@ -248,8 +262,8 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
     }
     const a = attempts[i]!;
     out.reset();
-    if (group === undefined) ctx.evaluate(a, from, plan.profile, plan, out, facts[i]);
-    else if (!isQuiet) ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'record');
+    if (group === undefined) ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'all', historyQuiet);
+    else if (!isQuiet) ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'record', historyQuiet);
     const mask = group === undefined ? out.mask : out.mask | group.mask;
     const temporalOnly = group === undefined ? out.temporalOnly : out.temporalOnly && group.temporalOnly;
     reasons[i] = mask;

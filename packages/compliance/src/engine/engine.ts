@@ -295,13 +295,17 @@ export function createComplianceEngine(options: ComplianceEngineOptions): Compli
     out: ReasonCollector,
     facts?: RecordFacts,
     part: EvaluationPart = 'all',
+    historyQuiet = false,
   ): void {
     const modeBit = MODE_BITS[attempt.mode ?? 'predictive'];
     const agent = attempt.agentReserved === true;
     if (part !== 'record') evaluateShared(attempt, t, profile, plan, out, modeBit, agent);
     if (part === 'shared') return;
-    // A prepared record whose whole history is older than every period cannot be blocked by it.
-    const history = facts !== undefined && facts.latestHistoryAt <= t - plan.historyReachMs ? NO_HISTORY : plan.history;
+    // A prepared record whose whole history is older than every period, or too thin to reach any limit, cannot be blocked by it.
+    const history =
+      historyQuiet || (facts !== undefined && facts.latestHistoryAt <= t - plan.historyReachMs)
+        ? NO_HISTORY
+        : plan.history;
     for (const h of history) {
       if (applies(h.rule, modeBit, agent))
         evaluateHistory(

@@ -541,6 +541,50 @@ export interface OptOutOutcomes {
   dispositions: ReadonlySet<string>;
 }
 
+const scratchTimes: number[] = [];
+
+/**
+ * The instant from which `rule` cannot block `attempt` with its current
+ * history: `evaluateHistory` blocks only while `max` matching entries fall in
+ * the period. Elapsed periods count entries after `t - period`; calendar-day
+ * periods count entries on the last `periodDays` local days, which all lie
+ * after `t - (periodDays + 2)` days whatever the zone (offsets span 26 hours).
+ */
+function historyQuietFromOf(rule: CompiledHistory, attempt: Attempt, history: readonly HistoryEntry[]): number {
+  if (rule.max <= 0) return Number.POSITIVE_INFINITY;
+  const limit = rule.kind === 'attempt-limit';
+  const clientId = attempt.contact.clientId;
+  const device = attempt.device.value;
+  const campaign = attempt.campaign;
+  const times = scratchTimes;
+  times.length = 0;
+  for (const h of history) {
+    if (entryMatches(rule, h, clientId, device, campaign)) times.push(limit ? h.at : Math.max(h.at, h.endedAt ?? h.at));
+  }
+  if (times.length < rule.max) return Number.NEGATIVE_INFINITY;
+  times.sort((a, b) => b - a);
+  const reach = rule.elapsed ? rule.periodMs : (rule.periodDays + 2) * DAY_MS;
+  return times[rule.max - 1]! + reach;
+}
+
+/**
+ * From this instant on none of `rules` can block `attempt` with its current
+ * history (`-Infinity` when none ever can): for each rule, the `max`-th latest
+ * matching entry plus the rule's reach. A prepared batch skips the record's
+ * history rules from then on, so that a record with a few old calls decides
+ * like one with none.
+ */
+export function historyQuietFrom(attempt: Attempt, rules: readonly { rule: CompiledHistory }[]): number {
+  let from = Number.NEGATIVE_INFINITY;
+  const history = attempt.history;
+  if (history === undefined || history.length === 0) return from;
+  for (const { rule } of rules) {
+    const q = historyQuietFromOf(rule, attempt, history);
+    if (q > from) from = q;
+  }
+  return from;
+}
+
 /** The facts of a record, computed once when a batch is prepared. */
 export function recordFacts(attempt: Attempt, inputs: SuppressionInputs, optOuts: OptOutOutcomes): RecordFacts {
   let listings: Map<string, RegistryListing> | null = null;

@@ -242,3 +242,127 @@ describe('batch agrees with check', () => {
     );
   });
 });
+
+describe('prepared batch agrees with check over several windows', () => {
+  // Tenant limits like a dialer's own: calendar-day per device, elapsed after an answer, and a per-subject count.
+  const tenant: RuleSetInput = {
+    formatVersion: 1,
+    id: 'tenant',
+    version: '1',
+    name: 'tenant',
+    rules: [
+      {
+        id: 'tenant.two-a-day',
+        kind: 'attempt-limit',
+        name: 'two a day per device',
+        maxAttempts: 2,
+        period: { type: 'today' },
+        per: 'device',
+        source: { citation: 'test' },
+        verification: 'verified',
+      },
+      {
+        id: 'tenant.after-answer',
+        kind: 'recent-outcome',
+        name: 'a day after an answer',
+        outcomes: { callResults: ['Answer'] },
+        wait: { type: 'elapsed', duration: { hours: 24 } },
+        per: 'contact',
+        source: { citation: 'test' },
+        verification: 'verified',
+      },
+      {
+        id: 'tenant.subject',
+        kind: 'attempt-limit',
+        name: 'four in three days per subject',
+        maxAttempts: 4,
+        period: { type: 'calendar-days', days: 3 },
+        sameKey: 'subject',
+        source: { citation: 'test' },
+        verification: 'verified',
+      },
+    ],
+  };
+
+  it('on thin and mismatched histories (other devices, other clients, call ends), in every mode', () => {
+    // With Regulation F's seven-day rules present they outlast the tenant's; without them, the tenant's decide.
+    const engines = [
+      engineFor([presets.usFederal, presets.usStates, presets.canada, presets.usDebtCollection, tenant]),
+      engineFor([presets.usFederal, tenant]),
+    ];
+    const from0 = Date.parse('2026-03-01T00:00:00Z'); // spans the US spring-forward
+    const record = fc.record({
+      phone: fc.constantFrom(...PHONES),
+      zip: fc.option(fc.constantFrom('10001', '75001', '86515', '96813', '33101'), { nil: undefined }),
+      mode: fc.constantFrom('preview' as const, 'predictive' as const, 'progressive' as const),
+      agentReserved: fc.boolean(),
+      history: fc.array(
+        fc.record({
+          minutesBefore: fc.integer({ min: 0, max: 60 * 24 * 12 }),
+          durationMinutes: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
+          callResult: fc.option(
+            fc.constantFrom('NoAnswer', 'Answer', 'Busy', 'AnsweringMachine', 'Abandoned' as const),
+            {
+              nil: undefined,
+            },
+          ),
+          otherDevice: fc.boolean(),
+          client: fc.constantFrom('same', 'other', 'none'),
+          subjectKey: fc.option(fc.constantFrom('solar', 'roofing'), { nil: undefined }),
+          debtKey: fc.constantFrom('d1', 'd2'),
+        }),
+        { maxLength: 4 },
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 30 * 24 * 4 }),
+        fc.array(record, { minLength: 1, maxLength: 16 }),
+        fc.array(fc.integer({ min: 1, max: 24 * 4 * 4 }), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(0, 1),
+        (quarter, records, steps, which) => {
+          const e = engines[which]!;
+          const from = from0 + quarter * 900_000;
+          const attempts = records.map((r, i) => {
+            const clientId = `c${i}`;
+            return dial(r.phone, from, {
+              contact: r.zip === undefined ? { clientId } : { clientId, postalCode: r.zip },
+              mode: r.mode,
+              agentReserved: r.agentReserved,
+              campaign: freshCampaign(from, { subjectKey: 'solar', debtKey: 'd1' }),
+              history: r.history.map((h): HistoryEntry => {
+                const at = from - h.minutesBefore * 60_000;
+                const entry: HistoryEntry = {
+                  at,
+                  device: h.otherDevice ? '+12125559999' : r.phone,
+                  debtKey: h.debtKey,
+                };
+                if (h.durationMinutes !== undefined) entry.endedAt = at + h.durationMinutes * 60_000;
+                if (h.callResult !== undefined) entry.callResult = h.callResult;
+                if (h.subjectKey !== undefined) entry.subjectKey = h.subjectKey;
+                if (h.client !== 'none') entry.clientId = h.client === 'same' ? clientId : 'someone-else';
+                return entry;
+              }),
+            });
+          });
+          const prepared = e.prepare(attempts);
+          // The same prepared list, evaluated for the window at `from` and for later ones (histories age out).
+          let start = from;
+          for (const step of [0, ...steps]) {
+            start += step * 900_000;
+            const window = { from: start, to: start + 3_600_000 };
+            const result = e.checkBatch(prepared, window);
+            attempts.forEach((a, i) => {
+              const d = e.check({ ...a, at: start });
+              const mask = d.reasons.reduce((m, r) => m | REASON_BITS[r.code], 0);
+              expect(result.reasons[i], `reasons of ${i} at ${new Date(start).toISOString()}`).toBe(mask);
+              const expected = d.allowed ? start : (d.nextAllowedAt ?? Number.NaN);
+              expect(result.nextAllowedAt[i], `next of ${i} at ${new Date(start).toISOString()}`).toBe(expected);
+            });
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
