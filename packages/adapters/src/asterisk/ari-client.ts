@@ -54,8 +54,8 @@ export interface AriClientOptions {
   /**
    * How REST requests travel. `http`: one `fetch` per request (every Asterisk with ARI). `websocket`: as
    * `RESTRequest` messages over the event stream's WebSocket (Asterisk 20.14, 21.9, 22.4 and later), which spares
-   * the HTTP connection, header and authentication work per request; measured by bench:telephony at about a third of
-   * the client's CPU per call. Requests made while the stream is not open go over HTTP.
+   * the HTTP connection, header and authentication work per request; measured by bench:telephony at less than half of
+   * the client's CPU per call (0.9 ms instead of 2.1 ms). Requests made while the stream is not open go over HTTP.
    * @default 'http'
    */
   transport?: 'http' | 'websocket';

@@ -80,7 +80,7 @@ export interface AsteriskTelephonyOptions {
   maxConcurrentRequests?: number;
   /**
    * How ARI REST requests travel: `http` (a `fetch` each; any Asterisk) or `websocket` (over the event stream as
-   * RESTRequest messages; Asterisk 20.14, 21.9, 22.4 or later). `websocket` costs the connector about a third of
+   * RESTRequest messages; Asterisk 20.14, 21.9, 22.4 or later). `websocket` costs the connector less than half of
    * the CPU per call and keeps originate latency flat under load (docs/benchmarks/telephony.md).
    * @default 'http'
    */
