@@ -1,9 +1,12 @@
 import { createInProcessQueue } from '@outpace/adapters/queue';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithService } from '../../../../packages/adapters/test/support/service.js';
 import { type SshdServer, sshdAvailability, startSshd } from '../../../../packages/adapters/test/support/sshd.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
+
+// A browser test on a loaded 2-core machine (CI runs files in parallel) can take far longer than a unit test.
+vi.setConfig({ testTimeout: 120_000 });
 
 describeWithService(sshdAvailability(), 'console list automation against a real sshd', () => {
   let sshd: SshdServer;

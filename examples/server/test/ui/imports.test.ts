@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithService } from '../../../../packages/adapters/test/support/service.js';
 import {
   chromiumAvailability,
@@ -12,6 +12,9 @@ import {
   tabTo,
 } from './support/browser.js';
 import { type ConsoleServer, startConsoleServer } from './support/server.js';
+
+// A browser test on a loaded 2-core machine (CI runs files in parallel) can take far longer than a unit test.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * A messy file: semicolon-delimited, Latin-1 with accents, a BOM-less header,

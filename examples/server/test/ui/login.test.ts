@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithService } from '../../../../packages/adapters/test/support/service.js';
 import {
   chromiumAvailability,
@@ -11,6 +11,9 @@ import {
   tabTo,
 } from './support/browser.js';
 import { type ConsoleServer, startConsoleServer, UI_PASSWORD } from './support/server.js';
+
+// A browser test on a loaded 2-core machine (CI runs files in parallel) can take far longer than a unit test.
+vi.setConfig({ testTimeout: 120_000 });
 
 describeWithService(chromiumAvailability(), 'console login in chromium', () => {
   let server: ConsoleServer;
