@@ -47,6 +47,11 @@ export async function insertSegmentDevices(
       sql`select ${column} as v, c.id as cid from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${source} and ${column} is not null and ${where}`,
     );
   }
+  if (ctx.dialect.name === 'postgres') {
+    // The UNION's sort of a large segment's entries stays in memory (the server default is 4 MB),
+    // for this transaction only.
+    await sql`set local work_mem = '256MB'`.execute(db);
+  }
   // UNION drops a value a contact holds in two slots; the ORDER BY makes the inserts one sweep.
   const key = sql.raw(ctx.dialect.types.text);
   await sql`insert into ${devices} (tenant_id, data_id, value, contact_id) select cast(${tenantId} as ${key}), cast(${target} as ${key}), u.v, u.cid from (${sql.join(parts, sql` union `)}) u order by u.v, u.cid`.execute(
