@@ -73,6 +73,31 @@ export const PacerOptionsSchema = z.object({
    * @default 3
    */
   guardTaper: z.number().positive().default(3),
+  /**
+   * Shorter windows that keep rolling abandonment under the limit where live
+   * answers are plentiful enough to afford it (by default every rolling hour and
+   * every rolling 15 minutes). Each is projected like the main fallback window and
+   * tapers the accepted risk over `taper` abandons of headroom above `margin`, but
+   * never forces progressive on its own (a short window's budget is a handful of
+   * abandons, and falling back on its noise costs far more occupancy than it saves),
+   * and it stands aside while it holds fewer than `minAnswers` live answers. `[]`
+   * turns them off. See docs/dialer.md for what they cost and buy.
+   * @default [{ windowMs: 3600000, minAnswers: 400, margin: 2, taper: 5 }, { windowMs: 900000, minAnswers: 100, margin: 0, taper: 3 }]
+   */
+  rollingGuards: z
+    .array(
+      z.object({
+        windowMs: z.number().int().positive(),
+        minAnswers: z.number().int().min(1),
+        margin: z.number(),
+        taper: z.number().positive(),
+      }),
+    )
+    .max(8)
+    .default([
+      { windowMs: 3_600_000, minAnswers: 400, margin: 2, taper: 5 },
+      { windowMs: 900_000, minAnswers: 100, margin: 0, taper: 3 },
+    ]),
   /** Predictive stays progressive until this many dials resolved and calls ended. @default { dials: 30, calls: 10 } */
   minHistory: z
     .object({ dials: z.number().int().min(1).default(30), calls: z.number().int().min(1).default(10) })

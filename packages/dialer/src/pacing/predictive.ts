@@ -77,6 +77,8 @@ export function createPredictivePacer(
   const model = new PipelineModel(options.graceMs);
   const window = new AbandonWindow(options.guardWindowMs, options.guardMinAnswers);
   const customerWait = new RunningMean(100);
+  const rollingGuards = options.rollingGuards;
+  const rollingWindows = rollingGuards.map((g) => new AbandonWindow(g.windowMs, 1));
 
   let abandonTheta = Math.max(MIN_THRESHOLD, INITIAL_RISK_RATIO * aim);
   let goalTheta = abandonTheta;
@@ -89,6 +91,7 @@ export function createPredictivePacer(
   let draw = 0;
   let phase: PredictiveState['phase'] = 'warming-up';
   let taper = 0;
+  let mainTaper = 0;
   let learned = 0;
 
   const theta = () =>
@@ -104,10 +107,13 @@ export function createPredictivePacer(
     const gain = ABANDON_GAIN * (1 + 3 * Math.exp(-learned / LEARNING_ANSWERS));
     if (phase === 'predictive') learned++;
     // Integrate upward only while this controller is what limits dialing (anti-windup):
-    // in proportion to the fallback taper, and not while another goal binds.
+    // in proportion to the main window's taper, at half speed while a rolling guard
+    // holds dialing back (a full stop would count the guard's cut twice and leave the
+    // threshold low once the guard lets go; none would let it run up), and not while
+    // another goal binds.
     if (abandoned) abandonTheta *= Math.exp(-gain * (1 - aim));
     else if (phase === 'predictive' && (goal.goal === 'abandon-rate' || abandonTheta <= goalTheta * 1.5)) {
-      abandonTheta *= Math.exp(gain * aim * taper);
+      abandonTheta *= Math.exp(gain * aim * 0.5 * (taper + mainTaper));
     }
     abandonTheta = Math.min(MAX_THRESHOLD, Math.max(MIN_THRESHOLD, abandonTheta));
   };
@@ -117,12 +123,29 @@ export function createPredictivePacer(
    * and in PROJECTION_MS (when old answers have left it and new ones, at the
    * recent pace, have come in), less what the calls in flight may add.
    */
-  const guardHeadroom = (now: number, inFlight: number) => {
-    const current = window.counts(now);
-    const gone = window.leaving(now, PROJECTION_MS);
-    const coming = window.recentRate(now, PROJECTION_MS) * PROJECTION_MS;
+  const headroomOf = (w: AbandonWindow, now: number, inFlight: number) => {
+    const current = w.counts(now);
+    const gone = w.leaving(now, PROJECTION_MS);
+    const coming = w.recentRate(now, PROJECTION_MS) * PROJECTION_MS;
     const later = limit * (current.live - gone.live + coming) - (current.abandoned - gone.abandoned);
     return Math.min(limit * current.live - current.abandoned, later) - inFlight;
+  };
+
+  /**
+   * The guards' verdict: the main window's headroom above its margin, over its
+   * taper (≤ 0: fall back to progressive; ≥ 1: no taper), lowered by any rolling
+   * guard whose window holds enough answers. Rolling guards only taper: their
+   * share is floored at 0, so they never force progressive on their own.
+   */
+  const guardShare = (now: number, inFlight: number) => {
+    let share = (headroomOf(window, now, inFlight) - options.guardMargin) / options.guardTaper;
+    mainTaper = Math.max(0, Math.min(1, share));
+    rollingGuards.forEach((g, i) => {
+      const w = rollingWindows[i]!;
+      if (w.counts(now).live < g.minAnswers) return;
+      share = Math.min(share, Math.max(0, (headroomOf(w, now, inFlight) - g.margin) / g.taper));
+    });
+    return share;
   };
 
   const advanceGoal = (s: PacingSnapshot) => {
@@ -189,10 +212,12 @@ export function createPredictivePacer(
           connectsDecayed++;
           customerWait.add(event.waitedMs);
           window.add(event.at, false);
+          for (const w of rollingWindows) w.add(event.at, false);
           onLiveOutcome(false);
           break;
         case 'abandoned':
           window.add(event.at, true);
+          for (const w of rollingWindows) w.add(event.at, true);
           onLiveOutcome(true);
           break;
         default:
@@ -213,21 +238,21 @@ export function createPredictivePacer(
       } else {
         const p = Math.min(1, Math.max(0.002, liveRate.value));
         const th = theta();
-        const headroom = guardHeadroom(s.now, p * s.callsDialing * th + 0.5 * s.callsWaiting);
-        if (headroom < options.guardMargin) {
+        const share = guardShare(s.now, p * s.callsDialing * th + 0.5 * s.callsWaiting);
+        if (share < 0) {
           phase = 'fallback';
           taper = 0;
           wanted = progressiveCalls(s, 1);
         } else {
           phase = 'predictive';
           // Taper the accepted risk as the window's headroom shrinks towards the margin.
-          taper = Math.min(1, (headroom - options.guardMargin) / options.guardTaper);
+          taper = Math.min(1, share);
           const effective = th * (TAPER_FLOOR + (1 - TAPER_FLOOR) * taper);
           // Never fewer than progressive would place.
           const floor = progressiveCalls(s, 1);
           const extra = Math.max(0, predictiveCalls(s, p, effective, staffed) - Math.max(0, floor));
-          const share = extraShare();
-          const scaled = share >= 1 ? extra : Math.floor(extra * share + draw);
+          const goalShare = extraShare();
+          const scaled = goalShare >= 1 ? extra : Math.floor(extra * goalShare + draw);
           wanted = Math.max(floor, 0) + scaled;
         }
       }
