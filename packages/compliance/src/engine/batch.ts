@@ -4,7 +4,7 @@ import type { Attempt } from './attempt.js';
 import { MODE_BITS } from './compile.js';
 import { historyQuietFrom as historyQuietFromOf, ReasonCollector, type RecordFacts } from './evaluate.js';
 import type { LocationProfile } from './location.js';
-import type { ActiveRules, GroupResult, Plan } from './plan.js';
+import type { ActiveRules, Plan } from './plan.js';
 import { nextCloseAll, nextOpenAll, type TimeConstraint } from './time-constraints.js';
 
 /** The window a batch is evaluated for: `[from, to)`, instants in ms. */
@@ -99,7 +99,6 @@ export interface PreparedBatch {
 /** A group: records of one plan, campaign and mode, which share every rule that does not read their own data. */
 interface Group {
   plan: Plan;
-  reach: number;
   shareable: boolean;
 }
 
@@ -108,12 +107,18 @@ export class PreparedList implements PreparedBatch {
   readonly attempts: Attempt[];
   plans: Plan[];
   readonly facts: RecordFacts[];
-  /** 1 when the record's facts are quiet. */
-  readonly quiet: Uint8Array;
-  /** The facts' latest history instant, read without touching the record. */
-  readonly latest: Float64Array;
-  /** From this instant on no history rule of the record's plan can block it (see `historyQuietFrom`). */
-  readonly historyQuietFrom: Float64Array;
+  /**
+   * From this instant on no history rule of the record's plan can block it:
+   * its whole history is older than the plan's reach, or too thin to reach any
+   * limit (see `historyQuietFrom`).
+   */
+  readonly historyQuietAt: Float64Array;
+  /**
+   * From this instant on nothing of the record's own can block it, so it
+   * decides like every quiet record of its group: `historyQuietAt` when its
+   * facts are quiet (no listing, list entry or opt-out), else `+Infinity`.
+   */
+  readonly quietAt: Float64Array;
   /** Group of each record (an index into `groups`). */
   gid: Int32Array;
   groups: Group[] = [];
@@ -130,25 +135,20 @@ export class PreparedList implements PreparedBatch {
     this.plans = this.attempts.map((a) => this.planOf(a));
     this.facts = this.attempts.map((a) => ctx.factsOf(a));
     const n = this.attempts.length;
-    this.quiet = new Uint8Array(n);
-    this.latest = new Float64Array(n);
-    this.historyQuietFrom = new Float64Array(n);
+    this.historyQuietAt = new Float64Array(n);
+    this.quietAt = new Float64Array(n);
     this.gid = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.index(i);
+    for (let i = 0; i < n; i++) this.bind(i);
   }
 
-  private index(i: number): void {
-    const f = this.facts[i]!;
-    this.quiet[i] = f.quiet ? 1 : 0;
-    this.latest[i] = f.latestHistoryAt;
-    this.bind(i);
-  }
-
-  /** What depends on the record's plan: its group and when its history falls out of reach. */
+  /** What depends on the record's facts and plan: its group and when it turns quiet. */
   private bind(i: number): void {
     const plan = this.plans[i]!;
     const a = this.attempts[i]!;
-    this.historyQuietFrom[i] = historyQuietFromOf(a, plan.history);
+    const f = this.facts[i]!;
+    const h = Math.min(f.latestHistoryAt + plan.historyReachMs, historyQuietFromOf(a, plan.history));
+    this.historyQuietAt[i] = h;
+    this.quietAt[i] = f.quiet ? h : Number.POSITIVE_INFINITY;
     this.gid[i] = this.groupOf(plan, a);
   }
 
@@ -167,7 +167,7 @@ export class PreparedList implements PreparedBatch {
     let g = byMode[mode];
     if (g === undefined) {
       g = this.groups.length;
-      this.groups.push({ plan, reach: plan.historyReachMs, shareable: !plan.attemptDependentLocation });
+      this.groups.push({ plan, shareable: !plan.attemptDependentLocation });
       byMode[mode] = g;
     }
     return g;
@@ -187,7 +187,7 @@ export class PreparedList implements PreparedBatch {
     this.attempts[index] = attempt;
     this.plans[index] = this.planOf(attempt);
     this.facts[index] = this.ctx.factsOf(attempt);
-    this.index(index);
+    this.bind(index);
   }
 
   /** Re-binds every record when the engine's rules changed since preparation. */
@@ -232,40 +232,43 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
   out.detail = false;
   let allowedInWindow = 0;
   let allowedAtStart = 0;
-  const { quiet, latest, historyQuietFrom, gid, groups } = list;
-  // Per window: the shared part of each group's decision, and the whole decision of its quiet records.
-  const shared: (GroupResult | undefined)[] = new Array(groups.length);
+  const { historyQuietAt, quietAt, gid, groups } = list;
+  // Per window and group: the shared part of its decision (state 1), then the whole decision of its quiet records
+  // (state 2), which those records copy; they are counted per group and added up at the end.
+  const gCount = groups.length;
+  const gState = new Uint8Array(gCount);
+  const gSharedMask = new Uint16Array(gCount);
+  const gSharedTemporal = new Uint8Array(gCount);
+  const gMask = new Uint16Array(gCount);
+  const gNext = new Float64Array(gCount);
+  const gUntil = new Float64Array(gCount);
+  const gQuiet = new Int32Array(gCount);
   for (let i = 0; i < n; i++) {
-    const plan = plans[i]!;
     const gi = gid[i]!;
-    const g = groups[gi]!;
-    const historyQuiet = latest[i]! <= from - g.reach || historyQuietFrom[i]! <= from;
-    const isQuiet = quiet[i] === 1 && historyQuiet;
-    let group: GroupResult | undefined;
-    if (g.shareable) {
-      group = shared[gi];
-      if (group === undefined) {
-        out.reset();
-        ctx.evaluate(attempts[i]!, from, plan.profile, plan, out, facts[i], 'shared');
-        group = { mask: out.mask, temporalOnly: out.temporalOnly, quiet: undefined };
-        shared[gi] = group;
-      }
-      const hit = isQuiet ? group.quiet : undefined;
-      if (hit !== undefined) {
-        reasons[i] = hit.mask;
-        nextAllowedAt[i] = hit.next;
-        allowedUntil[i] = hit.until;
-        if (hit.mask === 0) allowedAtStart++;
-        if (hit.next < to) allowedInWindow++;
-        continue;
-      }
+    const isQuiet = quietAt[i]! <= from;
+    if (isQuiet && gState[gi] === 2) {
+      reasons[i] = gMask[gi]!;
+      nextAllowedAt[i] = gNext[gi]!;
+      allowedUntil[i] = gUntil[gi]!;
+      gQuiet[gi]!++;
+      continue;
     }
+    const plan = plans[i]!;
     const a = attempts[i]!;
+    const shareable = groups[gi]!.shareable;
+    if (shareable && gState[gi] === 0) {
+      out.reset();
+      ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'shared');
+      gSharedMask[gi] = out.mask;
+      gSharedTemporal[gi] = out.temporalOnly ? 1 : 0;
+      gState[gi] = 1;
+    }
     out.reset();
-    if (group === undefined) ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'all', historyQuiet);
+    const historyQuiet = historyQuietAt[i]! <= from;
+    if (!shareable) ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'all', historyQuiet);
     else if (!isQuiet) ctx.evaluate(a, from, plan.profile, plan, out, facts[i], 'record', historyQuiet);
-    const mask = group === undefined ? out.mask : out.mask | group.mask;
-    const temporalOnly = group === undefined ? out.temporalOnly : out.temporalOnly && group.temporalOnly;
+    const mask = shareable ? out.mask | gSharedMask[gi]! : out.mask;
+    const temporalOnly = shareable ? out.temporalOnly && gSharedTemporal[gi] === 1 : out.temporalOnly;
     reasons[i] = mask;
     if (mask === 0) allowedAtStart++;
     let next = Number.NaN;
@@ -304,7 +307,18 @@ export function runBatch(list: PreparedList, window: BatchWindow, ctx: BatchCont
     nextAllowedAt[i] = next;
     allowedUntil[i] = until;
     if (next < to) allowedInWindow++;
-    if (group !== undefined && isQuiet) group.quiet = { mask, next, until };
+    if (shareable && isQuiet) {
+      gMask[gi] = mask;
+      gNext[gi] = next;
+      gUntil[gi] = until;
+      gState[gi] = 2;
+    }
+  }
+  for (let g = 0; g < gCount; g++) {
+    const k = gQuiet[g]!;
+    if (k === 0) continue;
+    if (gMask[g] === 0) allowedAtStart += k;
+    if (gNext[g]! < to) allowedInWindow += k;
   }
   return { from, to, size: n, nextAllowedAt, allowedUntil, reasons, allowedInWindow, allowedAtStart };
 }

@@ -14,15 +14,6 @@ export interface ActiveRules {
   abandon: readonly CompiledOther[];
 }
 
-/** What the records of a plan, campaign and mode share in a batch window. */
-export interface GroupResult {
-  /** Reasons of the rules that do not read the record's own data. */
-  mask: number;
-  temporalOnly: boolean;
-  /** The whole result of a quiet record (nothing of its own within reach), once known. */
-  quiet: { mask: number; next: number; until: number } | undefined;
-}
-
 /** Everything needed to evaluate attempts with one location profile under one rule selection. */
 export interface Plan {
   /** The location profile the plan was built for (shared by profiles with the same candidates). */
