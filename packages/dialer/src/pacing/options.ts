@@ -58,8 +58,9 @@ export const PacerOptionsSchema = z.object({
    * Window of the hard fallback: when abandons in the last `guardWindowMs` come within
    * `guardMargin` calls (plus the expected abandons of calls in flight) of the limit,
    * predictive dials like progressive until the window has room again. The default
-   * is Ofcom's 24 h; a 1 h window keeps every rolling hour under the limit at a
-   * cost in occupancy (see docs/dialer.md).
+   * is Ofcom's 24 h; shorter windows are held by `rollingGuards`, which only taper
+   * (a hard 1 h fallback here costs far more occupancy where answers are scarce;
+   * see docs/dialer.md).
    * @default 86400000 (24 h)
    */
   guardWindowMs: z.number().int().positive().default(86_400_000),
