@@ -11,7 +11,7 @@
  * straightforward way: resolve the location on every call and compute local
  * time with luxon per candidate zone. Writes docs/benchmarks/compliance.{json,md}.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import {
   type Attempt,
@@ -421,7 +421,38 @@ function timed<T>(records: number, fn: () => T): { value: T; timing: Timed } {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+const REPORT_URL = new URL('../../docs/benchmarks/compliance.json', import.meta.url);
+
+/** The figures of the last written report, to compare this run with side by side. */
+interface PreviousRun {
+  generatedAt: string;
+  checkP50Us: number;
+  checkP99Us: number;
+  batchRecordsPerSec: number;
+  batchRecordsPerCpuSec: number;
+  batchLoadAverage: number;
+  unpreparedRecordsPerSec: number;
+  prepareRecordsPerSec: number;
+}
+
+function previousRun(): PreviousRun | undefined {
+  if (!existsSync(REPORT_URL)) return undefined;
+  const r = JSON.parse(readFileSync(REPORT_URL, 'utf8'));
+  if (r.records !== RECORDS) return undefined;
+  return {
+    generatedAt: r.generatedAt,
+    checkP50Us: r.checkP50Us,
+    checkP99Us: r.checkP99Us,
+    batchRecordsPerSec: r.batchRecordsPerSec,
+    batchRecordsPerCpuSec: r.batchRecordsPerCpuSec,
+    batchLoadAverage: median((r.batchRuns ?? []).map((x: { loadAverage: number }) => x.loadAverage)),
+    unpreparedRecordsPerSec: r.unpreparedBatch?.recordsPerSec,
+    prepareRecordsPerSec: r.prepare?.recordsPerSec,
+  };
+}
+
 function main(): void {
+  const previous = ENGINE_ONLY ? undefined : previousRun();
   log(`Generating ${fmt(RECORDS)} contacts…`);
   const t0 = performance.now();
   const { attempts, zones, listed, suppressed } = generate();
@@ -551,6 +582,7 @@ function main(): void {
       unpreparedBatch: round(unprepared.timing.recordsPerSec / naiveBatch.timing.recordsPerSec, 1),
     },
     agreementWithBaseline: round(agree / agreeN, 4),
+    previous,
     goals: {
       checkP99Us: 50,
       batchRecordsPerSec: 1_000_000,
@@ -568,10 +600,24 @@ function main(): void {
       note: 'Shared 2-core machine with other work running: figures are noisy; CPU-time rates are given beside wall-clock rates.',
     },
   };
-  writeFileSync(
-    new URL('../../docs/benchmarks/compliance.json', import.meta.url),
-    `${JSON.stringify(report, null, 2)}\n`,
-  );
+  writeFileSync(REPORT_URL, `${JSON.stringify(report, null, 2)}\n`);
+  const ratio = (now: number, before: number | undefined) =>
+    before === undefined || !Number.isFinite(before) ? '' : `${round(now / before, 2)}×`;
+  const vsPrevious =
+    previous === undefined
+      ? ''
+      : `
+Against the previous run (${previous.generatedAt}, median load average ${previous.batchLoadAverage} during its batch runs; now ${median(runs.map((r) => r.loadAverage))}):
+
+| Measure | Previous | This run | Ratio (this / previous) |
+|---|---|---|---|
+| batch, prepared, wall | ${fmt(previous.batchRecordsPerSec)} records/s | ${fmt(batchRecordsPerSec)} records/s | ${ratio(batchRecordsPerSec, previous.batchRecordsPerSec)} |
+| batch, prepared, CPU | ${fmt(previous.batchRecordsPerCpuSec)} records per CPU-second | ${fmt(batchRecordsPerCpuSec)} records per CPU-second | ${ratio(batchRecordsPerCpuSec, previous.batchRecordsPerCpuSec)} |
+| batch, unprepared, wall | ${fmt(previous.unpreparedRecordsPerSec)} records/s | ${fmt(unprepared.timing.recordsPerSec)} records/s | ${ratio(unprepared.timing.recordsPerSec, previous.unpreparedRecordsPerSec)} |
+| prepare, wall | ${fmt(previous.prepareRecordsPerSec)} records/s | ${fmt(prepared.timing.recordsPerSec)} records/s | ${ratio(prepared.timing.recordsPerSec, previous.prepareRecordsPerSec)} |
+| \`check\` p50 | ${previous.checkP50Us} µs | ${report.checkP50Us} µs | ${ratio(previous.checkP50Us, report.checkP50Us)} faster |
+| \`check\` p99 | ${previous.checkP99Us} µs | ${report.checkP99Us} µs | ${ratio(previous.checkP99Us, report.checkP99Us)} faster |
+`;
   const md = `# Compliance engine benchmark
 
 \`npm run bench:compliance\` · ${report.generatedAt} · ${report.machine.model} (${report.machine.cpus} cores), Node ${report.machine.node}, tzdata ${report.machine.tzdata}.
@@ -597,7 +643,7 @@ ${fmt(historyEntries)} prior attempts. Rules: ${engine.ruleSets.map((s) => s.id)
 - Baseline: ${report.baseline.description} Measured on ${fmt(BASELINE_SAMPLE)} records.
 - The engine and the baseline agree on allow/block for ${(report.agreementWithBaseline * 100).toFixed(2)}% of ${fmt(agreeN)} sampled checks (the baseline leaves
   out refinements such as the registry copy's day in the consumer's zone).
-`;
+${vsPrevious}`;
   writeFileSync(new URL('../../docs/benchmarks/compliance.md', import.meta.url), md);
   log(
     `Wrote docs/benchmarks/compliance.{json,md}: p50 ${report.checkP50Us} µs, p99 ${report.checkP99Us} µs, batch ${fmt(batchRecordsPerSec)} records/s (×${report.ratios.batch} baseline).`,
