@@ -213,7 +213,21 @@ try {
   }
 
   let round = 0;
-  async function connectorRun(t: typeof telephony, rate: number) {
+  /** What Asterisk says of the channels of lost calls (state, or the HTTP status when it has none). */
+  async function channelStates(channelIds: string[]): Promise<Record<string, string>> {
+    const auth = `Basic ${Buffer.from(`${ARI.username}:${ARI.password}`).toString('base64')}`;
+    const states: Record<string, string> = {};
+    for (const id of channelIds) {
+      const r = await fetch(`${ARI.url}/ari/channels/${id}`, { headers: { authorization: auth } }).catch(
+        () => undefined,
+      );
+      states[id] = r?.ok
+        ? `live, ${((await r.json()) as { state: string }).state}`
+        : `no channel (${r?.status ?? 'unreachable'})`;
+    }
+    return states;
+  }
+  async function connectorRun(t: typeof telephony, idPrefix: string, rate: number) {
     const ids = Array.from({ length: CALLS }, (_, i) => `load${round}-${i}`);
     round++;
     for (const id of ids) {
@@ -259,6 +273,7 @@ try {
       unanswered,
       ringingMissing,
       lostDetail,
+      lostChannels: await channelStates(Object.keys(lostDetail).map((id) => `${idPrefix}${id}`)),
     };
   }
 
@@ -326,8 +341,8 @@ try {
   };
   const lost = (r: AnyRun) => ('lostEvents' in r ? r.lostEvents : r.lostCalls);
   const SIDES = {
-    connectorWebSocket: (rate: number) => withCpu(() => connectorRun(telephonyWs, rate)) as Promise<AnyRun>,
-    connectorHttp: (rate: number) => withCpu(() => connectorRun(telephony, rate)) as Promise<AnyRun>,
+    connectorWebSocket: (rate: number) => withCpu(() => connectorRun(telephonyWs, 'ows-', rate)) as Promise<AnyRun>,
+    connectorHttp: (rate: number) => withCpu(() => connectorRun(telephony, 'outpace-', rate)) as Promise<AnyRun>,
     rawAri: (rate: number) => withCpu(() => rawRun(rate)) as Promise<AnyRun>,
   };
   type SideName = keyof typeof SIDES;
