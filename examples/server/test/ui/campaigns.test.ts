@@ -108,7 +108,7 @@ describe('console campaign pages', () => {
 
     // Pausing from the dashboard and the live pacing change behind its confirmation.
     const pauseRes = await ui.post(`/campaigns/${groupId}/pause`, {});
-    expect(pauseRes.status, /op-error-summary[^]*?<p>([^<]*)/.exec(await pauseRes.clone().text())?.[1]).toBe(303);
+    expect(pauseRes.status, /op-error-summary[\s\S]*?<p>([^<]*)/.exec(await pauseRes.clone().text())?.[1]).toBe(303);
     const paused = await ui.text('/campaigns');
     expect(paused).toContain('data-state="paused"');
     expect(paused).toContain(`aria-label="Resume Spring"`);
