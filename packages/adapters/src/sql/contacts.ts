@@ -9,7 +9,7 @@ import {
   parseSelection,
 } from '@outpace/core';
 import type { RawBuilder } from 'kysely';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { z } from 'zod';
 import { CONTACT_DEVICES, deleteContactDevices, insertContactDevices } from './contact-devices.js';
 import { beginSqlContactImport } from './contact-import.js';
@@ -92,13 +92,21 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
    * re-reads when the list has since widened).
    */
   const knownSlots = new Map<string, number>();
+  const readTexts = new Map<string, string>();
   const selectOne = async (listId: string, column: 'id' | 'client_id', value: string): Promise<Contact | undefined> => {
     const db = await ctx.db();
     const slots = knownSlots.get(listId) ?? DEVICE_SLOTS;
-    const found =
-      await sql<Row>`select ${sql.raw(projection(slots))}, l.device_slots as outpace_list_slots, l.data_loaded_at as outpace_list_loaded_at from ${lists} l join ${contacts} c on c.tenant_id = l.tenant_id and c.data_id = l.data_id where l.tenant_id = ${tenantId} and l.id = ${listId} and c.${sql.raw(column)} = ${value}`.execute(
-        db,
-      );
+    // The statement's text depends only on the slots and the column: compiled once, then run with new values.
+    const key = `${slots}:${column}`;
+    let text = readTexts.get(key);
+    if (text === undefined) {
+      text =
+        sql`select ${sql.raw(projection(slots))}, l.device_slots as outpace_list_slots, l.data_loaded_at as outpace_list_loaded_at from ${lists} l join ${contacts} c on c.tenant_id = l.tenant_id and c.data_id = l.data_id where l.tenant_id = ${'?'} and l.id = ${'?'} and c.${sql.raw(column)} = ${'?'}`.compile(
+          db,
+        ).sql;
+      readTexts.set(key, text);
+    }
+    const found = await db.executeQuery<Row>(CompiledQuery.raw(text, [tenantId, listId, value]));
     const hit = found.rows[0];
     if (hit === undefined) return undefined;
     const listSlots = readNumber(hit.outpace_list_slots);

@@ -62,6 +62,20 @@ export function contactsSuite(ctx: SuiteContext): void {
       expect((await lists.get(list.id))?.size).toBe(1);
     });
 
+    it('reads every device of a contact after its list widened since the last read', async () => {
+      const { contacts, list } = await setup();
+      const one = (await contacts.add(list.id, sampleContact(1), 'APPEND_ONLY')).contact;
+      // Read once while the list uses one device slot (a store may remember that).
+      expect((await contacts.getByClientId(list.id, 'C00001'))?.devices).toHaveLength(1);
+      const devices = [nanpDevice(1, '2125550101'), nanpDevice(2, '2125550102'), nanpDevice(3, '2125550103')];
+      const three = (await contacts.add(list.id, sampleContact(2, { devices }), 'APPEND_ONLY')).contact;
+      expect((await contacts.getByClientId(list.id, 'C00002'))?.devices).toEqual(devices);
+      expect((await contacts.get(list.id, three.id))?.devices).toEqual(devices);
+      expect(await contacts.get(list.id, one.id)).toEqual(one);
+      expect(await contacts.getByClientId(list.id, 'nobody')).toBeUndefined();
+      expect(await contacts.getByClientId('lst_unknown', 'C00001')).toBeUndefined();
+    });
+
     it('stores a minimal contact without ClientID or devices, and several of them', async () => {
       const { contacts, list } = await setup();
       const a = await contacts.add(list.id, { devices: [] }, 'APPEND_ONLY');
