@@ -238,19 +238,24 @@ try {
       t.originate({ callId: ids[i]!, to: numberFor(25082), ringTimeoutMs: 10_000 }),
     );
     const ended = (id: string) =>
-      (byCall.get(id) ?? []).some((e) => e.type === 'call:ended' || e.type === 'call:failed');
+      (byCall.get(id) ?? []).some(
+        (e) => e.type === 'call:ended' || e.type === 'call:failed' || e.type === 'call:orphaned',
+      );
     // Wait past the 10 s ring timeout, so a call whose INVITE was lost is seen to fail rather than counted lost.
     for (let i = 0; i < 160 && ids.some((id) => !ended(id)); i++) await sleep(100);
     const cpu = process.cpuUsage(cpuBefore);
     let lostEvents = 0;
     let ringingMissing = 0;
     let unanswered = 0;
+    let orphaned = 0;
     const lostDetail: Record<string, string[]> = {};
     for (const id of ids) {
       const types = (byCall.get(id) ?? []).map((e) => e.type);
       byCall.delete(id);
       reactions.delete(id);
       if (!types.includes('call:ringing')) ringingMissing++;
+      // Reported by the connector's watchdog (no event, no channel): accounted for, but its events were lost.
+      if (types.includes('call:orphaned')) orphaned++;
       // A call that ended unanswered (a SIP message lost on the overloaded loopback, say) is accounted for, not a
       // lost event. Lost: no terminal event at all, or answered without an end. Ringing is optional in SIP (a 200
       // may come without a 180, and Asterisk may deliver Dial RINGING after StasisStart in the same ms).
@@ -270,6 +275,7 @@ try {
       refused: run.failures,
       errors: run.errors,
       lostEvents,
+      orphaned,
       unanswered,
       ringingMissing,
       lostDetail,
@@ -382,6 +388,7 @@ try {
       perSec,
       bestPerSec: Math.max(...runs.map((r) => r.perSec)),
       lost: runs.reduce((n, r) => n + lost(r), 0),
+      orphaned: runs.reduce((n, r) => n + ('orphaned' in r ? r.orphaned : 0), 0),
       originateP95Ms: round1(median(runs.map((r) => r.originateMs.p95))),
       ceiling: {
         highestKeptRate: keptRates.length ? Math.max(...keptRates) : null,
@@ -579,7 +586,7 @@ try {
       `| Measure | ${sideNames.map((n) => sideTitle[n]).join(' | ')} | Ratio WS / raw | Ratio HTTP / raw | Goal |`,
       '|---|---|---|---|---|---|---|',
       `| Originations per second (${CALLS} calls paced at ${RATE}/s; median of ${ROUNDS} runs) | ${ws.perSec} | ${http.perSec} | ${raw.perSec} | ${summary.ratios.originateRateConnectorVsRawAri} | ${summary.ratios.originateRateConnectorHttpVsRawAri} | ≥ 100/s sustained: ${summary.goals.sustained100PerSecNoLostEvent ? 'met' : 'NOT met'} |`,
-      `| Lost events / calls (answered or ended missing), sustained runs | ${ws.lost} | ${http.lost} | ${raw.lost} | | | 0 |`,
+      `| Lost events / calls (answered or ended missing), sustained runs | ${ws.lost} (${ws.orphaned} calls reported orphaned) | ${http.lost} (${http.orphaned} calls reported orphaned) | ${raw.lost} | | | 0 |`,
       `| Originate request p95, ms (median of the runs) | ${ws.originateP95Ms} | ${http.originateP95Ms} | ${raw.originateP95Ms} | | | |`,
       `| Ceiling: highest target kept (≥ 98% of it, nothing lost), of ${[RATE, ...RAMP].join(', ')}/s | ${ws.ceiling.highestKeptRate ?? '—'} | ${http.ceiling.highestKeptRate ?? '—'} | ${raw.ceiling.highestKeptRate ?? '—'} | | | |`,
       `| Ceiling: best rate reached | ${ws.ceiling.bestPerSec} | ${http.ceiling.bestPerSec} | ${raw.ceiling.bestPerSec} | ${summary.ratios.originateCeilingConnectorVsRawAri} | ${summary.ratios.originateCeilingConnectorHttpVsRawAri} | |`,

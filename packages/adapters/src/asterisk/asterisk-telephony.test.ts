@@ -361,6 +361,25 @@ describe('createAsteriskTelephony', () => {
     await telephony.close();
     await telephony.close();
   });
+
+  it('reports a call Asterisk accepted but never reported, once its ring timeout has passed, and only that one', async () => {
+    const { telephony, fake, events, types } = setup();
+    await connected(telephony);
+    await telephony.originate({ callId: 'silent', to: '+15550100', ringTimeoutMs: 20_000 });
+    await telephony.originate({ callId: 'slow', to: '+15550101', ringTimeoutMs: 20_000 });
+    // No event ever comes for either; "silent"'s channel is gone, "slow"'s is still there.
+    fake.channels.delete('outpace-silent');
+    await tick(20_000 + 5000 - 10);
+    expect(events).toEqual([]);
+    await tick(20);
+    expect(types('silent')).toEqual(['call:orphaned']);
+    expect(events.find((e) => e.callId === 'silent')).toMatchObject({
+      detail: expect.stringMatching(/outpace-silent vanished without any event after Asterisk accepted its originate/),
+    });
+    expect(types('slow')).toEqual([]);
+    expect(telephony.liveCalls()).toEqual(['slow']);
+    await telephony.close();
+  });
 });
 
 describe('createAriClient', () => {

@@ -83,6 +83,34 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
     }, o.abandonGuardMs);
   }
 
+  // A call Asterisk accepted but never reported would stay live forever (seen over HTTP under load: a 2xx originate,
+  // then no event at all and no channel). Past its ring timeout, an unanswered call is checked with Asterisk.
+  function watch(call: CallState): void {
+    call.watchdog = setTimeout(() => {
+      call.watchdog = undefined;
+      if (call.ended || call.answered || closed) return;
+      void ari.getChannel(call.channelId).catch((error: unknown) => {
+        if ((error as OutpaceError).details?.status !== 404 || call.ended || call.answered) return;
+        vanished(call, 'vanished without any event after Asterisk accepted its originate');
+      });
+    }, call.request.ringTimeoutMs + o.requestTimeoutMs);
+  }
+
+  /** Ends a call whose channel is gone with no final cause seen, reporting it as orphaned. */
+  function vanished(call: CallState, why: string): void {
+    call.ended = true;
+    disarmGuard(call);
+    if (call.watchdog) clearTimeout(call.watchdog);
+    if (call.bridge && !call.bridged) failBridge(call, 'the call vanished while the event stream was down');
+    calls.remove(call);
+    emit({
+      type: 'call:orphaned',
+      callId: call.callId,
+      at: clock.now(),
+      detail: `channel ${call.channelId} ${why}; its final cause is unknown`,
+    });
+  }
+
   function disarmGuard(call: CallState): void {
     if (call.guard) clearTimeout(call.guard);
     call.guard = undefined;
@@ -212,6 +240,7 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
     if (call.ended) return;
     call.ended = true;
     disarmGuard(call);
+    if (call.watchdog) clearTimeout(call.watchdog);
     const at = clock.now();
     if (call.bridge && !call.bridged) failBridge(call, 'the consumer hung up', cause.q850);
     if (call.bridge && call.bridged) {
@@ -321,16 +350,7 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
       if (call.ended) continue;
       const channel = live.get(call.channelId);
       if (!channel) {
-        call.ended = true;
-        disarmGuard(call);
-        if (call.bridge && !call.bridged) failBridge(call, 'the call vanished while the event stream was down');
-        calls.remove(call);
-        emit({
-          type: 'call:orphaned',
-          callId: call.callId,
-          at: clock.now(),
-          detail: `channel ${call.channelId} vanished while the ARI event stream was down (Asterisk restarted or the call ended unseen); its final cause is unknown`,
-        });
+        vanished(call, 'vanished while the ARI event stream was down (Asterisk restarted or the call ended unseen)');
         continue;
       }
       await ari.subscribe(`channel:${call.channelId}`).catch(() => {});
@@ -429,12 +449,14 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
           ...(request.callerId ? { callerId: request.callerId } : {}),
         });
         call.originated = true;
+        watch(call);
       } catch (error) {
         // The client retries once when a connection drops before the answer; a 409 for our own, fresh channel id
         // then means the first attempt went through.
         if ((error as OutpaceError).details?.status === 409 && !call.ended) {
           logger.warn('originate answered 409 after a retry; the call was placed', { callId: request.callId });
           call.originated = true;
+          watch(call);
           return;
         }
         calls.remove(call);
@@ -509,7 +531,10 @@ export function createAsteriskTelephony(options: AsteriskTelephonyOptions): Aste
     async close() {
       if (closed) return;
       closed = true;
-      for (const call of calls.all()) disarmGuard(call);
+      for (const call of calls.all()) {
+        disarmGuard(call);
+        if (call.watchdog) clearTimeout(call.watchdog);
+      }
       await ari.close();
     },
   };

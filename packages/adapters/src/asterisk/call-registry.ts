@@ -34,6 +34,8 @@ export interface CallState {
   bridged: boolean;
   hangupRequested: boolean;
   ended: boolean;
+  /** Fires past the ring timeout to ask Asterisk about a call that never reported an answer or an end. */
+  watchdog?: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Live calls by call id and by channel id (the consumer's and the agent's). */
