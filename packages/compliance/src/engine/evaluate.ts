@@ -164,6 +164,8 @@ export function evaluateHistory(
     if (lift > out.historyUnblock) out.historyUnblock = lift;
     return;
   }
+  // Entries before this lie on earlier local days than the period's first in any zone (offsets span 26 hours).
+  const older = t - (rule.periodDays + 2) * DAY_MS;
   for (const clock of clocks) {
     const today = localDay(clock, t);
     const first = today - (rule.periodDays - 1);
@@ -171,6 +173,7 @@ export function evaluateHistory(
     let lastDay = Number.NEGATIVE_INFINITY;
     for (const h of history) {
       const end = limit ? h.at : Math.max(h.at, h.endedAt ?? h.at);
+      if (end < older) continue;
       const d = localDay(clock, end);
       if (d < first || !entryMatches(rule, h, clientId, device, campaign)) continue;
       count++;
