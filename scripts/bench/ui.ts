@@ -171,20 +171,8 @@ async function main(): Promise<void> {
   const prepared = await prepare(dir);
   const { deps, close } = await createServerDeps(configFor(dir), { nodeId: 'bench-ui' });
   const campaigns = deps.campaigns!;
-  await campaigns.start();
   const tenant = deps.store.forTenant(prepared.tenantId);
   const ctx: ServiceContext = { deps, tenantId: prepared.tenantId, tenant, audit: async () => {} };
-  console.log(`loading and starting ${prepared.groupIds.length} groups…`);
-  for (const id of prepared.groupIds) {
-    const group = await tenant.campaigns.groups.get(id);
-    if (group?.state === 'running') continue;
-    if (group?.state === 'paused') {
-      await commandGroup(ctx, id, 'resume');
-      continue;
-    }
-    if (group?.state !== 'loaded') await commandGroup(ctx, id, 'load');
-    await commandGroup(ctx, id, 'start');
-  }
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -216,7 +204,7 @@ async function main(): Promise<void> {
       const out: number[] = [];
       for (let i = 0; i < SAMPLES + 3; i++) {
         const started = performance.now();
-        const res = await fetch(`${base}${path}`, { headers: { cookie } });
+        const res = await fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(120_000) });
         const body = await res.text();
         const ms = performance.now() - started;
         if (res.status !== 200 || !check(body)) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 300)}`);
@@ -242,11 +230,6 @@ async function main(): Promise<void> {
       hasRows,
     );
     await measure(
-      `campaign dashboard (${prepared.groupIds.length} running groups)`,
-      '/campaigns',
-      (body) => (body.match(/data-state="running"/g)?.length ?? 0) >= prepared.groupIds.length,
-    );
-    await measure(
       'baseline: contacts API page 1 (JSON)',
       `/api/v1/lists/${prepared.bigListId}/contacts?limit=${PAGE_SIZE}`,
       (b) => b.includes('"items"'),
@@ -255,6 +238,26 @@ async function main(): Promise<void> {
       `baseline: contacts API page ${DEEP_PAGE} (JSON)`,
       `/api/v1/lists/${prepared.bigListId}/contacts?limit=${PAGE_SIZE}&${deepQuery}`,
       (b) => b.includes('"items"'),
+    );
+    // Only now the campaign manager starts (it also takes over groups a previous run left running): the list
+    // pages above are measured on an idle server, the dashboard and its updates with every group dialing.
+    await campaigns.start();
+    console.log(`loading and starting ${prepared.groupIds.length} groups…`);
+    for (const id of prepared.groupIds) {
+      const group = await tenant.campaigns.groups.get(id);
+      if (group?.state === 'running') continue;
+      if (group?.state === 'paused') {
+        await commandGroup(ctx, id, 'resume');
+        continue;
+      }
+      if (group?.state !== 'loaded') await commandGroup(ctx, id, 'load');
+      await commandGroup(ctx, id, 'start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await measure(
+      `campaign dashboard (${prepared.groupIds.length} running groups)`,
+      '/campaigns',
+      (body) => (body.match(/data-state="running"/g)?.length ?? 0) >= prepared.groupIds.length,
     );
 
     // Simulator → dashboard: every time the runtime's statistics of a group show its simulated agents in a new
@@ -329,8 +332,8 @@ async function main(): Promise<void> {
       dashboardUpdateSamples: updates.length,
       ratios: {
         deepOverFirstPage: round(pages[1]!.p95Ms / pages[0]!.p95Ms),
-        listPageOverApi: round(pages[0]!.p95Ms / pages[3]!.p95Ms),
-        deepListPageOverApi: round(pages[1]!.p95Ms / pages[4]!.p95Ms),
+        listPageOverApi: round(pages[0]!.p95Ms / pages[2]!.p95Ms),
+        deepListPageOverApi: round(pages[1]!.p95Ms / pages[3]!.p95Ms),
         worstPageOverGoal: round(Math.max(...ui.map((p) => p.p95Ms)) / GOAL.p95Ms),
         updateOverGoal: round(dashboardUpdateMs / GOAL.dashboardUpdateMs),
       },
@@ -362,10 +365,11 @@ function markdown(r: {
   const lines = [
     '# Console benchmark (`npm run bench:ui`)',
     '',
-    `Run ${r.at} on ${r.machine.cpus} cores (load average ${r.machine.loadAverage.join(' / ')}), SQLite, the server in`,
-    `process on loopback with its campaign manager dialing ${r.runningGroups} progressive groups on simulated telephony`,
-    'while the pages are measured. One request at a time, body read in full; the first three requests of each page',
-    'are not counted.',
+    `Run ${r.at} on ${r.machine.cpus} cores (load average ${r.machine.loadAverage.join(' / ')} at the end), SQLite, the`,
+    'server in process on loopback. The list pages and their API baselines are measured first on an idle server;',
+    `then the campaign manager starts ${r.runningGroups} progressive groups on simulated telephony and the dashboard`,
+    'and its updates are measured while they all dial (the runtime shares the process and its SQLite connection).',
+    'One request at a time, body read in full; the first three requests of each page are not counted.',
     '',
     `Goals: p95 under ${GOAL.p95Ms} ms for every page; the dashboard shows a state change within ${GOAL.dashboardUpdateMs / 1000} s.`,
     `Result: **${r.met ? 'met' : 'not met'}**.`,
