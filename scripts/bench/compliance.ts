@@ -433,6 +433,7 @@ interface PreviousRun {
   batchLoadAverage: number;
   unpreparedRecordsPerSec: number;
   prepareRecordsPerSec: number;
+  machine: string;
 }
 
 function previousRun(): PreviousRun | undefined {
@@ -448,6 +449,7 @@ function previousRun(): PreviousRun | undefined {
     batchLoadAverage: median((r.batchRuns ?? []).map((x: { loadAverage: number }) => x.loadAverage)),
     unpreparedRecordsPerSec: r.unpreparedBatch?.recordsPerSec,
     prepareRecordsPerSec: r.prepare?.recordsPerSec,
+    machine: `${r.machine?.model ?? 'unknown'} (${r.machine?.cpus ?? '?'} cores)`,
   };
 }
 
@@ -614,7 +616,8 @@ function main(): void {
     previous === undefined
       ? ''
       : `
-Against the previous run (${previous.generatedAt}, median load average ${previous.batchLoadAverage} during its batch runs; now ${median(runs.map((r) => r.loadAverage))}).
+Against the previous run (${previous.generatedAt} on ${previous.machine}, median load average ${previous.batchLoadAverage} during its batch runs;
+now ${report.machine.model} (${report.machine.cpus} cores), ${median(runs.map((r) => r.loadAverage))}).${previous.machine === `${report.machine.model} (${report.machine.cpus} cores)` ? '' : ' The processors differ, so the ratios mix the change with the hardware (CPU-second rates depend less on the load, but still on the processor).'}
 Runs before 2026-11-26T03:00Z timed the cold first window among their five batch runs.
 
 | Measure | Previous | This run | Ratio (this / previous) |
