@@ -141,7 +141,7 @@ export function ExplanationView(props: { ctx: ConsoleContext; explanation: Expla
           <span aria-hidden="true">{e.dialable ? '✔ ' : '✖ '}</span>
           {verdict}
         </h2>
-        {e.dialable ? null : <p>{e.summary}</p>}
+        {e.dialable || e.nextAllowedAt === undefined ? null : <p>{e.summary}</p>}
         <p class="op-muted">
           {t('explain.checked', {
             at: formatDateTime(e.at, zone),
