@@ -120,7 +120,7 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
   });
 
   registerAssets(ui);
-  ui.get('/', requirePage(), (c) => c.redirect(c.get('ui').url('/lists'), 303));
+  ui.get('/', requirePage(), (c) => c.redirect(c.get('ui').url('/campaigns'), 303));
   // Fixed paths before parameterised ones: /lists/import* and the other /lists/… pages before /lists/:id.
   const builtIn = [
     loginRoutes,

@@ -38,7 +38,7 @@ describe('console embedded in another Hono app', () => {
     expect(html).toContain('<a class="op-brand" href="/outpace">');
     const home = await host.request('/outpace', { headers: { cookie } });
     expect(home.status).toBe(303);
-    expect(home.headers.get('location')).toBe('/outpace/lists');
+    expect(home.headers.get('location')).toBe('/outpace/campaigns');
     expect(await (await host.request('/')).text()).toBe('host home');
   });
 });
