@@ -47,5 +47,6 @@ export function describeWithService(service: ServiceAvailability, title: string,
     return;
   }
   console.warn(`[skip] ${title}: ${message}`);
+  // Skipped on purpose: the service is missing on a developer's machine (under CI it fails above); the title says how to enable it.
   describe.skip(`${title} (skipped: ${message})`, body);
 }
