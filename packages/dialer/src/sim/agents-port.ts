@@ -13,6 +13,7 @@ import { OutpaceError } from '@outpace/core';
 import { z } from 'zod';
 import { AgentModelSchema } from './agent-model.js';
 import { DistributionSchema, sampleDistribution } from './distributions.js';
+import { parseSimOptions } from './parse-options.js';
 import { hashUniform, seedToInt } from './random.js';
 import type { CancelTimer, SimClock } from './virtual-clock.js';
 
@@ -104,16 +105,7 @@ interface Seat {
  * const runtime = createCampaignRuntime({ stores, compliance, telephony, agents, clock });
  */
 export function createSimulatedAgentsPort(options: SimulatedAgentsPortOptions): SimulatedAgentsPort {
-  const parsed = SimulatedAgentsPortOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new OutpaceError(
-      'DIALER_SIMULATION_INVALID',
-      `Simulated agents option "${issue.path.join('.') || '(options)'}" is invalid: ${issue.message}`,
-      { details: { issues: parsed.error.issues } },
-    );
-  }
-  const o = parsed.data;
+  const o = parseSimOptions(SimulatedAgentsPortOptionsSchema, options, 'Simulated agents option');
   const clock = o.clock;
   const seed = seedToInt(o.seed);
   const seats: Seat[] = [];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AgentModelSchema, type AgentState } from './agent-model.js';
 import { DistributionSchema, sampleDistribution } from './distributions.js';
 import { STREAM } from './outcomes.js';
+import { parseSimOptions } from './parse-options.js';
 import { hashUniform, seedToInt } from './random.js';
 import type { CancelTimer, SimClock } from './virtual-clock.js';
 
@@ -95,16 +96,7 @@ interface Seat {
  * agents.release(agent!.id); // wrap-up, ready again 20 s later
  */
 export function createSimulatedAgents(options: SimulatedAgentsOptions): SimulatedAgents {
-  const parsed = SimulatedAgentsOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new OutpaceError(
-      'DIALER_SIMULATION_INVALID',
-      `Simulated agents option "${issue.path.join('.') || '(options)'}" is invalid: ${issue.message}`,
-      { details: { issues: parsed.error.issues } },
-    );
-  }
-  const o = parsed.data;
+  const o = parseSimOptions(SimulatedAgentsOptionsSchema, options, 'Simulated agents option');
   const clock = o.clock;
   const seed = seedToInt(o.seed);
   const seats: Seat[] = [];

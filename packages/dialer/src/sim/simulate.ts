@@ -5,6 +5,7 @@ import { AgentModelSchema, type AgentState } from './agent-model.js';
 import { sampleDistribution } from './distributions.js';
 import { EventQueue } from './event-queue.js';
 import { CallOutcomeModelSchema, type DrawnCall, drawCall, STREAM } from './outcomes.js';
+import { parseSimOptions } from './parse-options.js';
 import { hashUniform, seedToInt } from './random.js';
 
 const pacerSchema = z.custom<Pacer>(
@@ -161,16 +162,7 @@ type Entry = { kind: Kind; call?: SimCall; agent?: SimAgent; step?: number; toke
  * console.log(result.occupancy, result.abandonRate);
  */
 export function simulate(options: SimulationOptions): SimulationResult {
-  const parsed = SimulationOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new OutpaceError(
-      'DIALER_SIMULATION_INVALID',
-      `Simulation option "${issue.path.join('.') || '(root)'}" is invalid: ${issue.message}`,
-      { details: { issues: parsed.error.issues } },
-    );
-  }
-  const o = parsed.data;
+  const o = parseSimOptions(SimulationOptionsSchema, options, 'Simulation option', '(root)');
   const pacer = o.pacer;
   const seed = seedToInt(o.seed);
   const model = o.outcomes;

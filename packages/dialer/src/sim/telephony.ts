@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { DistributionSchema, sampleDistribution } from './distributions.js';
 import { CallOutcomeModelSchema, type DrawnCall, drawCall } from './outcomes.js';
+import { parseSimOptions } from './parse-options.js';
 import { hashUniform, seedToInt } from './random.js';
 import type { CancelTimer, SimClock } from './virtual-clock.js';
 
@@ -103,16 +104,7 @@ const originateSchema = z.object({
  * clock.advance(30_000);
  */
 export function createSimulatedTelephony(options: SimulatedTelephonyOptions): SimulatedTelephony {
-  const parsed = SimulatedTelephonyOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new OutpaceError(
-      'DIALER_SIMULATION_INVALID',
-      `Simulated telephony option "${issue.path.join('.') || '(options)'}" is invalid: ${issue.message}`,
-      { details: { issues: parsed.error.issues } },
-    );
-  }
-  const o = parsed.data;
+  const o = parseSimOptions(SimulatedTelephonyOptionsSchema, options, 'Simulated telephony option');
   const clock = o.clock;
   const seed = seedToInt(o.seed);
   const startedAt = clock.now();
