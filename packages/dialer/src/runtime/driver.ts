@@ -15,7 +15,7 @@ import type {
   TelephonyEvent,
 } from '@outpace/core';
 import { createId, isOutpaceError, OutpaceError } from '@outpace/core';
-import { createPacer } from '../pacing/create-pacer.js';
+import { createPacer, isPredictivePacer } from '../pacing/create-pacer.js';
 import type { Pacer, PacingSnapshot } from '../pacing/types.js';
 import { weightedPicks } from './agent-mirror.js';
 import { attemptOf, type LiveCall, notAnsweredOf } from './calls.js';
@@ -24,7 +24,7 @@ import { describeError } from './context.js';
 import { type GroupConfig, resolveGroupConfig } from './group-config.js';
 import { storedHistory } from './history.js';
 import { loadRecords } from './loader.js';
-import { GroupStatistics, type GroupStats } from './stats.js';
+import { type GroupAgent, GroupStatistics, type GroupStats } from './stats.js';
 import { findTreatment, patchForBlock, planAfterAttempt, planAfterBlock } from './treatments.js';
 
 const HOUR = 3_600_000;
@@ -1462,7 +1462,7 @@ export class GroupDriver {
       staffed += Math.max(0, now - since);
       if (agent.state === 'talk' || agent.state === 'wrap') busy += Math.max(0, now - since);
     }
-    return this.stats.snapshot({
+    const stats = this.stats.snapshot({
       groupId: this.groupId,
       state: this.state,
       mode: config.profile.mode,
@@ -1479,6 +1479,25 @@ export class GroupDriver {
       calls: { dialing, waiting, connected },
       ongoingAgentTime: { staffed, busy },
     });
+    const pacer = this.#pacer;
+    if (pacer !== undefined && isPredictivePacer(pacer)) stats.pacingPhase = pacer.state(now).phase;
+    return stats;
+  }
+
+  /** The agents of the group's agent group with their states and since when (undefined before the configuration is read). */
+  agents(): GroupAgent[] | undefined {
+    const config = this.config;
+    if (config === undefined) return undefined;
+    const out: GroupAgent[] = [];
+    for (const agent of this.#ctx.agents.of(config.agentGroupId)) {
+      out.push({
+        agentId: agent.id,
+        state: agent.state,
+        since: agent.since,
+        reserved: agent.reservedFor !== undefined,
+      });
+    }
+    return out.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
   }
 
   /** Periodic work: a dialing round and the wake-up of calls waiting for agents. */

@@ -6,7 +6,14 @@ export { historyEntriesOf, storedHistory } from './history.js';
 export { type ContactLoadVerdict, chainOf, classifyContact, type DeviceLoadVerdict } from './loader.js';
 export { type CampaignRuntimeOptions, RuntimeOptionsSchema } from './options.js';
 export { type CampaignRuntime, createCampaignRuntime, type GroupCommandResult } from './runtime.js';
-export type { AbandonmentWindows, GroupStats, ListStats, WindowRate } from './stats.js';
+export type {
+  AbandonmentWindows,
+  GroupAgent,
+  GroupStats,
+  ListStats,
+  PacingPhase,
+  WindowRate,
+} from './stats.js';
 export {
   type AttemptOutcome,
   type BlockPlan,

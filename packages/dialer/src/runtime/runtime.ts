@@ -21,7 +21,7 @@ import {
 } from './events.js';
 import { effectiveProfile } from './group-config.js';
 import { type CampaignRuntimeOptions, resolveRuntimeOptions } from './options.js';
-import type { GroupStats } from './stats.js';
+import type { GroupAgent, GroupStats } from './stats.js';
 
 /** What a group command did: applied here, or forwarded to the node that drives the group. */
 export interface GroupCommandResult {
@@ -64,6 +64,11 @@ export interface CampaignRuntime {
   setGroupPacing(groupId: string, overrides: CampaignOverrides): Promise<CampaignGroup>;
   /** Live statistics of a group this runtime drives (undefined otherwise). */
   groupStats(groupId: string): Promise<GroupStats | undefined>;
+  /**
+   * The agents of a group this runtime drives, each with its state and since
+   * when (for time in state), sorted by id; undefined for a group it does not drive.
+   */
+  groupAgents(groupId: string): GroupAgent[] | undefined;
   /** Ids of the groups this runtime drives. */
   drivenGroups(): string[];
   /** Resolves when no background work is pending (tests with a virtual clock). */
@@ -516,6 +521,10 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
     async groupStats(groupId) {
       const driver = drivers.get(groupId);
       return driver === undefined || driver.lost ? undefined : driver.statistics();
+    },
+    groupAgents(groupId) {
+      const driver = drivers.get(groupId);
+      return driver === undefined || driver.lost ? undefined : driver.agents();
     },
     drivenGroups: () => [...drivers.values()].filter((d) => !d.lost).map((d) => d.groupId),
     async idle() {

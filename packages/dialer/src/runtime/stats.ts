@@ -77,7 +77,27 @@ export interface GroupStats {
   /** Remaining records over the rate records finished in the last 15 min (ms); null when none finished. */
   estimatedTimeToCompleteMs: number | null;
   lists: ListStats[];
+  /**
+   * Phase of a predictive group's pacer: `warming-up` while it has too little
+   * history (too few dials or connected calls) and dials progressively,
+   * `fallback` while the rolling abandonment nears the limit, else
+   * `predictive`. Absent in the other modes (they have no phases).
+   */
+  pacingPhase?: PacingPhase;
 }
+
+/** One agent of a group's agent group as the runtime sees it (`CampaignRuntime.groupAgents`). */
+export interface GroupAgent {
+  agentId: string;
+  state: AgentState;
+  /** When the agent entered `state` (ms, the runtime's clock; the first listing when the agent was already in it). */
+  since: number;
+  /** True while a ready agent is held for a call or preview offer the runtime gave it. */
+  reserved: boolean;
+}
+
+/** Phase of a predictive pacer, as {@link GroupStats.pacingPhase} reports it. */
+export type PacingPhase = 'warming-up' | 'fallback' | 'predictive';
 
 interface Counters {
   attempts: number;
