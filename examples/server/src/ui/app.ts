@@ -7,6 +7,7 @@ import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { registerAssets } from './assets.js';
 import { chartAssetRoutes } from './charts-assets.js';
+import { addMessages, t } from './i18n.js';
 import { automationPages } from './pages/automations.js';
 import { campaignPages } from './pages/campaigns.js';
 import { compliancePages } from './pages/compliance.js';
@@ -20,6 +21,7 @@ import { errorPage, loginRoutes } from './pages/login.js';
 import { mappingPages } from './pages/mappings.js';
 import { settingsRoutes } from './pages/settings.js';
 import { settingsAdminPages } from './pages/settings-admin.js';
+import type { ConsolePrincipalHook } from './principal.js';
 import { type ConsoleEnv, CsrfError, consoleSession } from './session.js';
 
 /** The console's router: a Hono app whose handlers see the console context as `c.get('ui')`. */
@@ -48,7 +50,28 @@ export interface ConsoleOptions {
   deps?: ServerDeps;
   /** More page modules, after the built-in ones (the campaign and compliance pages register here). */
   pages?: readonly ConsolePages[];
+  /**
+   * Lets a host platform with its own login supply the user: called on every
+   * console request with the request's context, it returns the host user's
+   * Outpace tenant id, user id and role (and optionally a display label and
+   * the host's session id, which the CSRF token is bound to), or `undefined`
+   * when nobody is signed in to the host (pages then answer 401). When given,
+   * the console's own login, logout, session cookie and expiry warning are not
+   * used; tenant scoping, permissions, CSRF and Origin checks and the audit
+   * log work as usual. See docs/ui.md, "Embedding".
+   * @default undefined (the console's own login)
+   * @example
+   * createConsole({ basePath: '/outpace', deps, principal: async (c) => {
+   *   const user = c.get('hostUser');
+   *   return user && { tenantId: user.outpaceTenant, userId: user.id, role: 'supervisor', sessionId: user.sessionId };
+   * } });
+   */
+  principal?: ConsolePrincipalHook;
 }
+
+addMessages({
+  'embed.signedOut': 'Sign in to the application that hosts this console, then reload the page.',
+});
 
 /** Paths the console never answers, so a console mounted at `/` leaves the API and its reference alone. */
 const NOT_MINE = /^\/(api|docs|vendor)(\/|$)/;
@@ -62,6 +85,8 @@ export function requirePage(permission?: Permission): MiddlewareHandler<ConsoleE
   return async (c, next) => {
     const ui = c.get('ui');
     if (ui.auth === undefined) {
+      // Embedded: the host signs users in; the console has no login page to send them to.
+      if (ui.embedded) throw new ApiError(401, 'UNAUTHENTICATED', t('embed.signedOut'));
       const back = new URL(c.req.url);
       const to = `${ui.url('/login')}?next=${encodeURIComponent(back.pathname + back.search)}`;
       if (ui.htmx) {
@@ -103,11 +128,12 @@ export function afterChange(c: Context<ConsoleEnv>, to: string, message?: string
 export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
   const base = (options.basePath ?? '').replace(/\/$/, '');
   const ui = new Hono<ConsoleEnv>();
+  const session = consoleSession(base, { principal: options.principal });
   ui.use('*', async (c, next) => {
     if (NOT_MINE.test(c.req.path.slice(base.length))) return next();
     if (options.deps !== undefined && c.get('deps') === undefined) c.set('deps', options.deps);
     if (c.get('requestId') === undefined) c.set('requestId', randomUUID());
-    return consoleSession(base)(c, next);
+    return session(c, next);
   });
   ui.onError((err, c) => {
     const ctx = c.get('ui');
@@ -123,7 +149,8 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
   ui.get('/', requirePage(), (c) => c.redirect(c.get('ui').url('/campaigns'), 303));
   // Fixed paths before parameterised ones: /lists/import* and the other /lists/… pages before /lists/:id.
   const builtIn = [
-    loginRoutes,
+    // Embedded, the host owns login and logout.
+    ...(options.principal === undefined ? [loginRoutes] : []),
     settingsRoutes,
     settingsAdminPages,
     contactPages,

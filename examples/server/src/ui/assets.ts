@@ -27,6 +27,7 @@ export const ASSETS: Readonly<Record<string, { file: string; type: string }>> = 
     type: 'text/css',
   },
   'console.js': { file: path.join(here, 'assets/console.js'), type: 'text/javascript' },
+  'session.js': { file: path.join(here, 'assets/session.js'), type: 'text/javascript' },
   'console.css': { file: path.join(here, 'assets/console.css'), type: 'text/css' },
 };
 

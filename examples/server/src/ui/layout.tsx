@@ -1,4 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
+import { SessionDialog, SessionEndedNotice } from './components/session-dialog.js';
 import { t } from './i18n.js';
 import type { ConsoleContext } from './session.js';
 
@@ -79,6 +80,7 @@ export const Layout: FC<LayoutProps> = (props) => {
         <script src={asset('htmx.min.js')} defer />
         <script src={asset('htmx-ext-sse.js')} defer />
         <script src={asset('console.js')} defer />
+        {ctx.sessionExpiresIn === undefined ? null : <script src={asset('session.js')} defer />}
       </head>
       <body class="op-console" hx-ext="sse">
         <a class="op-skip" href="#main">
@@ -104,16 +106,19 @@ export const Layout: FC<LayoutProps> = (props) => {
               <div class="op-user">
                 <NavLink href={ctx.url('/contacts/search')}>{t('nav.search')}</NavLink>
                 <span>{t('nav.signedInAs', { name: ctx.auth.actor.label, role: ctx.auth.role })}</span>
-                <form method="post" action={ctx.url('/logout')}>
-                  <input type="hidden" name="_csrf" value={ctx.csrf} />
-                  <button type="submit" class="op-button op-quiet">
-                    {t('nav.logout')}
-                  </button>
-                </form>
+                {ctx.embedded ? null : (
+                  <form method="post" action={ctx.url('/logout')}>
+                    <input type="hidden" name="_csrf" value={ctx.csrf} />
+                    <button type="submit" class="op-button op-quiet">
+                      {t('nav.logout')}
+                    </button>
+                  </form>
+                )}
               </div>
             </>
           )}
         </header>
+        {ctx.sessionExpiresIn === undefined ? null : <SessionEndedNotice ctx={ctx} />}
         <div class="op-frame">
           <main id="main" tabindex={-1} hx-history={props.noHistory === false ? undefined : 'false'}>
             {props.subnav === undefined || props.section === undefined ? null : (
@@ -133,6 +138,7 @@ export const Layout: FC<LayoutProps> = (props) => {
           </main>
         </div>
         <div id="op-live" role="status" aria-live="polite" class="op-visually-hidden" />
+        {ctx.sessionExpiresIn === undefined ? null : <SessionDialog ctx={ctx} />}
       </body>
     </html>
   );

@@ -6,9 +6,12 @@ import { hashToken } from '../auth/tokens.js';
 import type { AppEnv, AuthContext } from '../http/env.js';
 import { csrfTokenFor } from '../routes/auth.js';
 import { type ServiceContext, serviceContext } from '../services/lists-context.js';
+import { type ConsolePrincipalHook, principalAuth, principalCsrfToken } from './principal.js';
 
 /** Name of the cookie holding the console's appearance (system, light, dark). */
 export const THEME_COOKIE = 'outpace_theme';
+/** Response header telling the page how many ms its browser session has left (read after htmx requests). */
+export const SESSION_EXPIRES_HEADER = 'X-Outpace-Session-Expires-In';
 /** Form field carrying the CSRF token of plain (no-JavaScript) form posts. */
 export const CSRF_FIELD = '_csrf';
 
@@ -33,6 +36,10 @@ export interface ConsoleContext {
   can(permission: Permission): boolean;
   /** True for requests made by htmx (fragment swaps). */
   htmx: boolean;
+  /** True when a host platform supplies the user (`ConsoleOptions.principal`): no console login or logout. */
+  embedded: boolean;
+  /** Milliseconds the browser session has left (console sessions only; drives the expiry warning). */
+  sessionExpiresIn?: number;
 }
 
 /** Hono environment of console routes. */
@@ -50,14 +57,43 @@ export class CsrfError extends Error {
   }
 }
 
+/** Options of {@link consoleSession}. */
+export interface ConsoleSessionOptions {
+  /** The host's principal hook; when set, the console's own session cookie is ignored. */
+  principal?: ConsolePrincipalHook | undefined;
+}
+
 /**
- * Resolves the browser session (the same cookie and session store as the
- * API's `authenticate()`), the CSRF token and the appearance, and sets the
- * console context. Changes must carry the session's CSRF token, in the
- * `X-CSRF-Token` header (htmx) or the `_csrf` form field (plain forms), and a
- * same-origin `Origin` when the browser sends one.
+ * Refuses a change (any method but GET, HEAD, OPTIONS) that lacks the CSRF
+ * token, in the `X-CSRF-Token` header (htmx), the `_csrf` form field (plain
+ * forms) or query parameter, or that comes from another origin.
  */
-export function consoleSession(base: string): MiddlewareHandler<ConsoleEnv> {
+async function checkChange(c: Context<ConsoleEnv>, expectedHash: string): Promise<void> {
+  if (SAFE.has(c.req.method)) return;
+  let sent = c.req.header('x-csrf-token');
+  const type = c.req.header('content-type') ?? '';
+  if (sent === undefined && type.startsWith('application/x-www-form-urlencoded')) {
+    const field = (await c.req.parseBody())[CSRF_FIELD];
+    sent = typeof field === 'string' ? field : undefined;
+  }
+  if (sent === undefined) sent = c.req.query(CSRF_FIELD);
+  if (sent === undefined || hashToken(sent) !== expectedHash) {
+    throw new CsrfError('The form is out of date or was sent from another page; reload and try again.');
+  }
+  const origin = c.req.header('origin');
+  if (origin !== undefined && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host) {
+    throw new CsrfError(`Cross-origin request from ${origin} refused.`);
+  }
+}
+
+/**
+ * Resolves the caller and sets the console context: the browser session (the
+ * same cookie and session store as the API's `authenticate()`), or, when the
+ * host supplies a principal hook, the host's user. Also resolves the CSRF
+ * token and the appearance. Changes must carry the CSRF token and a
+ * same-origin `Origin` when the browser sends one (see `checkChange`).
+ */
+export function consoleSession(base: string, options: ConsoleSessionOptions = {}): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
     const deps = c.get('deps');
     const now = deps.clock.now();
@@ -71,35 +107,41 @@ export function consoleSession(base: string): MiddlewareHandler<ConsoleEnv> {
       timeZone: 'UTC',
       can: () => false,
       htmx: c.req.header('hx-request') === 'true',
+      embedded: options.principal !== undefined,
     };
     // Set first, so an error page can render even when the checks below fail.
     c.set('ui', ctx);
-    const token = getCookie(c, SESSION_COOKIE);
-    if (token !== undefined) {
-      const session = await deps.identity.findSessionByTokenHash(hashToken(token));
+    let auth: AuthContext | undefined;
+    let csrf: string | undefined;
+    if (options.principal !== undefined) {
+      const principal = await options.principal(c);
+      if (principal !== undefined) {
+        auth = await principalAuth(deps, principal);
+        csrf = principalCsrfToken(deps, principal);
+        await checkChange(c, hashToken(csrf));
+      }
+    } else {
+      const token = getCookie(c, SESSION_COOKIE);
+      const session = token === undefined ? undefined : await deps.identity.findSessionByTokenHash(hashToken(token));
       const user = session && session.expiresAt > now ? await deps.identity.getUser(session.userId) : undefined;
-      if (session !== undefined && user !== undefined && !user.disabled && user.tenantId !== null) {
-        const csrf = csrfTokenFor(deps, token);
-        if (!SAFE.has(c.req.method)) {
-          let sent = c.req.header('x-csrf-token');
-          const type = c.req.header('content-type') ?? '';
-          if (sent === undefined && type.startsWith('application/x-www-form-urlencoded')) {
-            const field = (await c.req.parseBody())[CSRF_FIELD];
-            sent = typeof field === 'string' ? field : undefined;
-          }
-          if (sent === undefined) sent = c.req.query(CSRF_FIELD);
-          if (sent === undefined || hashToken(sent) !== session.csrfTokenHash) {
-            throw new CsrfError('The form is out of date or was sent from another page; reload and try again.');
-          }
-          const origin = c.req.header('origin');
-          if (origin !== undefined && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host) {
-            throw new CsrfError(`Cross-origin request from ${origin} refused.`);
-          }
-        }
+      if (
+        token !== undefined &&
+        session !== undefined &&
+        user !== undefined &&
+        !user.disabled &&
+        user.tenantId !== null
+      ) {
+        csrf = csrfTokenFor(deps, token);
+        await checkChange(c, session.csrfTokenHash);
+        let expiresAt = session.expiresAt;
+        // Sliding expiry, written at most once a minute.
         if (now - session.lastSeenAt > 60_000) {
-          await deps.identity.touchSession(session.id, now, now + deps.http.sessionTtlMs);
+          expiresAt = now + deps.http.sessionTtlMs;
+          await deps.identity.touchSession(session.id, now, expiresAt);
         }
-        const auth: AuthContext = {
+        ctx.sessionExpiresIn = expiresAt - now;
+        c.header(SESSION_EXPIRES_HEADER, String(ctx.sessionExpiresIn));
+        auth = {
           kind: 'user',
           actor: { kind: 'user', id: user.id, label: user.email },
           tenantId: user.tenantId,
@@ -108,16 +150,19 @@ export function consoleSession(base: string): MiddlewareHandler<ConsoleEnv> {
           userId: user.id,
           session,
         };
-        c.set('auth', auth);
-        c.set('tenant', deps.store.forTenant(auth.tenantId));
-        ctx.auth = auth;
-        ctx.csrf = csrf;
-        ctx.can = (permission) => can(auth.role, permission);
-        const tenant = await deps.store.tenants.get(auth.tenantId);
-        // Operators read times in the tenant's default zone (the zone of its contact centre).
-        const zone = (tenant?.settings as { defaultTimeZone?: unknown } | undefined)?.defaultTimeZone;
-        if (typeof zone === 'string' && zone !== '') ctx.timeZone = zone;
       }
+    }
+    if (auth !== undefined) {
+      const signedIn = auth;
+      c.set('auth', signedIn);
+      c.set('tenant', deps.store.forTenant(signedIn.tenantId));
+      ctx.auth = signedIn;
+      if (csrf !== undefined) ctx.csrf = csrf;
+      ctx.can = (permission) => can(signedIn.role, permission);
+      const tenant = await deps.store.tenants.get(signedIn.tenantId);
+      // Operators read times in the tenant's default zone (the zone of its contact centre).
+      const zone = (tenant?.settings as { defaultTimeZone?: unknown } | undefined)?.defaultTimeZone;
+      if (typeof zone === 'string' && zone !== '') ctx.timeZone = zone;
     }
     await next();
   };

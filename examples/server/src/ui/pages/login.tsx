@@ -11,7 +11,7 @@ import type { ConsoleRouter } from '../app.js';
 import { ErrorSummary, Field, type FieldErrors, formValues, validateForm } from '../components/form.js';
 import { t } from '../i18n.js';
 import { Layout, PageTitle } from '../layout.js';
-import { appContext, type ConsoleContext } from '../session.js';
+import { appContext, type ConsoleContext, SESSION_EXPIRES_HEADER } from '../session.js';
 
 const LoginForm = z.object({
   email: z.string().trim().min(1, t('form.required')),
@@ -95,7 +95,7 @@ function loginApi(deps: ServerDeps) {
   return api;
 }
 
-/** Login (S1) and logout. */
+/** Login (S1), logout, and the renewal behind the session expiry warning's "Stay signed in" (S8). */
 export function loginRoutes(ui: ConsoleRouter): void {
   const apis = new WeakMap<ServerDeps, ReturnType<typeof loginApi>>();
   ui.get('/login', (c) => {
@@ -142,6 +142,18 @@ export function loginRoutes(ui: ConsoleRouter): void {
     const cookie = res.headers.get('set-cookie');
     if (cookie !== null) c.header('Set-Cookie', cookie);
     return c.redirect(safeNext(ctx, form.data.next), 303);
+  });
+  // "Stay signed in": restarts the session's idle lifetime (CSRF-checked like every change).
+  ui.post('/session/renew', async (c) => {
+    const session = c.get('ui').auth?.session;
+    if (session === undefined)
+      return c.json({ error: { code: 'UNAUTHENTICATED', message: t('session.endedText') } }, 401);
+    const deps = c.get('deps');
+    const now = deps.clock.now();
+    await deps.identity.touchSession(session.id, now, now + deps.http.sessionTtlMs);
+    c.header(SESSION_EXPIRES_HEADER, String(deps.http.sessionTtlMs));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ expiresIn: deps.http.sessionTtlMs });
   });
   ui.post('/logout', async (c) => {
     const ctx = c.get('ui');
