@@ -9,6 +9,7 @@ import {
   realTimerClock,
   type TimerClock,
 } from '@outpace/dialer';
+import { type CampaignHistory, createCampaignHistory } from './campaign-history.js';
 import { type CampaignPorts, type CampaignPortsFactory, createSimulatedPortsFactory } from './campaign-ports.js';
 import type { ServerDeps } from './deps.js';
 import { triggerCampaignGroup } from './services/campaigns-control.js';
@@ -75,6 +76,8 @@ export interface CampaignManager {
   readonly clock: TimerClock;
   /** Aborted when `stop()` begins: event streams end on it. */
   readonly signal: AbortSignal;
+  /** The last hour of each driven group's 1 Hz series, outcomes per minute and records blocked now (the live view). */
+  readonly history: CampaignHistory;
   /** Starts runtimes for tenants with groups to take over, and the periodic scan. */
   start(): Promise<void>;
   /** Drains: stops every runtime (calls in progress end, leases released), closes the ports. Idempotent. */
@@ -141,6 +144,7 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
   let stopping: Promise<void> | undefined;
   let cancelScan: (() => void) | undefined;
   const stopSignal = new AbortController();
+  const history = createCampaignHistory();
 
   const track = (work: Promise<unknown>) => {
     const p = work.catch((error: unknown) => logger.error('campaign manager task failed', { err: String(error) }));
@@ -154,6 +158,7 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
   const fanOut = (tenantId: string) => (name: CampaignRuntimeEventName, payload: unknown) => {
     const groupId = (payload as { groupId?: string }).groupId;
     const event = { tenantId, name, payload } as CampaignEvent;
+    history.record(event);
     for (const { listener, filter } of [...listeners]) {
       if (filter.tenantId !== undefined && filter.tenantId !== tenantId) continue;
       if (filter.groupId !== undefined && filter.groupId !== groupId) continue;
@@ -235,6 +240,7 @@ export function createCampaignManager(deps: ServerDeps, options: CampaignManager
     nodeId: options.nodeId,
     clock,
     signal: stopSignal.signal,
+    history,
     async start() {
       await scan();
       const every = options.scanIntervalMs ?? 1000;

@@ -56,20 +56,62 @@ const PAST: Record<GroupCommand, string> = {
   unload: 'unloaded',
 };
 
+/** Why a supervisor paused a group: recorded in the audit entry and shown by the live view while paused. */
+export interface PauseReason {
+  /** The reason in words (the console sends its chosen reason's label). 1–80 characters. */
+  reason: string;
+  /** A free note. At most 500 characters. */
+  note?: string;
+}
+
+/** Options of {@link commandGroup}. */
+export interface GroupCommandOptions {
+  /** For `pause`: why (audited as `after.pauseReason`). */
+  pauseReason?: PauseReason;
+}
+
+function checkPauseReason(value: PauseReason): PauseReason {
+  const reason = value.reason.trim();
+  const note = value.note?.trim() ?? '';
+  if (reason === '' || reason.length > 80) {
+    throw new OutpaceError(
+      'VALIDATION_FAILED',
+      `Pause reason "${reason}" must be 1 to 80 characters; choose one of the reasons offered or name it shortly.`,
+      { details: { issues: [{ path: ['pauseReason', 'reason'], code: 'invalid', message: 'Choose a reason.' }] } },
+    );
+  }
+  if (note.length > 500) {
+    throw new OutpaceError(
+      'VALIDATION_FAILED',
+      `The pause note has ${note.length} characters; keep it to 500 or fewer.`,
+      { details: { issues: [{ path: ['pauseReason', 'note'], code: 'too_big', message: 'At most 500 characters.' }] } },
+    );
+  }
+  return note === '' ? { reason } : { reason, note };
+}
+
 /**
  * Runs a command on a group of the caller's tenant and audits it. State
  * conflicts (starting an unloaded group, loading a running one) are
  * `CAMPAIGN_STATE_CONFLICT` (409) naming the state; a group that cannot be
  * loaded is `DIALER_GROUP_INVALID` listing every problem.
  *
+ * `pause` may carry a reason and a note (`options.pauseReason`), audited
+ * with the command; a reason of more than 80 characters or a note of more
+ * than 500 is `VALIDATION_FAILED`.
+ *
  * @example
  * const { group } = await commandGroup(ctx, groupId, 'start');
+ * await commandGroup(ctx, groupId, 'pause', { pauseReason: { reason: 'Team meeting', note: 'back at 14:00' } });
  */
 export async function commandGroup(
   ctx: ServiceContext,
   groupId: string,
   command: GroupCommand,
+  options: GroupCommandOptions = {},
 ): Promise<GroupCommandOutcome> {
+  const pauseReason =
+    command === 'pause' && options.pauseReason !== undefined ? checkPauseReason(options.pauseReason) : undefined;
   const before = await getCampaignGroup(ctx, groupId);
   if (before.state === 'unloaded' && command !== 'load' && command !== 'unload') {
     // Refused here, before the runtime takes the group's lease for nothing.
@@ -100,11 +142,12 @@ export async function commandGroup(
     target: { type: 'campaignGroup', id: groupId },
     summary: outcome.forwarded
       ? `asked the node driving campaign group "${before.name}" to ${command} it`
-      : `${PAST[command]} campaign group "${before.name}" (${before.state} → ${outcome.group.state})${created === undefined ? '' : `, ${created} new record(s)`}`,
+      : `${PAST[command]} campaign group "${before.name}" (${before.state} → ${outcome.group.state})${created === undefined ? '' : `, ${created} new record(s)`}${pauseReason === undefined ? '' : `: ${pauseReason.reason}${pauseReason.note === undefined ? '' : ` (${pauseReason.note})`}`}`,
     before: { state: before.state },
     after: {
       state: outcome.group.state,
       forwarded: outcome.forwarded,
+      ...(pauseReason === undefined ? {} : { pauseReason }),
       ...(outcome.report ? { report: outcome.report } : {}),
     },
   });

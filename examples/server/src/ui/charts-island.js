@@ -42,7 +42,16 @@
     connectedCallback() {
       if (this.plot || typeof uPlot !== 'function') return;
       this.series = JSON.parse(this.dataset.series || '[]');
-      const points = JSON.parse(this.dataset.points || '[]');
+      // The last hour, in columns (charts.tsx encodeHistory): t0 in ms, dt in seconds, one array per series.
+      const history = JSON.parse(this.dataset.history || '{}');
+      const points = [];
+      let at = Math.floor((history.t0 || 0) / 1000);
+      (history.dt || []).forEach((d, i) => {
+        at += d;
+        const p = { t: at * 1000 };
+        for (const s of this.series) p[s.key] = history[s.key] ? history[s.key][i] : null;
+        points.push(p);
+      });
       this.cap = this.dataset.cap ? JSON.parse(this.dataset.cap) : undefined;
       this.data = [[], ...this.series.map(() => [])];
       for (const p of points) this.push(p);

@@ -161,6 +161,34 @@ export interface LiveSeries {
 }
 
 /**
+ * Points in columns, for the island's `data-history`: `t0` (ms of the first
+ * point), `dt` (seconds from the previous point), then one array per series
+ * key with shares rounded to 4 decimals. An hour at 1 Hz is about 60 kB
+ * instead of the 400 kB of escaped objects.
+ */
+export function encodeHistory(
+  points: readonly Record<string, number | null>[],
+  series: readonly LiveSeries[],
+): Record<string, number | (number | null)[]> {
+  const out: Record<string, number | (number | null)[]> = { t0: points[0]?.t ?? 0, dt: [] };
+  const dt = out.dt as number[];
+  let prev = Math.floor(((points[0]?.t as number | undefined) ?? 0) / 1000);
+  for (const p of points) {
+    const sec = Math.floor((p.t ?? 0) / 1000);
+    dt.push(sec - prev);
+    prev = sec;
+  }
+  for (const s of series) {
+    out[s.key] = points.map((p) => {
+      const v = p[s.key];
+      if (v === null || v === undefined || !Number.isFinite(v)) return null;
+      return s.scale === 'share' ? Math.round(v * 10_000) / 10_000 : Math.round(v * 100) / 100;
+    });
+  }
+  return out;
+}
+
+/**
  * The uPlot island: a `<op-timeseries>` element the console's chart script
  * (`/ui/assets/charts-island.js`) fills from the page's SSE stream. Until
  * script runs (and for screen readers) the `summary` text and the table
@@ -182,6 +210,7 @@ export function LiveChart(props: {
   formatTime: (t: number) => string;
 }) {
   const recent = props.points.slice(-10);
+  const history = encodeHistory(props.points, props.series);
   return (
     <figure class="op-live-chart" aria-labelledby={`${props.id}-title`}>
       <figcaption id={`${props.id}-title`}>{props.title}</figcaption>
@@ -191,7 +220,7 @@ export function LiveChart(props: {
         sse-swap={`series:${props.groupId}`}
         hx-swap="none"
         data-series={JSON.stringify(props.series)}
-        data-points={JSON.stringify(props.points)}
+        data-history={JSON.stringify(history)}
         data-cap={props.cap === undefined ? undefined : JSON.stringify(props.cap)}
         role="img"
         aria-label={props.summary}
@@ -221,6 +250,134 @@ export function LiveChart(props: {
             ))}
           </tbody>
         </table>
+      </details>
+    </figure>
+  );
+}
+
+/** One stacked bar's band in an {@link OutcomesChart}. */
+export interface OutcomeBand {
+  /** Stable key; also the CSS class `op-out-<key>` that colours and patterns the band. */
+  key: string;
+  label: string;
+}
+
+/**
+ * Attempt outcomes per minute as stacked bars (server-drawn SVG: no script),
+ * each band told apart by a fill pattern as well as its colour, with a
+ * legend, a summary sentence as the accessible name and a table of every
+ * minute behind "View as table".
+ */
+export function OutcomesChart(props: {
+  id: string;
+  title: string;
+  summary: string;
+  bands: OutcomeBand[];
+  /** One bar per minute, oldest first; absent minutes are gaps. */
+  minutes: readonly ({ t: number } & Record<string, number>)[];
+  /** The first and last minute drawn (ms). */
+  from: number;
+  to: number;
+  tableLabel: string;
+  timeLabel: string;
+  emptyText: string;
+  formatTime: (t: number) => string;
+  format: (n: number) => string;
+}) {
+  const width = 600;
+  const height = 120;
+  const slots = Math.max(1, Math.round((props.to - props.from) / 60_000) + 1);
+  const slot = width / slots;
+  const max = Math.max(1, ...props.minutes.map((m) => props.bands.reduce((n, b) => n + (m[b.key] ?? 0), 0)));
+  return (
+    <figure class="op-live-chart" aria-labelledby={`${props.id}-title`} id={props.id}>
+      <figcaption id={`${props.id}-title`}>{props.title}</figcaption>
+      <svg
+        class="op-outcomes"
+        role="img"
+        aria-label={props.summary}
+        viewBox={`0 0 ${width} ${height}`}
+        preserveAspectRatio="none"
+        width="100%"
+        height={height}
+      >
+        <defs>
+          <pattern id={`${props.id}-hatch`} width="6" height="6" patternUnits="userSpaceOnUse">
+            <path d="M0 6 L6 0" class="op-hatch" />
+          </pattern>
+          <pattern id={`${props.id}-dots`} width="5" height="5" patternUnits="userSpaceOnUse">
+            <circle cx="2.5" cy="2.5" r="1.2" class="op-dot" />
+          </pattern>
+        </defs>
+        <rect class="op-track-bg" x="0" y="0" width={width} height={height} />
+        {props.minutes.map((m) => {
+          const i = Math.round((m.t - props.from) / 60_000);
+          if (i < 0 || i >= slots) return null;
+          let y = height;
+          return props.bands.map((b, k) => {
+            const n = m[b.key] ?? 0;
+            if (n <= 0) return null;
+            const h = (n / max) * (height - 4);
+            y -= h;
+            const fill = k === 1 ? `url(#${props.id}-hatch)` : k === 2 ? `url(#${props.id}-dots)` : undefined;
+            return (
+              <g>
+                <rect
+                  class={`op-out op-out-${b.key}`}
+                  x={(i * slot + 0.5).toFixed(1)}
+                  y={y.toFixed(1)}
+                  width={Math.max(1, slot - 1).toFixed(1)}
+                  height={h.toFixed(1)}
+                />
+                {fill === undefined ? null : (
+                  <rect
+                    fill={fill}
+                    x={(i * slot + 0.5).toFixed(1)}
+                    y={y.toFixed(1)}
+                    width={Math.max(1, slot - 1).toFixed(1)}
+                    height={h.toFixed(1)}
+                  />
+                )}
+              </g>
+            );
+          });
+        })}
+      </svg>
+      <span class="op-legend">
+        {props.bands.map((b) => (
+          <span class={`op-legend-item op-out-legend-${b.key}`}>
+            <span class={`op-swatch op-out-${b.key}`} aria-hidden="true" />
+            {b.label}
+          </span>
+        ))}
+      </span>
+      <p class="op-chart-summary">{props.summary}</p>
+      <details class="op-chart-table">
+        <summary>{props.tableLabel}</summary>
+        {props.minutes.length === 0 ? (
+          <p>{props.emptyText}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{props.timeLabel}</th>
+                {props.bands.map((b) => (
+                  <th scope="col">{b.label}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {props.minutes.map((m) => (
+                <tr>
+                  <td>{props.formatTime(m.t)}</td>
+                  {props.bands.map((b) => (
+                    <td class="op-num">{props.format(m[b.key] ?? 0)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </details>
     </figure>
   );

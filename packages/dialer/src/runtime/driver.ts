@@ -890,6 +890,7 @@ export class GroupDriver {
       contactId: contact.id,
       device,
       reasons: block.reasons,
+      rules: fullBlock.rules ?? [],
       ...(nextAllowedAt === undefined ? {} : { nextAllowedAt }),
     });
   }

@@ -65,6 +65,8 @@ export interface CampaignRuntimeEvents {
     contactId: string;
     device: string;
     reasons: string[];
+    /** Ids of the rules that blocked, in priority order. */
+    rules: string[];
     nextAllowedAt?: number;
   };
   'preview:offered': GroupEvent & { agentId: string; offerId: string; recordId: string };

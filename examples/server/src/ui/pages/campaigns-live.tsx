@@ -1,15 +1,24 @@
-import type { CampaignGroup } from '@outpace/core';
-import type { GroupStats } from '@outpace/dialer';
+import type { AuditEntry, CampaignGroup } from '@outpace/core';
+import type { GroupAgent, GroupStats } from '@outpace/dialer';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { type BlockedByRule, type OutcomeMinute, type SeriesPoint, seriesPoint } from '../../campaign-history.js';
 import type { CampaignStatsSnapshot } from '../../campaign-runtime.js';
 import { getCampaignGroup } from '../../services/campaigns.js';
-import { setGroupPacing } from '../../services/campaigns-control.js';
+import { commandGroup, type PauseReason, setGroupPacing } from '../../services/campaigns-control.js';
 import { groupFeed } from '../../services/campaigns-live.js';
 import { listLists } from '../../services/lists.js';
 import { afterChange, type ConsoleRouter, requirePage } from '../app.js';
-import { CapMeter, InventoryBar, LiveChart } from '../charts.js';
-import { ErrorSummary, Field, type FieldErrors, Form, formValues, serviceErrors } from '../components/form.js';
+import { CapMeter, InventoryBar, LiveChart, OutcomesChart } from '../charts.js';
+import {
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  Form,
+  formValues,
+  SelectField,
+  serviceErrors,
+} from '../components/form.js';
 import { addMessages, formatDateTime, formatNumber, formatPercent, t } from '../i18n.js';
 import { PageTitle, swapMain } from '../layout.js';
 import type { ConsoleContext, ConsoleEnv } from '../session.js';
@@ -18,11 +27,14 @@ import { CampaignPage, formatDuration, GroupActions, html, LiveSwitch, StateBadg
 import { configCache, type DashboardRow, rowOf } from './campaigns-data.js';
 
 /**
- * The live view of one campaign group (C2): KPI tiles and two uPlot charts
- * at 1 Hz over one SSE stream (the campaign service's `groupFeed`), a
- * pause-live-updates switch, the list inventory, the event log of who
- * changed what (the audit log) and live pacing changes behind a
- * confirmation step.
+ * The live view of one campaign group (C2): header with state, commands,
+ * the pause reason and a "warming up" badge; KPI tiles, the agent table
+ * (state as icon and text, time in state) and the records compliance holds
+ * back now; two uPlot charts and the outcomes per minute over the last hour
+ * (history from the campaign manager's ring buffer, then 1 Hz over one SSE
+ * stream, the campaign service's `groupFeed`); a pause-live-updates switch,
+ * the list inventory, the event log of who changed what (the audit log) and
+ * live pacing changes behind a confirmation step.
  */
 
 addMessages({
@@ -73,10 +85,199 @@ addMessages({
   'live.lastError': 'Last error: {message}',
 });
 
+addMessages({
+  'live.warming': 'Warming up',
+  'live.warmingHint':
+    'The predictive pacer has too little history yet; it dials one line per ready agent until it has.',
+  'live.pausedBy': 'Paused by {who} at {when}: {reason}',
+  'live.pausedNote': 'Note: {note}',
+  'live.pause.open': 'Pause with a reason',
+  'live.pause.form': 'Pause {name}',
+  'live.pause.reason': 'Reason for pausing',
+  'live.pause.choose': 'Choose a reason',
+  'live.pause.note': 'Note',
+  'live.pause.noteHint': 'Shown in the header while paused and kept in the event log. At most 500 characters.',
+  'live.pause.submit': 'Pause now',
+  'live.pause.required': 'Choose why you pause the group.',
+  'live.pause.otherNote': 'Say in the note why you pause the group.',
+  'live.pause.reason.break': 'Scheduled break',
+  'live.pause.reason.meeting': 'Team meeting or training',
+  'live.pause.reason.staffing': 'Not enough agents',
+  'live.pause.reason.data': 'List or data problem',
+  'live.pause.reason.compliance': 'Compliance review',
+  'live.pause.reason.technical': 'Technical problem',
+  'live.pause.reason.other': 'Other (say in the note)',
+  'live.agentsTable': 'Agents',
+  'live.agentsCaption': 'Agents of the group with their state and time in it',
+  'live.agent.id': 'Agent',
+  'live.agent.state': 'State',
+  'live.agent.time': 'Time in state',
+  'live.agent.none': 'No agent of the group’s agent group is known to this node yet.',
+  'live.agent.state.ready': 'Ready',
+  'live.agent.state.reserved': 'Ready, call on the way',
+  'live.agent.state.talk': 'Talking',
+  'live.agent.state.wrap': 'Wrap-up',
+  'live.agent.state.paused': 'Paused',
+  'live.agent.state.logged-out': 'Logged out',
+  'live.agent.icon.ready': '◆',
+  'live.agent.icon.reserved': '◇',
+  'live.agent.icon.talk': '●',
+  'live.agent.icon.wrap': '◐',
+  'live.agent.icon.paused': '‖',
+  'live.agent.icon.logged-out': '○',
+  'live.agent.s': '{s} s',
+  'live.agent.ms': '{m} min {s} s',
+  'live.agent.hm': '{h} h {m} min',
+  'live.blocked': 'Held back by compliance now',
+  'live.blocked.caption': 'Records the pre-dial check holds back now, by rule',
+  'live.blocked.rule': 'Rule',
+  'live.blocked.reason': 'Reason',
+  'live.blocked.records': 'Records',
+  'live.blocked.next': 'Next window opens',
+  'live.blocked.notByTime': 'not by time alone',
+  'live.blocked.none': 'No record is held back by a rule now.',
+  'live.blocked.hint': 'From the pre-dial checks since this node began driving the group.',
+  'live.reason.CONTACT_TIME': 'Outside the contact hours',
+  'live.reason.CONTACT_DATE': 'Restricted date',
+  'live.reason.ATTEMPT_LIMIT': 'Attempt limit reached',
+  'live.reason.RECENT_OUTCOME': 'Too soon after a recent outcome',
+  'live.reason.SUPPRESSED': 'Suppressed',
+  'live.reason.DNC_SCRUB_STALE': 'Registry copy out of date',
+  'live.reason.LOCATION_UNRESOLVED': 'Location not resolved',
+  'live.reason.LOCATION_EXCLUDED': 'Location excluded',
+  'live.reason.ABANDON_RATE': 'Abandonment over the cap',
+  'live.reason.DEVICE_GONE': 'Device removed',
+  'live.outcomes': 'Outcomes per minute (last hour, completed minutes)',
+  'live.outcomes.summary':
+    'Last hour: {connected} connected to an agent, {abandoned} abandoned, {notLive} without a live person.',
+  'live.outcomes.empty': 'No completed minute with calls yet.',
+  'live.outcome.connected': 'Connected',
+  'live.outcome.abandoned': 'Abandoned',
+  'live.outcome.notLive': 'No live person',
+});
+
+const PAUSE_REASONS = ['break', 'meeting', 'staffing', 'data', 'compliance', 'technical', 'other'] as const;
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? t('campaigns.none') : formatPercent(v));
 
-/** The KPI tiles, inventory and chart summaries: one fragment, swapped every second. */
-export function LiveFigures(props: { row: DashboardRow; names: ReadonlyMap<string, string> }) {
+/** Time in a state in words ("42 s", "3 min 05 s", "1 h 12 min"). */
+export function timeInState(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  if (total < 60) return t('live.agent.s', { s: total });
+  if (total < 3600) return t('live.agent.ms', { m: Math.floor(total / 60), s: String(total % 60).padStart(2, '0') });
+  return t('live.agent.hm', { h: Math.floor(total / 3600), m: String(Math.floor(total / 60) % 60).padStart(2, '0') });
+}
+
+const reasonText = (code: string) => {
+  try {
+    return t(`live.reason.${code}`);
+  } catch {
+    return code;
+  }
+};
+
+/** What the live figures show besides the statistics: this node's agents and blocked records of the group. */
+export interface LiveExtras {
+  /** The group's agents from the runtime (undefined when this node does not drive it). */
+  agents?: readonly GroupAgent[] | undefined;
+  /** Records held back now, by rule. */
+  blocked?: readonly BlockedByRule[] | undefined;
+  now: number;
+  timeZone: string;
+}
+
+function AgentTable(props: { agents: readonly GroupAgent[]; now: number }) {
+  return (
+    <section aria-labelledby="live-agents-h">
+      <h2 id="live-agents-h">{t('live.agentsTable')}</h2>
+      {props.agents.length === 0 ? (
+        <p>{t('live.agent.none')}</p>
+      ) : (
+        <div class="op-event-log">
+          <table class="op-table" id="live-agents">
+            <caption class="op-visually-hidden">{t('live.agentsCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('live.agent.id')}</th>
+                <th scope="col">{t('live.agent.state')}</th>
+                <th scope="col">{t('live.agent.time')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.agents.map((a) => {
+                const key = a.state === 'ready' && a.reserved ? 'reserved' : a.state;
+                return (
+                  <tr data-agent={a.agentId} data-agent-state={a.state}>
+                    <th scope="row">{a.agentId}</th>
+                    <td class="op-agent-state">
+                      <span class="op-agent-icon" aria-hidden="true">
+                        {t(`live.agent.icon.${key}`)}
+                      </span>{' '}
+                      {t(`live.agent.state.${key}`)}
+                    </td>
+                    <td class="op-num" data-since={String(a.since)}>
+                      {timeInState(props.now - a.since)}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function BlockedPanel(props: { blocked: readonly BlockedByRule[]; timeZone: string }) {
+  return (
+    <section aria-labelledby="live-blocked-h" id="live-blocked">
+      <h2 id="live-blocked-h">{t('live.blocked')}</h2>
+      <p class="op-hint">{t('live.blocked.hint')}</p>
+      {props.blocked.length === 0 ? (
+        <p>{t('live.blocked.none')}</p>
+      ) : (
+        <table class="op-table">
+          <caption class="op-visually-hidden">{t('live.blocked.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('live.blocked.rule')}</th>
+              <th scope="col">{t('live.blocked.reason')}</th>
+              <th scope="col">{t('live.blocked.records')}</th>
+              <th scope="col">{t('live.blocked.next')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.blocked.map((b) => (
+              <tr data-blocked-rule={b.rule}>
+                <th scope="row">
+                  <code>{b.rule}</code>
+                </th>
+                <td>{b.reasons.map(reasonText).join(', ')}</td>
+                <td class="op-num">{formatNumber(b.records)}</td>
+                <td>
+                  {b.nextAllowedAt === undefined ? (
+                    t('live.blocked.notByTime')
+                  ) : (
+                    <time datetime={new Date(b.nextAllowedAt).toISOString()}>
+                      {formatDateTime(b.nextAllowedAt, props.timeZone)}
+                    </time>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** The KPI tiles, agent table, blocked records, inventory and chart summaries: one fragment, swapped every second. */
+export function LiveFigures(props: { row: DashboardRow; names: ReadonlyMap<string, string>; extras?: LiveExtras }) {
   const { row } = props;
   const s = row.stats;
   const cap = row.pacing?.targetAbandonRate ?? 0.03;
@@ -145,6 +346,10 @@ export function LiveFigures(props: { row: DashboardRow; names: ReadonlyMap<strin
           <dd class="op-sub">{t('live.eta', { eta: formatDuration(s?.estimatedTimeToCompleteMs) })}</dd>
         </div>
       </dl>
+      {props.extras?.agents === undefined ? null : <AgentTable agents={props.extras.agents} now={props.extras.now} />}
+      {s === undefined || props.extras === undefined ? null : (
+        <BlockedPanel blocked={props.extras.blocked ?? []} timeZone={props.extras.timeZone} />
+      )}
       {s === undefined || s.lists.length === 0 ? null : (
         <section aria-labelledby="inventory">
           <h2 id="inventory">{t('live.inventory')}</h2>
@@ -178,26 +383,30 @@ export function LiveFigures(props: { row: DashboardRow; names: ReadonlyMap<strin
   );
 }
 
-/** The chart point of a statistics snapshot (the `series:<groupId>` event). */
-export function seriesPoint(s: GroupStats) {
-  return {
-    t: s.at,
-    occupancy: s.busyFactor,
-    abandon: s.abandonment.last1h.rate,
-    dialRate: s.callsPerMinute,
-    ready: s.agents.ready,
-  };
-}
+export { seriesPoint };
 
-async function eventLog(c: Context<ConsoleEnv>, groupId: string) {
-  const ctx = c.get('ui');
-  const auth = ctx.auth;
-  if (auth === undefined) return null;
+/** The group's audit entries, newest first (the event log and the pause reason read them). */
+async function auditOf(c: Context<ConsoleEnv>, groupId: string): Promise<AuditEntry[]> {
+  const auth = c.get('ui').auth;
+  if (auth === undefined) return [];
   const page = await c
     .get('deps')
     .tenantIdentity(auth.tenantId)
     .listAudit({ targetType: 'campaignGroup', targetId: groupId, limit: 200 });
-  const entries = [...page.items].sort((a, b) => b.at - a.at).slice(0, 50);
+  return [...page.items].sort((a, b) => b.at - a.at);
+}
+
+/** Why and by whom the group was last paused (the newest pause entry), when it carries a reason. */
+function lastPause(entries: readonly AuditEntry[]): { reason: PauseReason; who: string; at: number } | undefined {
+  const entry = entries.find((e) => e.action === 'campaignGroup.pause');
+  const reason = (entry?.after as { pauseReason?: PauseReason } | undefined)?.pauseReason;
+  if (entry === undefined || reason === undefined) return undefined;
+  return { reason, who: entry.actor.label, at: entry.at };
+}
+
+function EventLog(props: { ctx: ConsoleContext; entries: readonly AuditEntry[] }) {
+  const { ctx } = props;
+  const entries = props.entries.slice(0, 50);
   return (
     <section aria-labelledby="event-log" id="live-log">
       <h2 id="event-log">{t('live.log')}</h2>
@@ -249,14 +458,123 @@ async function listNames(c: Context<ConsoleEnv>): Promise<Map<string, string>> {
   return new Map((await listLists(services(c), { limit: 500 })).items.map((l) => [l.id, l.name]));
 }
 
-function Header(props: { ctx: ConsoleContext; group: CampaignGroup; row: DashboardRow; oob?: boolean }) {
+/** The agents, blocked records and clock of a group's figures, from this node's campaign manager. */
+function extrasOf(c: Context<ConsoleEnv>, groupId: string, driven: boolean): LiveExtras {
+  const svc = services(c);
+  const manager = svc.deps.campaigns;
+  const now = svc.deps.clock.now();
+  const timeZone = c.get('ui').timeZone;
+  if (manager === undefined || !driven) return { now, timeZone };
+  return {
+    agents: manager.existingRuntime(svc.tenantId)?.groupAgents(groupId),
+    blocked: manager.history.blocked(svc.tenantId, groupId, now),
+    now,
+    timeZone,
+  };
+}
+
+function PauseForm(props: {
+  ctx: ConsoleContext;
+  group: CampaignGroup;
+  values?: Record<string, string> | undefined;
+  errors?: FieldErrors | undefined;
+}) {
+  const { ctx, group } = props;
+  const open = props.errors !== undefined;
+  return (
+    <details class="op-pause-form" open={open}>
+      <summary class="op-button op-small">{t('live.pause.open')}</summary>
+      <Form
+        ctx={ctx}
+        action={ctx.url(`/campaigns/${group.id}/pause-with-reason`)}
+        label={t('live.pause.form', { name: group.name })}
+      >
+        <ErrorSummary errors={props.errors} />
+        <div class="op-grid-form">
+          <SelectField
+            name="reason"
+            label={t('live.pause.reason')}
+            value={props.values?.reason ?? ''}
+            error={props.errors?.reason}
+            required
+            attrs={{ required: true }}
+            options={[
+              { value: '', label: t('live.pause.choose') },
+              ...PAUSE_REASONS.map((r) => ({ value: r, label: t(`live.pause.reason.${r}`) })),
+            ]}
+          />
+          <Field
+            name="note"
+            label={t('live.pause.note')}
+            hint={t('live.pause.noteHint')}
+            value={props.values?.note ?? ''}
+            error={props.errors?.note}
+            attrs={{ maxlength: 500 }}
+          />
+        </div>
+        <button type="submit" class="op-button">
+          {t('live.pause.submit')}
+        </button>
+      </Form>
+    </details>
+  );
+}
+
+interface HeaderProps {
+  ctx: ConsoleContext;
+  group: CampaignGroup;
+  row: DashboardRow;
+  pause?: { reason: PauseReason; who: string; at: number } | undefined;
+  pauseForm?: { values?: Record<string, string>; errors?: FieldErrors } | undefined;
+  oob?: boolean;
+}
+
+/** What the header shows that changes: re-sent over the stream when this key changes. */
+const headerKey = (row: DashboardRow) => `${row.state}|${row.stats?.pacingPhase ?? ''}`;
+
+function Header(props: HeaderProps) {
   const { ctx, group, row } = props;
+  const warming = row.stats?.pacingPhase === 'warming-up' && row.state === 'running';
+  const control = ctx.can('campaigns:control');
   return (
     <div id="live-header" hx-swap-oob={props.oob ? 'true' : undefined}>
       <p>
         <StateBadge state={row.state} error={group.lastError !== undefined && row.state === 'stopped'} />{' '}
-        <GroupActions ctx={ctx} id={group.id} name={group.name} state={row.state} />
+        {warming ? (
+          <span class="op-badge op-warn" data-badge="warming-up">
+            <span aria-hidden="true">◔ </span>
+            {t('live.warming')}
+          </span>
+        ) : null}{' '}
+        {control && row.state === 'running' ? (
+          <span class="op-row-actions">
+            <PauseForm ctx={ctx} group={group} {...(props.pauseForm ?? {})} />{' '}
+            <a
+              class="op-button op-danger op-small"
+              href={ctx.url(`/campaigns/${group.id}/stop`)}
+              {...swapMain(ctx.url(`/campaigns/${group.id}/stop`))}
+              aria-label={t('campaigns.action.named', { action: t('campaigns.action.stop'), name: group.name })}
+            >
+              {t('campaigns.action.stop')}
+            </a>
+          </span>
+        ) : (
+          <GroupActions ctx={ctx} id={group.id} name={group.name} state={row.state} />
+        )}
       </p>
+      {warming ? <p class="op-hint">{t('live.warmingHint')}</p> : null}
+      {row.state === 'paused' && props.pause !== undefined ? (
+        <p data-pause-reason="">
+          {t('live.pausedBy', {
+            who: props.pause.who,
+            when: formatDateTime(props.pause.at, ctx.timeZone),
+            reason: props.pause.reason.reason,
+          })}
+          {props.pause.reason.note === undefined ? null : (
+            <> {t('live.pausedNote', { note: props.pause.reason.note })}</>
+          )}
+        </p>
+      ) : null}
       {group.lastError === undefined ? null : (
         <p class="op-danger-text">{t('live.lastError', { message: group.lastError.message })}</p>
       )}
@@ -305,13 +623,59 @@ function PacingForm(props: {
   );
 }
 
-async function livePage(c: Context<ConsoleEnv>, extra?: { values?: Record<string, string>; errors?: FieldErrors }) {
+const OUTCOME_BANDS = ['connected', 'abandoned', 'notLive'] as const;
+
+/** The outcomes chart over the last hour's completed minutes (re-sent over the stream when a minute completes). */
+function Outcomes(props: { minutes: readonly OutcomeMinute[]; now: number; timeZone: string; oob?: boolean }) {
+  const to = Math.floor(props.now / MINUTE) * MINUTE - MINUTE;
+  const from = to - 59 * MINUTE;
+  const minutes = props.minutes.filter((m) => m.t >= from && m.t <= to);
+  const sum = (k: (typeof OUTCOME_BANDS)[number]) => minutes.reduce((n, m) => n + m[k], 0);
+  return (
+    <div id="live-outcomes" hx-swap-oob={props.oob ? 'true' : undefined} data-minutes={String(minutes.length)}>
+      <OutcomesChart
+        id="chart-outcomes"
+        title={t('live.outcomes')}
+        summary={t('live.outcomes.summary', {
+          connected: sum('connected'),
+          abandoned: sum('abandoned'),
+          notLive: sum('notLive'),
+        })}
+        bands={OUTCOME_BANDS.map((key) => ({ key, label: t(`live.outcome.${key}`) }))}
+        minutes={minutes.map((m) => ({ t: m.t, connected: m.connected, abandoned: m.abandoned, notLive: m.notLive }))}
+        from={from}
+        to={to}
+        tableLabel={t('live.chart.table')}
+        timeLabel={t('live.chart.time')}
+        emptyText={t('live.outcomes.empty')}
+        formatTime={(ms) => formatDateTime(ms, props.timeZone)}
+        format={(n) => formatNumber(n)}
+      />
+    </div>
+  );
+}
+
+async function livePage(
+  c: Context<ConsoleEnv>,
+  extra?: {
+    values?: Record<string, string>;
+    errors?: FieldErrors;
+    pauseForm?: { values?: Record<string, string>; errors?: FieldErrors };
+  },
+) {
   const ctx = c.get('ui');
-  const group = await getCampaignGroup(services(c), c.req.param('id') ?? '');
+  const svc = services(c);
+  const group = await getCampaignGroup(svc, c.req.param('id') ?? '');
   const row = await rowFor(c, group);
   const names = await listNames(c);
+  const entries = await auditOf(c, group.id);
+  const extras = extrasOf(c, group.id, row.stats !== undefined);
   const cap = row.pacing?.targetAbandonRate ?? 0.03;
-  const point = row.stats === undefined ? [] : [seriesPoint(row.stats)];
+  // The last hour from the node's ring buffer (empty when another node drives the group), then the current point.
+  const history: SeriesPoint[] = svc.deps.campaigns?.history.series(svc.tenantId, group.id, extras.now - HOUR) ?? [];
+  if (row.stats !== undefined && (history.at(-1)?.t ?? 0) < row.stats.at) history.push(seriesPoint(row.stats));
+  const points = history as unknown as Record<string, number | null>[];
+  const outcomes = svc.deps.campaigns?.history.outcomes(svc.tenantId, group.id, extras.now - HOUR - MINUTE) ?? [];
   const fmt = (key: string, v: number | null) =>
     v === null ? t('campaigns.none') : key === 'occupancy' || key === 'abandon' ? formatPercent(v) : formatNumber(v);
   const time = (ms: number) => formatDateTime(ms, ctx.timeZone);
@@ -320,11 +684,12 @@ async function livePage(c: Context<ConsoleEnv>, extra?: { values?: Record<string
       <PageTitle>{group.name}</PageTitle>
       <div sse-connect={ctx.url(`/campaigns/${group.id}/stream`)} hx-ext="sse">
         <div sse-swap="header" hx-swap="none" hidden />
+        <div sse-swap="outcomes" hx-swap="none" hidden />
         <div sse-swap="announce" data-op-announce="" hidden />
-        <Header ctx={ctx} group={group} row={row} />
+        <Header ctx={ctx} group={group} row={row} pause={lastPause(entries)} pauseForm={extra?.pauseForm} />
         <LiveSwitch />
         <div sse-swap="kpi" hx-target="#live-figures" hx-swap="outerHTML">
-          <LiveFigures row={row} names={names} />
+          <LiveFigures row={row} names={names} extras={extras} />
         </div>
         <LiveChart
           id="chart-occ"
@@ -340,7 +705,7 @@ async function livePage(c: Context<ConsoleEnv>, extra?: { values?: Record<string
             { key: 'abandon', label: t('live.series.abandon'), scale: 'share', dash: '6 3' },
           ]}
           cap={{ value: cap, label: t('live.chart.cap', { cap: formatPercent(cap) }) }}
-          points={point}
+          points={points}
           tableLabel={t('live.chart.table')}
           timeLabel={t('live.chart.time')}
           format={fmt}
@@ -358,22 +723,29 @@ async function livePage(c: Context<ConsoleEnv>, extra?: { values?: Record<string
             { key: 'dialRate', label: t('live.series.dialRate'), scale: 'count' },
             { key: 'ready', label: t('live.series.ready'), scale: 'count', dash: '2 2' },
           ]}
-          points={point}
+          points={points}
           tableLabel={t('live.chart.table')}
           timeLabel={t('live.chart.time')}
           format={fmt}
           formatTime={time}
         />
-        <PacingForm ctx={ctx} group={group} row={row} {...(extra ?? {})} />
+        <Outcomes minutes={outcomes} now={extras.now} timeZone={ctx.timeZone} />
+        <PacingForm
+          ctx={ctx}
+          group={group}
+          row={row}
+          {...(extra?.values === undefined ? {} : { values: extra.values })}
+          {...(extra?.errors === undefined ? {} : { errors: extra.errors })}
+        />
         <div sse-swap="log" hx-target="#live-log" hx-swap="outerHTML">
-          {await eventLog(c, group.id)}
+          <EventLog ctx={ctx} entries={entries} />
         </div>
       </div>
     </CampaignPage>
   );
 }
 
-/** Registers the live view, its stream and the pacing change. */
+/** Registers the live view, its stream, the pause with a reason and the pacing change. */
 export function liveViewPages(ui: ConsoleRouter): void {
   ui.get('/campaigns/:id', requirePage('campaigns:read'), async (c, next) => {
     if (['new', 'templates', 'profiles', 'explain', 'stream'].includes(c.req.param('id'))) return next();
@@ -386,10 +758,14 @@ export function liveViewPages(ui: ConsoleRouter): void {
     const group = await getCampaignGroup(svc, c.req.param('id'));
     const names = await listNames(c);
     const pacing = configCache(svc);
+    const sse = async (node: unknown) => (await html(node as never)).replaceAll('\n', ' ');
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
-      let state = group.state;
+      let header = '';
+      let minute = Math.floor(svc.deps.clock.now() / MINUTE);
+      // The audit entry of a command is written just after the runtime's state event: log and header follow a tick later.
+      let logDue = false;
       const feed = await groupFeed(svc, group.id, { signal: abort.signal });
       for await (const message of feed) {
         if (stream.aborted) break;
@@ -397,17 +773,39 @@ export function liveViewPages(ui: ConsoleRouter): void {
           const snapshot = message.data as CampaignStatsSnapshot;
           const current = await getCampaignGroup(svc, group.id);
           const row = rowOf(current, snapshot, await pacing.pacing(current));
+          const extras = extrasOf(c, group.id, snapshot.driven);
           await stream.writeSSE({
             event: 'kpi',
-            data: (await html(<LiveFigures row={row} names={names} />)).replaceAll('\n', ' '),
+            data: await sse(<LiveFigures row={row} names={names} extras={extras} />),
           });
           if (snapshot.driven)
             await stream.writeSSE({ event: `series:${group.id}`, data: JSON.stringify(seriesPoint(snapshot.stats)) });
-          if (row.state !== state) {
-            state = row.state;
+          const key = headerKey(row);
+          const entries = logDue || (key !== header && message.event === 'stats') ? await auditOf(c, group.id) : [];
+          if (key !== header && message.event === 'stats') {
+            header = key;
             await stream.writeSSE({
               event: 'header',
-              data: (await html(<Header ctx={ctx} group={current} row={row} oob />)).replaceAll('\n', ' '),
+              data: await sse(<Header ctx={ctx} group={current} row={row} pause={lastPause(entries)} oob />),
+            });
+          } else if (message.event === 'snapshot') header = key;
+          if (logDue) {
+            logDue = false;
+            await stream.writeSSE({ event: 'log', data: await sse(<EventLog ctx={ctx} entries={entries} />) });
+            if (row.state === 'paused') {
+              await stream.writeSSE({
+                event: 'header',
+                data: await sse(<Header ctx={ctx} group={current} row={row} pause={lastPause(entries)} oob />),
+              });
+            }
+          }
+          const m = Math.floor(extras.now / MINUTE);
+          if (m !== minute && svc.deps.campaigns !== undefined) {
+            minute = m;
+            const outcomes = svc.deps.campaigns.history.outcomes(svc.tenantId, group.id, extras.now - HOUR - MINUTE);
+            await stream.writeSSE({
+              event: 'outcomes',
+              data: await sse(<Outcomes minutes={outcomes} now={extras.now} timeZone={ctx.timeZone} oob />),
             });
           }
         } else if (message.event === 'campaign:state') {
@@ -416,18 +814,39 @@ export function liveViewPages(ui: ConsoleRouter): void {
             event: 'announce',
             data: t('campaigns.announce.state', { name: group.name, state: t(`campaigns.state.${to}`) }),
           });
-          await stream.writeSSE({
-            event: 'log',
-            data: (await html(await eventLog(c, group.id))).replaceAll('\n', ' '),
-          });
+          logDue = true;
         } else if (message.event === 'campaign:pacing-changed') {
-          await stream.writeSSE({
-            event: 'log',
-            data: (await html(await eventLog(c, group.id))).replaceAll('\n', ' '),
-          });
+          logDue = true;
         }
       }
     });
+  });
+
+  ui.post('/campaigns/:id/pause-with-reason', requirePage('campaigns:control'), async (c) => {
+    const ctx = c.get('ui');
+    const id = c.req.param('id');
+    const values = formValues(await c.req.parseBody());
+    const code = values.reason ?? '';
+    const note = (values.note ?? '').trim();
+    const errors: FieldErrors = {};
+    if (!(PAUSE_REASONS as readonly string[]).includes(code)) errors.reason = t('live.pause.required');
+    else if (code === 'other' && note === '') errors.note = t('live.pause.otherNote');
+    if (Object.keys(errors).length === 0) {
+      try {
+        const reason: PauseReason = {
+          reason: t(`live.pause.reason.${code}`),
+          ...(note === '' ? {} : { note }),
+        };
+        const { group } = await commandGroup(services(c), id, 'pause', { pauseReason: reason });
+        return afterChange(c, ctx.url(`/campaigns/${id}`), t('campaigns.done.pause', { name: group.name }));
+      } catch (error) {
+        Object.assign(errors, serviceErrors(error));
+        if (errors['pauseReason.note'] !== undefined) errors.note = errors['pauseReason.note'];
+        delete errors['pauseReason.note'];
+        delete errors['pauseReason.reason'];
+      }
+    }
+    return c.html(await livePage(c, { pauseForm: { values, errors } }), 422);
   });
 
   const readPacing = (values: Record<string, string>, row: DashboardRow) => {
