@@ -71,15 +71,17 @@ describe('console campaign pages', () => {
         .status,
     ).toBe(303);
     const wizard = await ui.text('/campaigns/new');
-    expect(wizard).toContain('Weight of Leads');
     const refused = await ui.post('/campaigns/new', { name: 'Spring', templateId: '' });
     expect(refused.status).toBe(422);
     const templateId = /<option value="([^"]+)"[^>]*>Sales<\/option>/.exec(wizard)?.[1] ?? '';
-    const created = await ui.post('/campaigns/new', { name: 'Spring', templateId, [`weight.${listId}`]: '100' });
+    const step1 = await ui.post('/campaigns/new', { name: 'Spring', templateId });
+    expect(step1.status).toBe(303);
+    expect(await ui.text(step1.headers.get('location') ?? '')).toContain('Weight of Leads');
+    const created = await ui.post('/campaigns/new/lists', { name: 'Spring', templateId, [`weight.${listId}`]: '100' });
     expect(created.status).toBe(303);
-    const review = created.headers.get('location') ?? '';
-    expect(review).toMatch(/^\/campaigns\/[^/]+\/review$/);
-    const groupId = review.split('/')[2] ?? '';
+    expect(created.headers.get('location')).toMatch(/^\/campaigns\/[^/]+\/edit\/pacing$/);
+    const groupId = (created.headers.get('location') ?? '').split('/')[2] ?? '';
+    const review = `/campaigns/${groupId}/review`;
     const reviewHtml = await ui.text(review);
     // Monday noon in New York: every contact can be called now.
     expect(reviewHtml).toContain('40 dialable now');

@@ -681,7 +681,17 @@ async function livePage(
   const time = (ms: number) => formatDateTime(ms, ctx.timeZone);
   return (
     <CampaignPage ctx={ctx} title={group.name} current="/campaigns" live>
-      <PageTitle>{group.name}</PageTitle>
+      <PageTitle
+        actions={
+          ctx.can('campaigns:write') ? (
+            <a class="op-button op-quiet" href={ctx.url(`/campaigns/${group.id}/edit/template`)}>
+              {t('common.edit')}
+            </a>
+          ) : undefined
+        }
+      >
+        {group.name}
+      </PageTitle>
       <div sse-connect={ctx.url(`/campaigns/${group.id}/stream`)} hx-ext="sse">
         <div sse-swap="header" hx-swap="none" hidden />
         <div sse-swap="outcomes" hx-swap="none" hidden />
