@@ -15,6 +15,8 @@ export const ExportListOptionsSchema = z.object({
   delimiter: z.enum([',', ';', '\t', '|']).optional(),
   /** Add each device's type, country, region and time zone. @default true */
   deviceDetails: z.boolean().optional(),
+  /** Write the Other fields (under their labels). @default true */
+  otherFields: z.boolean().optional(),
 });
 export type ExportListOptions = z.input<typeof ExportListOptionsSchema>;
 
@@ -80,13 +82,19 @@ export async function exportList(
       ...(selection === undefined ? {} : { selection }),
       ...(o.delimiter === undefined ? {} : { delimiter: o.delimiter }),
       ...(o.deviceDetails === undefined ? {} : { deviceDetails: o.deviceDetails }),
+      ...(o.otherFields === false ? { columns: { others: [] } } : {}),
     }),
   );
   await ctx.audit({
     action: 'list.export',
     target: { type: 'list', id: listId },
     summary: `exported contact list "${list.name}"${selection === undefined ? '' : ' (with a selection)'}`,
-    after: { selectionRuleId: o.selectionRuleId, inlineSelection: o.selection !== undefined },
+    after: {
+      selectionRuleId: o.selectionRuleId,
+      inlineSelection: o.selection !== undefined,
+      deviceDetails: o.deviceDetails ?? true,
+      otherFields: o.otherFields ?? true,
+    },
   });
   return { fileName: `${fileStem(list.name)}.csv`, chunks };
 }

@@ -13,6 +13,7 @@ import { campaignPages } from './pages/campaigns.js';
 import { compliancePages } from './pages/compliance.js';
 import { contactPages } from './pages/contacts.js';
 import { explainPages } from './pages/explain.js';
+import { exportPages } from './pages/exports.js';
 import { importPages } from './pages/imports.js';
 import { labelPages } from './pages/labels.js';
 import { listRulePages } from './pages/list-rules.js';
@@ -163,6 +164,7 @@ export function createConsole(options: ConsoleOptions = {}): ConsoleRouter {
     campaignPages,
     compliancePages,
     importPages,
+    exportPages,
   ];
   for (const pages of [...builtIn, ...(options.pages ?? []), listPages]) pages(ui);
   return ui;

@@ -78,6 +78,20 @@
     }
   });
 
+  // Dialog openers: a link [data-opens-dialog="id"] (a page of its own without JavaScript) opens that modal
+  // <dialog>; [data-closes-dialog] inside closes it. The browser moves focus in, keeps it there and returns it.
+  document.addEventListener('click', (event) => {
+    const opener = event.target instanceof Element ? event.target.closest('[data-opens-dialog]') : null;
+    const dialog = opener && document.getElementById(opener.getAttribute('data-opens-dialog'));
+    if (dialog instanceof HTMLDialogElement) {
+      event.preventDefault();
+      dialog.showModal();
+      return;
+    }
+    const closer = event.target instanceof Element ? event.target.closest('[data-closes-dialog]') : null;
+    closer?.closest('dialog')?.close();
+  });
+
   // File drop: a labelled <input type=file> inside [data-file-drop] also accepts a dropped file.
   function enhanceDrops(root) {
     for (const zone of root.querySelectorAll('[data-file-drop]')) {

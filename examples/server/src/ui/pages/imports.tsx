@@ -33,6 +33,7 @@ import { DataTable, FilterBar, readTableState } from '../components/table.js';
 import { addMessages, formatDateTime, formatNumber, t } from '../i18n.js';
 import { Layout, NavLink, PageTitle } from '../layout.js';
 import { appContext, type ConsoleContext, type ConsoleEnv, services } from '../session.js';
+import { ExportOpener, exportJobsSection } from './exports.js';
 import { contactName, listsNav, zoneProvenance } from './lists-shared.js';
 
 addMessages({
@@ -94,7 +95,9 @@ addMessages({
   'import.rejects.caption': 'Rejected lines',
   'import.started': 'Import started.',
   'import.fileMissing': 'Choose a file to import.',
-  'jobs.title': 'Imports',
+  'jobs.title': 'Imports and exports',
+  'jobs.imports': 'Imports',
+  'jobs.exports': 'Exports',
   'jobs.caption': 'Import jobs, newest first',
   'jobs.filter': 'Filter imports',
   'jobs.state': 'State',
@@ -755,15 +758,21 @@ async function jobsIndex(c: Context<ConsoleEnv>) {
     <Layout ctx={ctx} title={t('jobs.title')} section="lists" subnav={listsNav(ctx)} current={path}>
       <PageTitle
         actions={
-          ctx.can('lists:write') ? (
-            <NavLink href={ctx.url('/lists/import')} class="op-button">
-              {t('lists.import')}
-            </NavLink>
-          ) : undefined
+          <>
+            {ctx.can('lists:write') ? (
+              <NavLink href={ctx.url('/lists/import')} class="op-button">
+                {t('lists.import')}
+              </NavLink>
+            ) : null}
+            <ExportOpener c={c} />
+          </>
         }
       >
         {t('jobs.title')}
       </PageTitle>
+      <h2>{t('jobs.exports')}</h2>
+      {await exportJobsSection(c)}
+      <h2>{t('jobs.imports')}</h2>
       <FilterBar path={path} label={t('jobs.filter')} clearable={Object.keys(state.filters).length > 0}>
         <label>
           {t('jobs.state')}

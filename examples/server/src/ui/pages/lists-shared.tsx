@@ -6,7 +6,7 @@ import type { ConsoleContext } from '../session.js';
 
 addMessages({
   'lists.nav.lists': 'Contact lists',
-  'lists.nav.imports': 'Imports',
+  'lists.nav.imports': 'Imports and exports',
   'lists.nav.rules': 'List rules',
   'lists.nav.mappings': 'Data mappings and spec files',
   'lists.nav.labels': 'Labels',
