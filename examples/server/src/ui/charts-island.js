@@ -26,6 +26,13 @@
     if (note) note.hidden = !input.checked;
   });
 
+  // The flag lives on <html>, which a navigation swap keeps: a page swapped in
+  // starts with its switch off, so the flag follows the switch it brings.
+  document.addEventListener('htmx:afterSettle', () => {
+    const on = document.querySelector('[data-op-live-pause]:checked') !== null;
+    document.documentElement.dataset.opLivePaused = on ? 'true' : 'false';
+  });
+
   // A sink with `data-op-announce` hands its SSE message (plain text) to the
   // console's polite live region instead of swapping it: state changes are
   // announced once each, never the per-second figures.
@@ -35,6 +42,20 @@
     event.preventDefault();
     if (!paused() && typeof window.outpaceAnnounce === 'function') window.outpaceAnnounce(event.detail.data);
   });
+
+  // A tooltip shown on hover or focus ([data-op-tip] inside .op-tip) hides on
+  // Escape until the pointer or focus leaves it (WCAG 1.4.13: dismissible).
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    const tip = document.activeElement?.closest?.('.op-tip') ?? document.querySelector('.op-tip:hover');
+    if (tip instanceof HTMLElement) tip.setAttribute('data-tip-hidden', '');
+  });
+  const unhide = (event) => {
+    const tip = event.target instanceof Element ? event.target.closest('.op-tip') : null;
+    if (tip) tip.removeAttribute('data-tip-hidden');
+  };
+  document.addEventListener('focusout', unhide);
+  document.addEventListener('mouseout', unhide);
 
   const cssVar = (el, name, fallback) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 

@@ -1,11 +1,12 @@
 import { snapshotSuppressionStore, TEMPORAL_REASONS } from '@outpace/compliance';
-import type {
-  CampaignGroup,
-  CampaignGroupState,
-  CampaignTemplate,
-  DialingProfile,
-  DialMode,
-  RecordCounts,
+import {
+  type CampaignGroup,
+  type CampaignGroupState,
+  type CampaignTemplate,
+  type DialingProfile,
+  type DialMode,
+  isOutpaceError,
+  type RecordCounts,
 } from '@outpace/core';
 import { classifyContact, type GroupStats, resolveGroupConfig } from '@outpace/dialer';
 import type { CampaignStatsSnapshot } from '../../campaign-runtime.js';
@@ -45,6 +46,72 @@ export interface DashboardRow {
   total: number;
   done: number;
   remaining: number;
+  /** Why the group cannot be loaded (its template, profile or a list is gone …), when it was checked. */
+  problems?: GroupProblem[];
+  /** The calling list by next sending time, when it was counted. */
+  inventory?: Inventory;
+}
+
+/** One reason a group cannot be loaded: the dialer's issue (`field`, `message`) from `resolveGroupConfig`. */
+export interface GroupProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * A group's records by next sending time, from the store's record counts.
+ * The counts do not tell a record waiting for its contact window from one
+ * waiting for its retry time (both are Ready with a later due time), nor keep
+ * a count of records blocked by a rule, so the dashboard shows these four.
+ */
+export interface Inventory {
+  /** Ready and due now. */
+  now: number;
+  /** Ready, due later: a contact window or a retry time. */
+  later: number;
+  /** A call in flight. */
+  inFlight: number;
+  /** Finished. */
+  done: number;
+}
+
+/** Sums a group's record counts (every list) into an {@link Inventory}. */
+export function inventoryOf(counts: readonly RecordCounts[]): Inventory {
+  const out: Inventory = { now: 0, later: 0, inFlight: 0, done: 0 };
+  for (const c of counts) {
+    out.now += c.due;
+    out.later += Math.max(0, c.ready - c.due);
+    out.inFlight += c.inFlight;
+    out.done += c.done;
+  }
+  return out;
+}
+
+/** States in which the dashboard offers Load or Start, so a broken configuration matters there. */
+const CHECKED_STATES: ReadonlySet<CampaignGroupState> = new Set(['unloaded', 'loaded', 'stopped', 'completed']);
+
+/**
+ * Why a group cannot be loaded, with the dialer's own `resolveGroupConfig`
+ * (template, profile, lists, selection rule, suppression lists; not the
+ * compliance engine's rule ids, which a load checks too). Empty when it can.
+ */
+export async function groupProblems(ctx: ServiceContext, group: CampaignGroup): Promise<GroupProblem[]> {
+  try {
+    await resolveGroupConfig(ctx.tenant, group, undefined);
+    return [];
+  } catch (error) {
+    if (!isOutpaceError(error, 'DIALER_GROUP_INVALID')) throw error;
+    const issues = (error.details as { issues?: GroupProblem[] } | undefined)?.issues;
+    return issues !== undefined && issues.length > 0 ? issues : [{ field: '', message: error.message }];
+  }
+}
+
+/** What {@link dashboardRows} reads besides statistics. */
+export interface DashboardRowsOptions {
+  /** Statistics the caller already holds (the live stream keeps the latest `stats:updated`). */
+  latest?: ReadonlyMap<string, GroupStats>;
+  /** Check configurations and count records (one store read each per group). @default false */
+  details?: boolean;
 }
 
 /** Caches templates and profiles for one render (they rarely change within a request). */
@@ -124,15 +191,15 @@ export function rowOf(
 /**
  * The dashboard's rows: every group with its statistics from the campaign
  * manager (live when this node drives it), optionally using statistics the
- * caller already holds (the live stream keeps the latest `stats:updated`).
+ * caller already holds (the live stream keeps the latest `stats:updated`),
+ * and with `details` its configuration problems and record inventory.
  */
-export async function dashboardRows(
-  ctx: ServiceContext,
-  latest?: ReadonlyMap<string, GroupStats>,
-): Promise<DashboardRow[]> {
+export async function dashboardRows(ctx: ServiceContext, options: DashboardRowsOptions = {}): Promise<DashboardRow[]> {
+  const { latest, details = false } = options;
   const manager = ctx.deps.campaigns;
   const cache = configCache(ctx);
   const groups = await allGroups(ctx);
+  const now = ctx.deps.clock.now();
   return Promise.all(
     groups.map(async (g) => {
       const live = latest?.get(g.id);
@@ -142,7 +209,13 @@ export async function dashboardRows(
           : manager === undefined || g.state === 'unloaded'
             ? undefined
             : await manager.stats(ctx.tenantId, g.id);
-      return rowOf(g, snapshot, await cache.pacing(g));
+      const row = rowOf(g, snapshot, await cache.pacing(g));
+      if (!details) return row;
+      if (CHECKED_STATES.has(row.state)) row.problems = await groupProblems(ctx, g);
+      if (row.state !== 'unloaded') {
+        row.inventory = inventoryOf(row.records ?? (await ctx.tenant.records.counts(g.id, now)));
+      }
+      return row;
     }),
   );
 }

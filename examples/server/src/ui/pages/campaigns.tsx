@@ -1,9 +1,7 @@
 import type { CampaignGroupState, DialMode } from '@outpace/core';
 import { isOutpaceError } from '@outpace/core';
-import type { GroupStats } from '@outpace/dialer';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { streamSSE } from 'hono/streaming';
 import {
   createCampaignTemplate,
   createDialingProfile,
@@ -11,9 +9,8 @@ import {
   listCampaignTemplates,
   listDialingProfiles,
 } from '../../services/campaigns.js';
-import { campaignManager, commandGroup, type GroupCommand } from '../../services/campaigns-control.js';
+import { commandGroup, type GroupCommand } from '../../services/campaigns-control.js';
 import { afterChange, type ConsolePages, requirePage } from '../app.js';
-import { CapMeter, ProgressBar } from '../charts.js';
 import { ChartAssets } from '../charts-assets.js';
 import {
   ErrorSummary,
@@ -27,7 +24,8 @@ import {
 import { addMessages, formatNumber, formatPercent, t } from '../i18n.js';
 import { Layout, PageTitle, swapMain } from '../layout.js';
 import { type ConsoleContext, type ConsoleEnv, services } from '../session.js';
-import { type DashboardRow, dashboardRows } from './campaigns-data.js';
+import { dashboardPages } from './campaigns-dashboard.js';
+import { dashboardRows } from './campaigns-data.js';
 import { liveViewPages } from './campaigns-live.js';
 import { wizardPages } from './campaigns-wizard.js';
 
@@ -168,8 +166,6 @@ export function formatDuration(ms: number | null | undefined): string {
   return t('campaigns.duration.hm', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? t('campaigns.none') : formatPercent(v));
-
 /** The state as icon + text (never colour alone). */
 export function StateBadge(props: { state: CampaignGroupState; error?: boolean }) {
   const key = props.error ? 'error' : props.state;
@@ -234,186 +230,6 @@ export function GroupActions(props: { ctx: ConsoleContext; id: string; name: str
 
 export function modeText(mode: DialMode | undefined): string {
   return mode === undefined ? t('campaigns.none') : t(`campaigns.mode.${mode}`);
-}
-
-/** The live cells of a row by column; each has an id, so the stream swaps them out of band. */
-export function rowCells(row: DashboardRow, oob = false): Record<string, Child> {
-  const id = row.group.id;
-  const s: GroupStats | undefined = row.stats;
-  const cap = row.pacing?.targetAbandonRate ?? 0.03;
-  const abandon = s?.abandonment.last30d.rate ?? null;
-  const over = abandon !== null && abandon > cap;
-  const o = oob ? { 'hx-swap-oob': 'true' } : {};
-  const total = row.total;
-  return {
-    state: (
-      <span id={`g-${id}-state`} {...o}>
-        <StateBadge state={row.state} error={row.group.lastError !== undefined && row.state === 'stopped'} />
-      </span>
-    ),
-    agents: (
-      <span id={`g-${id}-agents`} {...o}>
-        {s === undefined
-          ? t('campaigns.none')
-          : t('campaigns.agents', {
-              ready: s.agents.ready,
-              talk: s.agents.talk,
-              wrap: s.agents.wrap,
-              paused: s.agents.paused,
-            })}
-      </span>
-    ),
-    abandon: (
-      <span id={`g-${id}-abandon`} {...o}>
-        <CapMeter
-          actual={abandon}
-          cap={cap}
-          over={over}
-          label={t('campaigns.abandonLabel', { actual: pct(abandon), cap: pct(cap) })}
-          text={`${t('campaigns.abandonText', { actual: pct(abandon), cap: pct(cap) })}${over ? ` · ${t('campaigns.abandonOver')}` : ''}`}
-        />
-      </span>
-    ),
-    occupancy: (
-      <span id={`g-${id}-occupancy`} data-metric="occupancy" {...o}>
-        {pct(s?.busyFactor)}
-      </span>
-    ),
-    hit: (
-      <span id={`g-${id}-hit`} {...o}>
-        {pct(s?.hitRatio)}
-      </span>
-    ),
-    progress: (
-      <span id={`g-${id}-progress`} data-metric="progress" {...o}>
-        <ProgressBar
-          value={row.done}
-          max={total}
-          label={t('campaigns.progressLabel', { done: row.done, total })}
-          text={t('campaigns.progressText', {
-            done: row.done,
-            total,
-            pct: total > 0 ? formatPercent(row.done / total) : t('campaigns.none'),
-          })}
-        />
-      </span>
-    ),
-    eta: (
-      <span id={`g-${id}-eta`} {...o}>
-        {formatDuration(s?.estimatedTimeToCompleteMs)}
-      </span>
-    ),
-  };
-}
-
-function DashboardTable(props: { ctx: ConsoleContext; rows: DashboardRow[] }) {
-  const { ctx, rows } = props;
-  return (
-    <div class="op-table-wrap">
-      <table class="op-table op-dashboard">
-        <caption>{t('campaigns.caption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('campaigns.col.group')}</th>
-            <th scope="col">{t('campaigns.col.state')}</th>
-            <th scope="col">{t('campaigns.col.mode')}</th>
-            <th scope="col" class="op-num">
-              {t('campaigns.col.agents')}
-            </th>
-            <th scope="col">{t('campaigns.col.abandon')}</th>
-            <th scope="col" class="op-num">
-              {t('campaigns.col.occupancy')}
-            </th>
-            <th scope="col" class="op-num">
-              {t('campaigns.col.hit')}
-            </th>
-            <th scope="col">{t('campaigns.col.progress')}</th>
-            <th scope="col" class="op-num">
-              {t('campaigns.col.eta')}
-            </th>
-            <th scope="col">{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colspan={10}>
-                {t('campaigns.empty')}{' '}
-                <a href={ctx.url('/campaigns/new')} {...swapMain(ctx.url('/campaigns/new'))}>
-                  {t('campaigns.nav.new')}
-                </a>
-              </td>
-            </tr>
-          ) : (
-            rows.map((row) => {
-              const cells = rowCells(row);
-              const href = ctx.url(`/campaigns/${row.group.id}`);
-              return (
-                <tr data-group={row.group.id}>
-                  <th scope="row">
-                    <a href={href} {...swapMain(href)}>
-                      {row.group.name}
-                    </a>
-                  </th>
-                  <td>{cells.state}</td>
-                  <td>
-                    {modeText(row.stats?.mode ?? row.pacing?.mode)}
-                    {row.pacing === undefined ? null : (
-                      <div class="op-muted op-small-text">
-                        {t('campaigns.pacing', {
-                          rate: formatPercent(row.pacing.targetAbandonRate),
-                          lines: row.pacing.linesPerAgent,
-                          max: row.pacing.maxLinesPerAgent,
-                        })}
-                      </div>
-                    )}
-                  </td>
-                  <td class="op-num">{cells.agents}</td>
-                  <td>{cells.abandon}</td>
-                  <td class="op-num">{cells.occupancy}</td>
-                  <td class="op-num">{cells.hit}</td>
-                  <td>{cells.progress}</td>
-                  <td class="op-num">{cells.eta}</td>
-                  <td id={`g-${row.group.id}-actions`}>
-                    <GroupActions ctx={ctx} id={row.group.id} name={row.group.name} state={row.state} />
-                  </td>
-                </tr>
-              );
-            })
-          )}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-async function dashboardPage(c: Context<ConsoleEnv>) {
-  const ctx = c.get('ui');
-  const rows = await dashboardRows(services(c));
-  return (
-    <CampaignPage ctx={ctx} title={t('campaigns.title')} current="/campaigns">
-      <PageTitle
-        actions={
-          ctx.can('campaigns:write') ? (
-            <a class="op-button" href={ctx.url('/campaigns/new')} {...swapMain(ctx.url('/campaigns/new'))}>
-              {t('campaigns.nav.new')}
-            </a>
-          ) : undefined
-        }
-      >
-        {t('campaigns.title')}
-      </PageTitle>
-      {ctx.htmx || c.get('deps').campaigns !== undefined ? null : (
-        <p class="op-warn-text">{t('campaigns.noRuntime')}</p>
-      )}
-      <LiveSwitch />
-      <div sse-connect={ctx.url('/campaigns/stream')} hx-ext="sse">
-        <div sse-swap="cells" hx-swap="none" hidden />
-        <div sse-swap="announce" data-op-announce="" hidden />
-        <DashboardTable ctx={ctx} rows={rows} />
-      </div>
-    </CampaignPage>
-  );
 }
 
 /** The "Pause live updates" switch (WCAG 2.2.2); the chart island freezes every SSE swap while it is on. */
@@ -594,61 +410,7 @@ const COMMANDS: readonly GroupCommand[] = ['load', 'start', 'pause', 'resume', '
 
 /** Registers the campaign pages on the console router. */
 export const campaignPages: ConsolePages = (ui) => {
-  ui.get('/campaigns', requirePage('campaigns:read'), async (c) => c.html(await dashboardPage(c)));
-
-  // One SSE stream per dashboard: out-of-band cell swaps every second from the
-  // runtime's `stats:updated` (no store reads for groups driven here) and one
-  // announcement per state change.
-  ui.get('/campaigns/stream', requirePage('campaigns:read'), async (c) => {
-    const ctx = c.get('ui');
-    const svc = services(c);
-    const manager = campaignManager(svc.deps);
-    return streamSSE(c, async (stream) => {
-      const latest = new Map<string, GroupStats>();
-      const names = new Map<string, string>();
-      const states = new Map<string, CampaignGroupState>();
-      const announcements: string[] = [];
-      const off = manager.subscribe(
-        (event) => {
-          if (event.name === 'stats:updated') latest.set(event.payload.groupId, event.payload.stats);
-          else if (event.name === 'campaign:state') {
-            const name = names.get(event.payload.groupId) ?? event.payload.groupId;
-            announcements.push(
-              t('campaigns.announce.state', { name, state: t(`campaigns.state.${event.payload.to}`) }),
-            );
-          }
-        },
-        { tenantId: svc.tenantId },
-      );
-      stream.onAbort(off);
-      try {
-        while (!stream.aborted && !manager.signal.aborted) {
-          const rows = await dashboardRows(svc, latest);
-          let out = '';
-          for (const row of rows) {
-            names.set(row.group.id, row.group.name);
-            for (const cell of Object.values(rowCells(row, true))) out += await html(cell);
-            if (states.get(row.group.id) !== row.state) {
-              if (states.has(row.group.id)) {
-                out += await html(
-                  <td id={`g-${row.group.id}-actions`} hx-swap-oob="true">
-                    <GroupActions ctx={ctx} id={row.group.id} name={row.group.name} state={row.state} />
-                  </td>,
-                );
-              }
-              states.set(row.group.id, row.state);
-            }
-          }
-          await stream.writeSSE({ event: 'cells', data: out.replaceAll('\n', ' ') });
-          while (announcements.length > 0)
-            await stream.writeSSE({ event: 'announce', data: announcements.shift() ?? '' });
-          await stream.sleep(1000);
-        }
-      } finally {
-        off();
-      }
-    });
-  });
+  dashboardPages(ui);
 
   wizardPages(ui);
 
