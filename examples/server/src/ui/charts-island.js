@@ -57,7 +57,21 @@
   document.addEventListener('focusout', unhide);
   document.addEventListener('mouseout', unhide);
 
-  const cssVar = (el, name, fallback) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;
+  // Custom properties compute to their tokens (`light-dark(#0b57d0, #8ab4f8)`), which canvas cannot parse:
+  // a probe's `color` resolves them to the theme's rgb() first.
+  const cssVar = (el, name, fallback) => {
+    const probe = document.createElement('span');
+    probe.hidden = true;
+    probe.style.color = `var(${name}, ${fallback})`;
+    el.appendChild(probe);
+    const colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour || fallback;
+  };
+  const percent = new Intl.NumberFormat(document.documentElement.lang || 'en', {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  });
 
   class OpTimeseries extends HTMLElement {
     connectedCallback() {
@@ -78,19 +92,21 @@
       for (const p of points) this.push(p);
       const colours = [1, 2, 3, 4].map((i) => cssVar(this, `--op-series-${i}`, '#1f6feb'));
       const hasShare = this.series.some((s) => s.scale === 'share');
-      const pct = (_u, values) => values.map((v) => `${(v * 100).toFixed(1)} %`);
+      const pct = (_u, values) => values.map((v) => percent.format(v));
+      const text = cssVar(this, '--op-text', '#1b1f24');
+      const grid = { stroke: cssVar(this, '--op-line', '#d0d7de'), width: 1 };
       const opts = {
         width: Math.max(240, this.clientWidth || 480),
         height: 180,
         legend: { show: true },
         scales: { x: { time: true }, share: { range: [0, 1] }, count: {} },
         axes: [
-          { stroke: cssVar(this, '--op-text', '#1b1f24') },
+          { stroke: text, grid, ticks: grid },
           hasShare
-            ? { scale: 'share', values: pct, stroke: cssVar(this, '--op-text', '#1b1f24') }
-            : { scale: 'count', stroke: cssVar(this, '--op-text', '#1b1f24') },
+            ? { scale: 'share', values: pct, size: 64, stroke: text, grid, ticks: grid }
+            : { scale: 'count', size: 56, stroke: text, grid, ticks: grid },
           ...(hasShare && this.series.some((s) => s.scale === 'count')
-            ? [{ scale: 'count', side: 1, grid: { show: false }, stroke: cssVar(this, '--op-text', '#1b1f24') }]
+            ? [{ scale: 'count', side: 1, size: 56, grid: { show: false }, stroke: text }]
             : []),
         ],
         series: [

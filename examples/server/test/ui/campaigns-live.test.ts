@@ -151,7 +151,7 @@ describe('console campaign live view', () => {
     await h.run(2_000);
     const html = await ui.text(`/campaigns/${groupId}`);
     expect(html).toMatch(
-      /<p data-pause-reason="">Paused by supervisor@alpha\.test at [^<]+: Team meeting or training Note: Back at 14:00<\/p>/,
+      /<p data-pause-reason="">Paused by supervisor@alpha\.test at [^<]+: Team meeting or training\. Note: Back at 14:00<\/p>/,
     );
     expect(html).not.toContain('Pause with a reason');
     expect(html).toContain('aria-label="Resume Spring"');

@@ -89,7 +89,7 @@ addMessages({
   'live.warming': 'Warming up',
   'live.warmingHint':
     'The predictive pacer has too little history yet; it dials one line per ready agent until it has.',
-  'live.pausedBy': 'Paused by {who} at {when}: {reason}',
+  'live.pausedBy': 'Paused by {who} at {when}: {reason}.',
   'live.pausedNote': 'Note: {note}',
   'live.pause.open': 'Pause with a reason',
   'live.pause.form': 'Pause {name}',
@@ -276,14 +276,14 @@ function BlockedPanel(props: { blocked: readonly BlockedByRule[]; timeZone: stri
   );
 }
 
-/** The KPI tiles, agent table, blocked records, inventory and chart summaries: one fragment, swapped every second. */
-export function LiveFigures(props: { row: DashboardRow; names: ReadonlyMap<string, string>; extras?: LiveExtras }) {
+/** The KPI tiles and chart summaries: swapped every second (with {@link LiveDetails}, out of band). */
+export function LiveFigures(props: { row: DashboardRow; oob?: boolean }) {
   const { row } = props;
   const s = row.stats;
   const cap = row.pacing?.targetAbandonRate ?? 0.03;
   const ab30 = s?.abandonment.last30d.rate ?? null;
   return (
-    <div id="live-figures">
+    <div id="live-figures" hx-swap-oob={props.oob ? 'true' : undefined}>
       {s === undefined ? <p class="op-muted">{t('live.notDriven')}</p> : null}
       <dl class="op-tiles" aria-label={t('live.kpis')}>
         <div class="op-tile">
@@ -346,10 +346,26 @@ export function LiveFigures(props: { row: DashboardRow; names: ReadonlyMap<strin
           <dd class="op-sub">{t('live.eta', { eta: formatDuration(s?.estimatedTimeToCompleteMs) })}</dd>
         </div>
       </dl>
-      {props.extras?.agents === undefined ? null : <AgentTable agents={props.extras.agents} now={props.extras.now} />}
-      {s === undefined || props.extras === undefined ? null : (
-        <BlockedPanel blocked={props.extras.blocked ?? []} timeZone={props.extras.timeZone} />
-      )}
+      <p class="op-visually-hidden" id="chart-occ-text">
+        {t('live.chart.summaryOcc', { occ: pct(s?.busyFactor), ab: pct(s?.abandonment.last1h.rate), cap: pct(cap) })}
+      </p>
+      <p class="op-visually-hidden" id="chart-rate-text">
+        {t('live.chart.summaryRate', { cpm: s?.callsPerMinute ?? 0, ready: s?.agents.ready ?? 0 })}
+      </p>
+    </div>
+  );
+}
+
+/** The list inventory, the records compliance holds back now and the agent table: swapped every second. */
+export function LiveDetails(props: {
+  row: DashboardRow;
+  names: ReadonlyMap<string, string>;
+  extras?: LiveExtras;
+  oob?: boolean;
+}) {
+  const s = props.row.stats;
+  return (
+    <div id="live-details" hx-swap-oob={props.oob ? 'true' : undefined}>
       {s === undefined || s.lists.length === 0 ? null : (
         <section aria-labelledby="inventory">
           <h2 id="inventory">{t('live.inventory')}</h2>
@@ -373,12 +389,10 @@ export function LiveFigures(props: { row: DashboardRow; names: ReadonlyMap<strin
           </ul>
         </section>
       )}
-      <p class="op-visually-hidden" id="chart-occ-text">
-        {t('live.chart.summaryOcc', { occ: pct(s?.busyFactor), ab: pct(s?.abandonment.last1h.rate), cap: pct(cap) })}
-      </p>
-      <p class="op-visually-hidden" id="chart-rate-text">
-        {t('live.chart.summaryRate', { cpm: s?.callsPerMinute ?? 0, ready: s?.agents.ready ?? 0 })}
-      </p>
+      {s === undefined || props.extras === undefined ? null : (
+        <BlockedPanel blocked={props.extras.blocked ?? []} timeZone={props.extras.timeZone} />
+      )}
+      {props.extras?.agents === undefined ? null : <AgentTable agents={props.extras.agents} now={props.extras.now} />}
     </div>
   );
 }
@@ -698,9 +712,8 @@ async function livePage(
         <div sse-swap="announce" data-op-announce="" hidden />
         <Header ctx={ctx} group={group} row={row} pause={lastPause(entries)} pauseForm={extra?.pauseForm} />
         <LiveSwitch />
-        <div sse-swap="kpi" hx-target="#live-figures" hx-swap="outerHTML">
-          <LiveFigures row={row} names={names} extras={extras} />
-        </div>
+        <div sse-swap="kpi" hx-swap="none" hidden />
+        <LiveFigures row={row} />
         <LiveChart
           id="chart-occ"
           groupId={group.id}
@@ -740,6 +753,7 @@ async function livePage(
           formatTime={time}
         />
         <Outcomes minutes={outcomes} now={extras.now} timeZone={ctx.timeZone} />
+        <LiveDetails row={row} names={names} extras={extras} />
         <PacingForm
           ctx={ctx}
           group={group}
@@ -786,7 +800,12 @@ export function liveViewPages(ui: ConsoleRouter): void {
           const extras = extrasOf(c, group.id, snapshot.driven);
           await stream.writeSSE({
             event: 'kpi',
-            data: await sse(<LiveFigures row={row} names={names} extras={extras} />),
+            data: await sse(
+              <>
+                <LiveFigures row={row} oob />
+                <LiveDetails row={row} names={names} extras={extras} oob />
+              </>,
+            ),
           });
           if (snapshot.driven)
             await stream.writeSSE({ event: `series:${group.id}`, data: JSON.stringify(seriesPoint(snapshot.stats)) });
