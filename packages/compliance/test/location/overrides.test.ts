@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createLocationResolver } from '../../src/index.js';
+import { createComplianceEngine, createLocationResolver } from '../../src/index.js';
 import type { OverrideTable } from '../../src/location/internal/data-format.js';
 import { resolver } from './helpers.js';
 
@@ -35,6 +35,21 @@ describe('the override table', () => {
   });
 
   it.each(table.rows.map((row) => [row.id, row] as const))('row %s takes effect', (_id, row) => {
+    if (row.kind === 'primary') {
+      // Only the order changes: the primary zone comes first, and every zone of the map still counts.
+      let checked = 0;
+      for (let x = 200; x <= 999; x++) {
+        const e164 = `+1${row.npa}${x}0123`;
+        const where = resolveNumber(resolver, e164);
+        if (!where.candidates.some((c) => c.detail === `NPA ${row.npa}`)) continue;
+        const without = resolveNumber(raw, e164);
+        expect(where.timeZones[0], e164).toBe(row.primary);
+        expect([...where.timeZones].sort()).toEqual([...without.timeZones].sort());
+        checked++;
+      }
+      expect(checked, `no exchange of ${row.npa} uses its area-code default`).toBeGreaterThan(0);
+      return;
+    }
     const nxx = row.kind === 'npa-nxx' ? row.nxx : exchangeDecidedBy(row.npa, row.id);
     expect(nxx, `no exchange of ${row.npa} is decided by ${row.id}`).toBeDefined();
     const e164 = `+1${row.npa}${nxx}0123`;
@@ -76,5 +91,47 @@ describe('the override table', () => {
     expect(resolveNumber(raw, '+16245550123').status).toBe('unresolved');
     expect(resolveNumber(resolver, '+18615550123').timeZones).toEqual(['America/Chicago']);
     expect(resolveNumber(resolver, '+14575550123').timeZones).toEqual(['America/Chicago']);
+  });
+
+  it('lists Anchorage first for Alaska’s 907 and keeps Adak (the map’s order put the western Aleutians first)', () => {
+    expect(resolveNumber(raw, '+19075550123').timeZones).toEqual(['America/Adak', 'America/Anchorage']);
+    const where = resolveNumber(resolver, '+19075550123');
+    expect(where.timeZones).toEqual(['America/Anchorage', 'America/Adak']);
+    expect(where.status).toBe('ambiguous');
+    expect(where.candidates[0]).toMatchObject({
+      timeZone: 'America/Anchorage',
+      source: 'phone-area-code',
+      region: 'AK',
+    });
+  });
+
+  it('keeps compliance for 907 as strict as before: a call must fit the window in Adak as well as in Anchorage', () => {
+    const engine = createComplianceEngine({
+      rules: {
+        formatVersion: 1,
+        id: 'hours',
+        version: '1',
+        name: 'hours',
+        rules: [
+          {
+            kind: 'contact-time',
+            id: 'hours.8-21',
+            name: '08:00–21:00',
+            windows: [{ days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], start: '08:00', end: '21:00' }],
+            source: { citation: 'test' },
+            verification: 'verified',
+          },
+        ],
+      },
+      locationResolver: resolver,
+    });
+    // 08:30 in Anchorage is 07:30 in Adak (one hour behind): still too early there.
+    const at = Date.parse('2026-11-25T17:30:00Z');
+    const early = engine.check({ contact: {}, device: { value: '+19075550123' }, at, mode: 'predictive' });
+    expect(early.location.zones).toEqual(['America/Anchorage', 'America/Adak']);
+    expect(early.allowed).toBe(false);
+    expect(early.reasons[0]?.message).toContain('America/Adak');
+    // Allowed once it is 08:00 in Adak (09:00 in Anchorage).
+    expect(early.nextAllowedAt).toBe(Date.parse('2026-11-25T18:00:00Z'));
   });
 });

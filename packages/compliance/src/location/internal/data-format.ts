@@ -77,7 +77,13 @@ export interface UkPostcodeTable {
 export type OverrideRow =
   | (OverrideRowBase & { kind: 'overlay'; parents: string[]; country: string })
   | (OverrideRowBase & { kind: 'npa'; zones: string[]; regions?: string[] })
-  | (OverrideRowBase & { kind: 'npa-nxx'; nxx: string; zones: string[]; regions?: string[] });
+  | (OverrideRowBase & { kind: 'npa-nxx'; nxx: string; zones: string[]; regions?: string[] })
+  /**
+   * Which of an area code's default zones is listed first (the zone most of its
+   * numbers are in), so a single stored or displayed zone is the usual one. The
+   * set of zones is unchanged: every zone still counts for compliance.
+   */
+  | (OverrideRowBase & { kind: 'primary'; primary: string });
 
 interface OverrideRowBase {
   id: string;

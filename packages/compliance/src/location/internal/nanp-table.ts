@@ -50,8 +50,10 @@ export function buildNanpTable(nanp: NanpData, overrides: readonly OverrideRow[]
   const npaRows = new Map<string, OverrideRow>();
   const nxxRows = new Map<string, OverrideRow & { kind: 'npa-nxx' }>();
   const overlays: Array<OverrideRow & { kind: 'overlay' }> = [];
+  const primaries = new Map<string, string>();
   for (const row of overrides) {
-    if (row.kind === 'npa') npaRows.set(row.npa, row);
+    if (row.kind === 'primary') primaries.set(row.npa, row.primary);
+    else if (row.kind === 'npa') npaRows.set(row.npa, row);
     else if (row.kind === 'npa-nxx') nxxRows.set(row.npa + row.nxx, row);
     else overlays.push(row);
   }
@@ -72,7 +74,12 @@ export function buildNanpTable(nanp: NanpData, overrides: readonly OverrideRow[]
             source: 'override',
             detail: `override ${row.id}: NPA ${npa}`,
           }
-        : { zones: zoneNames(zoneIndexes), regions, source: 'phone-area-code', detail: `NPA ${npa}` };
+        : {
+            zones: primaryFirst(zoneNames(zoneIndexes), primaries.get(npa)),
+            regions,
+            source: 'phone-area-code',
+            detail: `NPA ${npa}`,
+          };
     table[Number(npa)] = buildEntry(npa, country, base, prefixesByNpa.get(npa), nxxRows);
   }
 
@@ -171,4 +178,10 @@ function buildEntry(
     base: baseResult,
     byNxx: byNxx ? Object.freeze(byNxx) : null,
   });
+}
+
+/** The zones with `primary` first (a `primary` override row); the set is unchanged. */
+function primaryFirst(zones: string[] | null, primary: string | undefined): string[] | null {
+  if (zones === null || primary === undefined || !zones.includes(primary)) return zones;
+  return [primary, ...zones.filter((z) => z !== primary)];
 }
