@@ -51,7 +51,7 @@ addMessages({
   'dashboard.noMatch': 'No campaign group matches these filters.',
   'dashboard.shown': 'Campaign groups shown: {count} of {total}',
   'dashboard.col.select': 'Select',
-  'dashboard.col.inventory': 'Records (now / later / in flight / done)',
+  'dashboard.col.inventory': 'Records',
   'dashboard.select': 'Select {name}',
   'dashboard.bulk.label': 'Selected groups',
   'dashboard.bulk.pause': 'Pause selected',
@@ -86,12 +86,14 @@ addMessages({
   'dashboard.invalid.list': 'contact list {id} is gone',
   'dashboard.invalid.more': { one: 'and {count} more problem', other: 'and {count} more problems' },
   'dashboard.invalid.fix': 'Open {name} to fix it',
-  'dashboard.inventory.now': 'Dialable now',
-  'dashboard.inventory.later': 'Waiting (window or retry)',
-  'dashboard.inventory.inFlight': 'In flight',
+  'dashboard.inventory.now': 'Now',
+  'dashboard.inventory.later': 'Later',
+  'dashboard.inventory.inFlight': 'Calling',
   'dashboard.inventory.done': 'Done',
   'dashboard.inventory.label':
     'Records of {name}: {now} dialable now, {later} waiting for a contact window or a retry, {inFlight} in flight, {done} done',
+  'dashboard.inventory.note':
+    'Records: Now = dialable now; Later = waiting for a contact window or a retry time (the store does not tell the two apart); Calling = a call in flight; Done = finished.',
   'dashboard.announce.added': 'Campaign group {name} was added.',
   'dashboard.announce.removed': 'Campaign group {name} was removed.',
 });
@@ -423,6 +425,7 @@ function DashboardTable(props: { ctx: ConsoleContext; rows: DashboardRow[]; filt
           ))}
         </tbody>
       </table>
+      <p class="op-muted op-small-text">{t('dashboard.inventory.note')}</p>
     </div>
   );
 }
@@ -792,7 +795,12 @@ export function dashboardPages(ui: ConsoleRouter): void {
       }
     }
     const message = [
-      done.length > 0 ? t(`dashboard.bulk.done.${command}`, { count: done.length, names: done.join(', ') }) : '',
+      done.length > 0
+        ? t(`dashboard.bulk.done.${command}`, {
+            count: done.length,
+            names: done.sort(new Intl.Collator(undefined, { numeric: true }).compare).join(', '),
+          })
+        : '',
       ...failed,
     ]
       .filter((s) => s !== '')
