@@ -250,7 +250,11 @@ function WizardPage(props: {
     group === undefined ? t('campaigns.wizard.title') : t('campaigns.wizard.editTitle', { name: group.name });
   const sub = t('campaigns.wizard.stepTitle', { n, total: WIZARD_STEPS.length, step: stepName(step) });
   return (
-    <CampaignPage ctx={ctx} title={`${sub} · ${heading}`} current="/campaigns/new">
+    <CampaignPage
+      ctx={ctx}
+      title={`${sub} · ${heading}`}
+      current={group === undefined ? '/campaigns/new' : '/campaigns'}
+    >
       <PageTitle>{heading}</PageTitle>
       <Steps ctx={ctx} current={step} groupId={group?.id} />
       <h2 id="step-title">{sub}</h2>
@@ -277,7 +281,7 @@ function StepButtons(props: {
           {t('campaigns.wizard.back')}
         </a>
       )}{' '}
-      {props.submit ? (
+      {props.submit && props.ctx.can('campaigns:write') ? (
         <button type="submit" class="op-button">
           {t('campaigns.wizard.next')}
         </button>
@@ -297,7 +301,6 @@ function StepButtons(props: {
 function Notice(props: { id?: string; children?: Child }) {
   return (
     <p class="op-hint op-notice" id={props.id}>
-      <span aria-hidden="true">🔒 </span>
       {props.children}
     </p>
   );
@@ -850,10 +853,10 @@ async function complianceStep(
     <WizardPage ctx={ctx} step="compliance" group={group}>
       <Form ctx={ctx} action={ctx.url(stepPath('compliance', group.id))} label={stepName('compliance')}>
         <ErrorSummary errors={errors} />
-        <fieldset class="op-field">
+        <fieldset class="op-radios">
           <legend>{t('campaigns.wizard.required')}</legend>
           {required.length === 0 ? <p>{t('campaigns.wizard.noRequired')}</p> : null}
-          <ul class="op-plain-list">
+          <ul class="op-plain">
             {required.map((r) => {
               const id = `req-${fieldId(r.rule.id)}`;
               return (
@@ -863,7 +866,6 @@ async function complianceStep(
                     {sentence(r.rule)}
                   </label>
                   <p class="op-hint" id={`${id}-why`}>
-                    <span aria-hidden="true">🔒 </span>
                     {t('campaigns.wizard.locked')}. {t('campaigns.wizard.requiredReason', { origin: originName(r) })}
                   </p>
                 </li>
@@ -883,7 +885,7 @@ async function complianceStep(
         ) : null}
         {optional.length === 0 ? <p>{t('campaigns.wizard.noOptional')}</p> : null}
         {[...byOrigin].map(([origin, rows]) => (
-          <fieldset class="op-field" aria-describedby="optional-hint">
+          <fieldset class="op-radios" aria-describedby="optional-hint">
             <legend>{t('campaigns.wizard.optional', { origin })}</legend>
             {rows.map((r) => (
               <div>
