@@ -261,6 +261,15 @@ export function campaignTemplateRoutes() {
   return app;
 }
 
+/** The optional body of `POST /campaign-groups/{id}/pause`. */
+const PauseBody = z
+  .object({
+    /** Without a reason the pause is audited as before (a note alone is ignored). */
+    reason: z.string().trim().min(1).max(80).optional().meta({ example: 'Team meeting' }),
+    note: z.string().trim().max(500).optional().meta({ example: 'back at 14:00' }),
+  })
+  .meta({ id: 'PauseReason' });
+
 const COMMANDS: Record<GroupCommand, string> = {
   load: 'Loads the group: validates it for compliance and builds its calling list (state loaded), with counts of records left out per reason.',
   start: 'Starts dialing a loaded (or stopped, completed) group: state running.',
@@ -340,13 +349,32 @@ export function campaignGroupRoutes() {
         path: `/{id}/${command}`,
         tags,
         summary,
-        request: { params: IdParams },
+        request:
+          command === 'pause'
+            ? {
+                params: IdParams,
+                body: {
+                  required: false,
+                  description:
+                    'Why the group is paused: audited with the command and shown by the console while paused.',
+                  content: { 'application/json': { schema: PauseBody } },
+                },
+              }
+            : { params: IdParams },
         responses: {
           200: json(CommandView),
           409: json(z.unknown(), 'The group is in a state the command does not apply to.'),
         },
       }),
-      async (c) => c.json((await commandGroup(serviceContext(c), c.req.valid('param').id, command)) as never, 200),
+      async (c) => {
+        const body =
+          command === 'pause' ? (c.req.valid('json' as never) as z.infer<typeof PauseBody> | undefined) : undefined;
+        const options =
+          body?.reason === undefined
+            ? {}
+            : { pauseReason: { reason: body.reason, ...(body.note === undefined ? {} : { note: body.note }) } };
+        return c.json((await commandGroup(serviceContext(c), c.req.valid('param').id, command, options)) as never, 200);
+      },
     );
   }
   app.openapi(

@@ -213,6 +213,32 @@ describe('console campaign live view', () => {
     expect(later).not.toContain('data-badge="warming-up"');
   });
 
+  it('takes a pause reason from the API too, and refuses one that is too long', async () => {
+    h = await createCampaignHarness({ agents: 1 });
+    const { ui, groupId } = await runningGroup(h, 5);
+    const api = await h.login(h.tenants.a.users.supervisor.email);
+    const tooLong = await api.call(`/api/v1/campaign-groups/${groupId}/pause`, {
+      method: 'POST',
+      json: { reason: 'x'.repeat(81) },
+    });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.text()).toContain('reason');
+    const paused = await api.json<{ group: { state: string } }>(`/api/v1/campaign-groups/${groupId}/pause`, {
+      method: 'POST',
+      json: { reason: 'Fire drill', note: 'whole floor out' },
+    });
+    expect(paused.group.state).toBe('paused');
+    expect(await ui.text(`/campaigns/${groupId}`)).toMatch(
+      /Paused by supervisor@alpha\.test at [^<]+: Fire drill\. Note: whole floor out/,
+    );
+    // Without a body the command is as before, and the header names no reason.
+    await h.run(1_000);
+    await api.json(`/api/v1/campaign-groups/${groupId}/resume`, { method: 'POST' });
+    await h.run(1_000);
+    await api.json(`/api/v1/campaign-groups/${groupId}/pause`, { method: 'POST' });
+    expect(await ui.text(`/campaigns/${groupId}`)).not.toContain('data-pause-reason');
+  });
+
   it('gives a read-only role no pause form and refuses its pause', async () => {
     h = await createCampaignHarness({ agents: 1 });
     const { groupId, stores } = await runningGroup(h, 5);
