@@ -363,6 +363,48 @@ export async function deleteTimeZone(ctx: ServiceContext, id: string): Promise<v
   });
 }
 
+/** What {@link timeZoneImpact} counted. */
+export interface TimeZoneImpact {
+  /** Contacts with at least one device in the area code, over every list of the tenant. */
+  contacts: number;
+  /** Lists holding at least one such contact. */
+  lists: number;
+}
+
+/**
+ * How many contacts of the tenant's lists a custom time zone for `+countryCode
+ * areaCode` would re-zone: one count per list through the store (a SQL count
+ * over the devices on SQLite and PostgreSQL), so it costs what a list's area
+ * code filter costs, per list. The engine applies a changed entry at once; the
+ * zone stored on each record changes when the list is imported again.
+ */
+export async function timeZoneImpact(
+  ctx: ServiceContext,
+  input: { countryCode: string; areaCode: string },
+): Promise<TimeZoneImpact> {
+  const value = parseServiceInput(
+    NewCustomTimeZoneSchema.pick({ countryCode: true, areaCode: true }),
+    input,
+    'custom time zone',
+  );
+  const selection = {
+    conditionSets: [{ conditions: [{ field: 'device', type: 'areaCode', operator: 'equal', value: value.areaCode }] }],
+  } as Parameters<ServiceContext['tenant']['contacts']['count']>[1];
+  let contacts = 0;
+  let lists = 0;
+  let after: string | undefined;
+  do {
+    const page = await ctx.tenant.lists.list(after === undefined ? { limit: 500 } : { after, limit: 500 });
+    for (const list of page.items) {
+      const n = await ctx.tenant.contacts.count(list.id, selection);
+      contacts += n;
+      if (n > 0) lists++;
+    }
+    after = page.nextCursor ?? undefined;
+  } while (after !== undefined);
+  return { contacts, lists };
+}
+
 /** A CSV import of custom time zones. */
 export const TimeZoneImportInputSchema = z.object({
   /** Lines `country code,area code,time zone` (`1,800,America/New_York`); a header line and `#` comments are skipped; `,` `;` or tab separate. */

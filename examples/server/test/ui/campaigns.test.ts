@@ -152,7 +152,14 @@ describe('console campaign pages', () => {
     expect(first.indexOf('data-gate="group-config"')).toBeLessThan(first.indexOf('data-gate="suppression"'));
 
     expect(
-      (await ui.post('/compliance/suppression', { name: 'Internal DNC', type: 'device', required: 'true' })).status,
+      (
+        await ui.post('/compliance/suppression', {
+          name: 'Internal DNC',
+          type: 'device',
+          required: 'true',
+          confirmed: 'yes',
+        })
+      ).status,
     ).toBe(303);
     const lists = await ui.text('/compliance/suppression');
     const supId = /href="\/compliance\/suppression\/([^"]+)"/.exec(lists)?.[1] ?? '';

@@ -121,7 +121,26 @@
       });
     }
   }
+  // Countdowns ([data-countdown-to], the explainer's next allowed time): rendered by the server at check time and kept
+  // current once a minute from the server's clock (data-now, so a skewed browser clock does not matter) with the
+  // server's templates. role=timer is not announced; the text changes at most once a minute.
+  function tickCountdowns() {
+    for (const el of document.querySelectorAll('[data-countdown-to]')) {
+      if (!el.dataset.offset) el.dataset.offset = String(Number(el.dataset.now) - Date.now());
+      const left = Number(el.dataset.countdownTo) - (Date.now() + Number(el.dataset.offset));
+      const minutes = Math.ceil(left / 60000);
+      const h = Math.floor(minutes / 60);
+      const text =
+        left <= 0
+          ? el.dataset.fmtDue
+          : (h > 0 ? el.dataset.fmtHm : el.dataset.fmtM).replace('{h}', String(h)).replace('{m}', String(minutes % 60));
+      if (text && el.textContent !== text) el.textContent = text;
+    }
+  }
+  setInterval(tickCountdowns, 15000);
+  document.addEventListener('htmx:load', tickCountdowns);
   document.addEventListener('DOMContentLoaded', () => {
+    tickCountdowns();
     enhanceDrops(document);
     // A page re-rendered after a plain (no-htmx) post: focus its error summary.
     document.getElementById('error-summary')?.focus();

@@ -1,11 +1,16 @@
+import type { RestrictedDate } from '@outpace/core';
 import type { Context } from 'hono';
 import {
   createRestrictedDate,
   createTimeZone,
   deleteRestrictedDate,
   deleteTimeZone,
+  getRestrictedDate,
   listRestrictedDates,
   listTimeZones,
+  type TimeZoneImpact,
+  timeZoneImpact,
+  updateRestrictedDate,
 } from '../../services/compliance.js';
 import {
   addSuppressionEntries,
@@ -14,6 +19,7 @@ import {
   listSuppressionEntries,
   listSuppressionLists,
   removeSuppressionEntries,
+  updateSuppressionList,
 } from '../../services/suppression.js';
 import { afterChange, type ConsoleRouter, requirePage } from '../app.js';
 import {
@@ -31,6 +37,8 @@ import { PageTitle, swapMain } from '../layout.js';
 import type { ConsoleContext, ConsoleEnv } from '../session.js';
 import { CompliancePage } from './compliance.js';
 import { collectRules, consoleService } from './compliance-data.js';
+import { activeGroups, RequiredConfirm } from './compliance-impact.js';
+import { complianceLocationPages } from './compliance-locations.js';
 import { ruleSentence } from './compliance-sentences.js';
 
 /**
@@ -56,9 +64,11 @@ addMessages({
   'compliance.dates.removed': 'Restricted dates removed.',
   'compliance.dates.remove': 'Remove {reason}',
   'compliance.dates.openEnded': 'until removed',
-  'compliance.locations.title': 'Location rules',
-  'compliance.locations.intro':
-    'Where calls are allowed or refused, by country, region, area code, postal code or zone.',
+  'compliance.dates.edit': 'Edit {reason}',
+  'compliance.dates.editTitle': 'Edit restricted dates: {reason}',
+  'compliance.dates.updated': 'Restricted dates changed.',
+  'compliance.dates.reasonHint':
+    'Why calls stop on these days (a holiday, a storm, a court order); shown in the explainer.',
   'compliance.zones.title': 'Custom time zones',
   'compliance.zones.intro':
     'Numbers of a country code and area code that are in another zone than the numbering plan says. Imports and the engine use them.',
@@ -70,6 +80,13 @@ addMessages({
   'compliance.zones.removed': 'Time zone removed.',
   'compliance.zones.remove': 'Remove +{cc} {area}',
   'compliance.zones.caption': 'Custom time zones',
+  'compliance.zones.count': 'Count the records it re-zones',
+  'compliance.zones.impact': {
+    one: '{count} contact in {lists} list has a device with area code +{cc} {area}.',
+    other: '{count} contacts in {lists} list(s) have a device with area code +{cc} {area}.',
+  },
+  'compliance.zones.impactNote':
+    'The engine places them in the new zone as soon as the entry is saved; the zone stored on each record changes when its list is imported again.',
   'compliance.supp.title': 'Suppression lists',
   'compliance.supp.caption': 'Suppression lists',
   'compliance.supp.type': 'Type',
@@ -96,6 +113,12 @@ addMessages({
   'compliance.supp.removed': '{value} removed from {name}.',
   'compliance.supp.always': 'Always',
   'compliance.supp.detail': '{type} list · {size} entries · channels {channels}',
+  'compliance.supp.requiredNow': 'Required: applies to every campaign group.',
+  'compliance.supp.optionalNow': 'Optional: only campaign groups that attach it.',
+  'compliance.supp.makeRequired': 'Make {name} required',
+  'compliance.supp.makeOptional': 'Make {name} optional',
+  'compliance.supp.madeRequired': '{name} is required now.',
+  'compliance.supp.madeOptional': '{name} is optional now.',
 });
 
 /** Sub-navigation of the compliance section. */
@@ -125,12 +148,19 @@ function DeleteButton(props: { ctx: ConsoleContext; action: string; label: strin
   );
 }
 
-async function datesPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, errors?: FieldErrors) {
+async function datesPage(
+  c: Context<ConsoleEnv>,
+  values: Record<string, string> = {},
+  errors?: FieldErrors,
+  editing?: RestrictedDate,
+) {
   const ctx = c.get('ui');
   const svc = consoleService(c);
   const [rules, dates] = await Promise.all([collectRules(svc), listRestrictedDates(svc, { limit: 200 })]);
   const dateRules = rules.filter((r) => r.rule.kind === 'contact-date');
   const canWrite = ctx.can('compliance:write');
+  const formTitle =
+    editing === undefined ? t('compliance.dates.add') : t('compliance.dates.editTitle', { reason: editing.reason });
   return (
     <CompliancePage ctx={ctx} title={t('compliance.dates.title')} current="/compliance/contact-dates">
       <PageTitle>{t('compliance.dates.title')}</PageTitle>
@@ -162,6 +192,13 @@ async function datesPage(c: Context<ConsoleEnv>, values: Record<string, string> 
                   <td>{d.to ?? t('compliance.dates.openEnded')}</td>
                   {canWrite ? (
                     <td>
+                      <a
+                        href={ctx.url(`/compliance/contact-dates/${d.id}`)}
+                        {...swapMain(ctx.url(`/compliance/contact-dates/${d.id}`))}
+                        class="op-button op-quiet op-small"
+                      >
+                        {t('compliance.dates.edit', { reason: d.reason })}
+                      </a>{' '}
                       <DeleteButton
                         ctx={ctx}
                         action={ctx.url(`/compliance/contact-dates/${d.id}/delete`)}
@@ -175,8 +212,16 @@ async function datesPage(c: Context<ConsoleEnv>, values: Record<string, string> 
           </tbody>
         </table>
         {canWrite ? (
-          <Form ctx={ctx} action={ctx.url('/compliance/contact-dates')} label={t('compliance.dates.add')}>
-            <h3>{t('compliance.dates.add')}</h3>
+          <Form
+            ctx={ctx}
+            action={ctx.url(
+              editing === undefined ? '/compliance/contact-dates' : `/compliance/contact-dates/${editing.id}`,
+            )}
+            label={formTitle}
+          >
+            <h3 id="dates-form" tabindex={-1} data-autofocus={editing === undefined ? undefined : ''}>
+              {formTitle}
+            </h3>
             <ErrorSummary errors={errors} />
             <div class="op-grid-form">
               <Field
@@ -199,14 +244,23 @@ async function datesPage(c: Context<ConsoleEnv>, values: Record<string, string> 
               <Field
                 name="reason"
                 label={t('compliance.dates.reason')}
+                hint={t('compliance.dates.reasonHint')}
                 value={values.reason}
                 error={errors?.reason}
                 required
               />
             </div>
             <button type="submit" class="op-button">
-              {t('compliance.dates.add')}
+              {editing === undefined ? t('compliance.dates.add') : t('form.save')}
             </button>
+            {editing === undefined ? null : (
+              <>
+                {' '}
+                <a href={ctx.url('/compliance/contact-dates')} {...swapMain(ctx.url('/compliance/contact-dates'))}>
+                  {t('form.cancel')}
+                </a>
+              </>
+            )}
           </Form>
         ) : null}
       </section>
@@ -225,7 +279,14 @@ async function datesPage(c: Context<ConsoleEnv>, values: Record<string, string> 
   );
 }
 
-async function zonesPage(c: Context<ConsoleEnv>, values: Record<string, string> = {}, errors?: FieldErrors) {
+async function zonesPage(
+  c: Context<ConsoleEnv>,
+  values: Record<string, string> = {},
+  errors?: FieldErrors,
+  impact?: TimeZoneImpact,
+  /** The errors belong to the count, shown where its answer goes (htmx swaps only that part). */
+  countErrors = false,
+) {
   const ctx = c.get('ui');
   const state = readTableState(c.req.query(), { defaultLimit: 100 });
   const page = await listTimeZones(consoleService(c), { after: state.after, limit: state.limit });
@@ -267,7 +328,7 @@ async function zonesPage(c: Context<ConsoleEnv>, values: Record<string, string> 
       {canWrite ? (
         <Form ctx={ctx} action={ctx.url('/compliance/time-zones')} label={t('compliance.zones.add')}>
           <h2>{t('compliance.zones.add')}</h2>
-          <ErrorSummary errors={errors} />
+          {countErrors ? null : <ErrorSummary errors={errors} />}
           <div class="op-grid-form">
             <Field
               name="countryCode"
@@ -295,7 +356,34 @@ async function zonesPage(c: Context<ConsoleEnv>, values: Record<string, string> 
           </div>
           <button type="submit" class="op-button">
             {t('compliance.zones.add')}
+          </button>{' '}
+          <button
+            type="submit"
+            class="op-button op-quiet"
+            formaction={ctx.url('/compliance/time-zones/impact')}
+            hx-post={ctx.url('/compliance/time-zones/impact')}
+            hx-target="#zone-impact"
+            hx-select="#zone-impact-body"
+            hx-swap="innerHTML"
+          >
+            {t('compliance.zones.count')}
           </button>
+          <div id="zone-impact" aria-live="polite">
+            <div id="zone-impact-body">
+              {countErrors ? <ErrorSummary errors={errors} /> : null}
+              {impact === undefined ? null : (
+                <p data-impact={String(impact.contacts)}>
+                  {t('compliance.zones.impact', {
+                    count: impact.contacts,
+                    lists: impact.lists,
+                    cc: values.countryCode ?? '',
+                    area: values.areaCode ?? '',
+                  })}{' '}
+                  {t('compliance.zones.impactNote')}
+                </p>
+              )}
+            </div>
+          </div>
         </Form>
       ) : null}
     </CompliancePage>
@@ -409,6 +497,19 @@ async function entriesPage(c: Context<ConsoleEnv>, values: Record<string, string
           channels: list.channels.join(', '),
         })}
       </p>
+      <p data-required={list.required ? 'true' : 'false'}>
+        {list.required ? t('compliance.supp.requiredNow') : t('compliance.supp.optionalNow')}
+      </p>
+      {canWrite ? (
+        <Form ctx={ctx} action={ctx.url(`/compliance/suppression/${id}/required`)} class="op-inline-form">
+          <input type="hidden" name="required" value={list.required ? 'false' : 'true'} />
+          <button type="submit" class="op-button op-quiet">
+            {list.required
+              ? t('compliance.supp.makeOptional', { name: list.name })
+              : t('compliance.supp.makeRequired', { name: list.name })}
+          </button>
+        </Form>
+      ) : null}
       {canWrite ? (
         <Form ctx={ctx} action={ctx.url(`/compliance/suppression/${id}/entries`)} label={t('compliance.supp.addEntry')}>
           <ErrorSummary errors={errors} />
@@ -484,29 +585,41 @@ export function complianceDataPages(ui: ConsoleRouter): void {
     }
     return afterChange(c, c.get('ui').url('/compliance/contact-dates'), t('compliance.dates.added'));
   });
+  ui.get('/compliance/contact-dates/:id', requirePage('compliance:write'), async (c) => {
+    const entry = await getRestrictedDate(consoleService(c), c.req.param('id'));
+    const values = {
+      jurisdiction: entry.jurisdiction,
+      from: entry.from,
+      to: entry.to ?? '',
+      reason: entry.reason,
+    };
+    return c.html(await datesPage(c, values, undefined, entry));
+  });
+  ui.post('/compliance/contact-dates/:id', requirePage('compliance:write'), async (c) => {
+    const svc = consoleService(c);
+    const entry = await getRestrictedDate(svc, c.req.param('id'));
+    const values = formValues(await c.req.parseBody());
+    try {
+      await updateRestrictedDate(svc, entry.id, {
+        jurisdiction: values.jurisdiction?.trim().toUpperCase(),
+        from: values.from,
+        ...(values.to ? { to: values.to } : {}),
+        reason: values.reason,
+        // The form edits what it shows; the rest of the entry is kept.
+        ...(entry.source === undefined ? {} : { source: entry.source }),
+        ...(entry.campaignGroups === undefined ? {} : { campaignGroups: entry.campaignGroups }),
+      });
+    } catch (error) {
+      return c.html(await datesPage(c, values, serviceErrors(error), entry), 422);
+    }
+    return afterChange(c, c.get('ui').url('/compliance/contact-dates'), t('compliance.dates.updated'));
+  });
   ui.post('/compliance/contact-dates/:id/delete', requirePage('compliance:write'), async (c) => {
     await deleteRestrictedDate(consoleService(c), c.req.param('id'));
     return afterChange(c, c.get('ui').url('/compliance/contact-dates'), t('compliance.dates.removed'));
   });
 
-  ui.get('/compliance/locations', requirePage('compliance:read'), async (c) => {
-    const ctx = c.get('ui');
-    const rules = (await collectRules(consoleService(c))).filter((r) => r.rule.kind === 'location');
-    return c.html(
-      <CompliancePage ctx={ctx} title={t('compliance.locations.title')} current="/compliance/locations">
-        <PageTitle>{t('compliance.locations.title')}</PageTitle>
-        <p>{t('compliance.locations.intro')}</p>
-        <ul class="op-sentences">
-          {rules.length === 0 ? <li>{t('table.empty')}</li> : null}
-          {rules.map((r) => (
-            <li data-rule={r.rule.id}>
-              <strong>{r.rule.name}</strong>: {ruleSentence(t, r.rule)}
-            </li>
-          ))}
-        </ul>
-      </CompliancePage>,
-    );
-  });
+  complianceLocationPages(ui);
 
   ui.get('/compliance/time-zones', requirePage('compliance:read'), async (c) => c.html(await zonesPage(c)));
   ui.post('/compliance/time-zones', requirePage('compliance:write'), async (c) => {
@@ -522,6 +635,20 @@ export function complianceDataPages(ui: ConsoleRouter): void {
     }
     return afterChange(c, c.get('ui').url('/compliance/time-zones'), t('compliance.zones.added'));
   });
+  ui.post('/compliance/time-zones/impact', requirePage('compliance:write'), async (c) => {
+    const values = formValues(await c.req.parseBody());
+    const cleaned = {
+      ...values,
+      countryCode: values.countryCode?.trim().replace(/^\+/, '') ?? '',
+      areaCode: values.areaCode?.trim() ?? '',
+    };
+    try {
+      const impact = await timeZoneImpact(consoleService(c), cleaned);
+      return c.html(await zonesPage(c, cleaned, undefined, impact));
+    } catch (error) {
+      return c.html(await zonesPage(c, cleaned, serviceErrors(error), undefined, true), 422);
+    }
+  });
   ui.post('/compliance/time-zones/:id/delete', requirePage('compliance:write'), async (c) => {
     await deleteTimeZone(consoleService(c), c.req.param('id'));
     return afterChange(c, c.get('ui').url('/compliance/time-zones'), t('compliance.zones.removed'));
@@ -529,7 +656,25 @@ export function complianceDataPages(ui: ConsoleRouter): void {
 
   ui.get('/compliance/suppression', requirePage('suppression:read'), async (c) => c.html(await suppressionPage(c)));
   ui.post('/compliance/suppression', requirePage('suppression:write'), async (c) => {
+    const ctx = c.get('ui');
     const values = formValues(await c.req.parseBody());
+    if (values.required === 'true' && values.confirmed !== 'yes' && values.name?.trim()) {
+      const title = t('compliance.supp.create');
+      return c.html(
+        <CompliancePage ctx={ctx} title={title} current="/compliance/suppression">
+          <PageTitle>{title}</PageTitle>
+          <RequiredConfirm
+            ctx={ctx}
+            action={ctx.url('/compliance/suppression')}
+            back={ctx.url('/compliance/suppression')}
+            name={values.name.trim()}
+            values={values}
+            groups={await activeGroups(consoleService(c))}
+            what="list"
+          />
+        </CompliancePage>,
+      );
+    }
     try {
       await createSuppressionList(consoleService(c), {
         name: values.name ?? '',
@@ -565,6 +710,38 @@ export function complianceDataPages(ui: ConsoleRouter): void {
       return c.html(await entriesPage(c, values, serviceErrors(error)), 422);
     }
     return afterChange(c, ctx.url(`/compliance/suppression/${id}`), message);
+  });
+  ui.post('/compliance/suppression/:id/required', requirePage('suppression:write'), async (c) => {
+    const ctx = c.get('ui');
+    const id = c.req.param('id');
+    const svc = consoleService(c);
+    const values = formValues(await c.req.parseBody());
+    const list = await getSuppressionList(svc, id);
+    const required = values.required === 'true';
+    const back = ctx.url(`/compliance/suppression/${id}`);
+    if (required && !list.required && values.confirmed !== 'yes') {
+      const title = t('compliance.supp.entries', { name: list.name });
+      return c.html(
+        <CompliancePage ctx={ctx} title={title} current="/compliance/suppression">
+          <PageTitle>{title}</PageTitle>
+          <RequiredConfirm
+            ctx={ctx}
+            action={ctx.url(`/compliance/suppression/${id}/required`)}
+            back={back}
+            name={list.name}
+            values={values}
+            groups={await activeGroups(svc)}
+            what="list"
+          />
+        </CompliancePage>,
+      );
+    }
+    await updateSuppressionList(svc, id, { required });
+    return afterChange(
+      c,
+      back,
+      t(required ? 'compliance.supp.madeRequired' : 'compliance.supp.madeOptional', { name: list.name }),
+    );
   });
   ui.post('/compliance/suppression/:id/entries/delete', requirePage('suppression:write'), async (c) => {
     const ctx = c.get('ui');

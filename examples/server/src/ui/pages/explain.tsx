@@ -5,7 +5,7 @@ import { type ExplainGate, type Explanation, explainContact, type GateFix } from
 import type { ConsolePages } from '../app.js';
 import { requirePage } from '../app.js';
 import { ErrorSummary, Field, type FieldErrors, SelectField, serviceErrors } from '../components/form.js';
-import { addMessages, formatDateTime, t } from '../i18n.js';
+import { addMessages, formatDateTime, formatNumber, t } from '../i18n.js';
 import { PageTitle } from '../layout.js';
 import type { ConsoleContext, ConsoleEnv } from '../session.js';
 import { services } from '../session.js';
@@ -28,7 +28,19 @@ addMessages({
   'explain.contactId': 'Contact id',
   'explain.contactIdHint': 'Or the contact’s id (from a list’s records), instead of the ClientID.',
   'explain.submit': 'Explain',
-  'explain.recheck': 'Check again',
+  'explain.recheck': 'Re-check',
+  'explain.recheckHint': 'Runs every gate again now, with the same group and contact.',
+  'explain.countdown.hm': 'in {h} h {m} min',
+  'explain.countdown.m': 'in {m} min',
+  'explain.countdown.due': 'now: re-check',
+  'explain.countdown': 'Next allowed {countdown}.',
+  'explain.clocks': 'Contact’s local time and yours',
+  'explain.clocks.who': 'Whose clock',
+  'explain.clocks.now': 'Now',
+  'explain.clocks.next': 'Next allowed',
+  'explain.clocks.contact': 'Contact ({zone})',
+  'explain.clocks.operator': 'You ({zone})',
+  'explain.clocks.unknown': 'The contact’s zone is unknown, so no calling window can be checked.',
   'explain.noGroup': 'There is no campaign group yet.',
   'explain.one': 'Give a ClientID or a contact id.',
   'explain.verdict.now': 'Dialable now: the record is dialed as soon as the pacer asks for a call.',
@@ -57,6 +69,83 @@ addMessages({
   'explain.evidence': 'Evidence',
   'explain.fix': 'Fix: {action}',
 });
+
+/** The time left until `to`, as the catalogue writes it ("in 9 h 12 min"); minutes round up. */
+export function countdownText(to: number, now: number): string {
+  const left = to - now;
+  if (left <= 0) return t('explain.countdown.due');
+  const minutes = Math.ceil(left / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0
+    ? t('explain.countdown.hm', { h: formatNumber(h), m: formatNumber(m) })
+    : t('explain.countdown.m', { m: formatNumber(m) });
+}
+
+/**
+ * A countdown the server renders at check time; `console.js` keeps it current
+ * once a minute from the server's clock (`data-now`) with these templates.
+ */
+export function Countdown(props: { to: number; now: number }) {
+  return (
+    <span
+      role="timer"
+      data-countdown-to={String(props.to)}
+      data-now={String(props.now)}
+      data-fmt-hm={t('explain.countdown.hm')}
+      data-fmt-m={t('explain.countdown.m')}
+      data-fmt-due={t('explain.countdown.due')}
+    >
+      {countdownText(props.to, props.now)}
+    </span>
+  );
+}
+
+/** The contact's local time in each candidate zone beside the operator's, now and at the next allowed time. */
+function Clocks(props: { ctx: ConsoleContext; zones: readonly string[]; at: number; next?: number | undefined }) {
+  const { ctx, zones, at, next } = props;
+  if (zones.length === 0) return <p class="op-muted">{t('explain.clocks.unknown')}</p>;
+  const rows = [
+    ...zones.map((zone) => ({ who: t('explain.clocks.contact', { zone }), zone, contact: true })),
+    { who: t('explain.clocks.operator', { zone: ctx.timeZone }), zone: ctx.timeZone, contact: false },
+  ];
+  return (
+    <>
+      <table class="op-table op-clocks" data-clocks="">
+        <caption>{t('explain.clocks')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('explain.clocks.who')}</th>
+            <th scope="col">{t('explain.clocks.now')}</th>
+            {next === undefined ? null : <th scope="col">{t('explain.clocks.next')}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr data-zone={r.zone} data-contact={r.contact ? 'true' : 'false'}>
+              <th scope="row">{r.who}</th>
+              <td>{formatDateTime(at, r.zone)}</td>
+              {next === undefined ? null : <td>{formatDateTime(next, r.zone)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {next === undefined ? null : <CountdownLine to={next} now={at} />}
+    </>
+  );
+}
+
+/** "Next allowed in 2 h 5 min." with the live countdown inside the catalogue's sentence. */
+function CountdownLine(props: { to: number; now: number }) {
+  const [before = '', after = ''] = t('explain.countdown', { countdown: '\u0000' }).split('\u0000');
+  return (
+    <p data-countdown="">
+      {before}
+      <Countdown to={props.to} now={props.now} />
+      {after}
+    </p>
+  );
+}
 
 /** The console page that changes what an explainer fix points at. */
 export function fixHref(ctx: ConsoleContext, fix: GateFix, explanation: Explanation): string {
@@ -101,6 +190,14 @@ function Gate(props: { ctx: ConsoleContext; gate: ExplainGate; explanation: Expl
         {t(`explain.gate.${gate.gate}`)}: <span class="op-gate-status">{t(`explain.status.${gate.status}`)}</span>
       </h3>
       <p>{gate.sentence}</p>
+      {gate.gate === 'compliance' ? (
+        <Clocks
+          ctx={props.ctx}
+          zones={(gate.evidence.location as { zones?: readonly string[] } | undefined)?.zones ?? []}
+          at={props.explanation.at}
+          next={gate.evidence.nextAllowedAt as number | undefined}
+        />
+      ) : null}
       {evidence.length === 0 ? null : (
         <details>
           <summary>{t('explain.evidence')}</summary>
@@ -125,8 +222,13 @@ function Gate(props: { ctx: ConsoleContext; gate: ExplainGate; explanation: Expl
   );
 }
 
-/** The verdict line, then every gate. */
-export function ExplanationView(props: { ctx: ConsoleContext; explanation: Explanation }) {
+/** The verdict line, the countdown and the Re-check button, then every gate. */
+export function ExplanationView(props: {
+  ctx: ConsoleContext;
+  explanation: Explanation;
+  /** The query that produced it (group, clientId or contactId), for the Re-check button. */
+  query?: Record<string, string>;
+}) {
   const { ctx, explanation: e } = props;
   const zone = ctx.timeZone;
   const verdict = e.dialable
@@ -141,7 +243,12 @@ export function ExplanationView(props: { ctx: ConsoleContext; explanation: Expla
           <span aria-hidden="true">{e.dialable ? '✔ ' : '✖ '}</span>
           {verdict}
         </h2>
-        {e.dialable || e.nextAllowedAt === undefined ? null : <p>{e.summary}</p>}
+        {e.dialable || e.nextAllowedAt === undefined ? null : (
+          <>
+            <p>{e.summary}</p>
+            <CountdownLine to={e.nextAllowedAt} now={e.at} />
+          </>
+        )}
         <p class="op-muted">
           {t('explain.checked', {
             at: formatDateTime(e.at, zone),
@@ -149,6 +256,29 @@ export function ExplanationView(props: { ctx: ConsoleContext; explanation: Expla
             state: t(`campaigns.state.${e.group.state}`),
           })}
         </p>
+        {props.query === undefined ? null : (
+          <form
+            method="get"
+            action={ctx.url('/campaigns/explain')}
+            class="op-inline-form"
+            aria-label={t('explain.recheck')}
+            hx-get={ctx.url('/campaigns/explain')}
+            hx-target="#main"
+            hx-select="#main"
+            hx-swap="outerHTML"
+            hx-push-url="true"
+          >
+            {Object.entries(props.query).map(([k, v]) => (
+              <input type="hidden" name={k} value={v} />
+            ))}
+            <button type="submit" class="op-button" aria-describedby="recheck-hint" data-recheck="">
+              {t('explain.recheck')}
+            </button>{' '}
+            <span id="recheck-hint" class="op-muted">
+              {t('explain.recheckHint')}
+            </span>
+          </form>
+        )}
       </div>
       <h2>{t('explain.gates')}</h2>
       <ol class="op-gates">
@@ -227,11 +357,17 @@ async function explainPage(c: Context<ConsoleEnv>) {
               error={errors?.contactId}
             />
             <button type="submit" class="op-button">
-              {explanation === undefined ? t('explain.submit') : t('explain.recheck')}
+              {t('explain.submit')}
             </button>
           </form>
         )}
-        {explanation === undefined ? null : <ExplanationView ctx={ctx} explanation={explanation} />}
+        {explanation === undefined ? null : (
+          <ExplanationView
+            ctx={ctx}
+            explanation={explanation}
+            query={{ group: groupId, ...(clientId !== '' ? { clientId } : { contactId }) }}
+          />
+        )}
       </CampaignPage>
     ),
   };

@@ -1,4 +1,5 @@
-import type { Contact, Device } from '@outpace/core';
+import { createLocationResolver } from '@outpace/compliance';
+import type { Contact, Device, LocationResolver } from '@outpace/core';
 import type { FC } from 'hono/jsx';
 import { addMessages, t } from '../i18n.js';
 import type { SubNavItem } from '../layout.js';
@@ -23,6 +24,7 @@ addMessages({
   'tz.default': "tenant's default zone (nothing else resolved)",
   'tz.on-error': "tenant's on-error zone (resolution failed)",
   'tz.provenance': '{zone} from {source}',
+  'tz.also': '{text} (also {zones})',
   'tz.unknown': 'No time zone',
 });
 
@@ -39,15 +41,52 @@ export function listsNav(ctx: ConsoleContext): SubNavItem[] {
   ];
 }
 
-/** How a device's zone was derived, as a sentence part ("America/Chicago from area code 312"). */
-export function zoneProvenance(device: Pick<Device, 'timeZone' | 'timeZoneSource' | 'areaCode' | 'exchange'>): string {
+let systemResolver: LocationResolver | undefined;
+const PHONE_SOURCES = new Set(['phone-area-code', 'phone-exchange', 'override']);
+
+/**
+ * The other zones the numbering data gives a device's number (`907` → also
+ * America/Adak): a device stores one zone, but the engine checks every one.
+ */
+function otherZones(
+  device: Pick<
+    Device,
+    'value' | 'timeZone' | 'timeZoneSource' | 'areaCode' | 'exchange' | 'countryCallingCode' | 'countryIso'
+  >,
+): string[] {
+  if (!PHONE_SOURCES.has(device.timeZoneSource ?? '') || !device.value?.startsWith('+')) return [];
+  systemResolver ??= createLocationResolver();
+  const where = systemResolver.resolve({
+    phone: {
+      e164: device.value,
+      countryCallingCode: device.countryCallingCode ?? '',
+      countryIso: device.countryIso,
+      areaCode: device.areaCode,
+      exchange: device.exchange,
+    },
+    useCustomMap: false,
+  });
+  return where.timeZones.filter((z) => z !== device.timeZone);
+}
+
+/**
+ * How a device's zone was derived, as a sentence part ("America/Chicago from
+ * area code 312"), with the number's other zones when it spans several
+ * ("America/Anchorage from area code 907 (also America/Adak)").
+ */
+export function zoneProvenance(
+  device: Pick<Device, 'timeZone' | 'timeZoneSource' | 'areaCode' | 'exchange'> &
+    Partial<Pick<Device, 'value' | 'countryCallingCode' | 'countryIso'>>,
+): string {
   if (device.timeZone === undefined) return t('tz.unknown');
   const code =
     device.timeZoneSource === 'phone-exchange'
       ? `${device.areaCode ?? ''}-${device.exchange ?? ''}`
       : (device.areaCode ?? '');
   const source = device.timeZoneSource === undefined ? '' : t(`tz.${device.timeZoneSource}`, { code });
-  return source === '' ? device.timeZone : t('tz.provenance', { zone: device.timeZone, source });
+  const text = source === '' ? device.timeZone : t('tz.provenance', { zone: device.timeZone, source });
+  const others = device.value === undefined ? [] : otherZones(device as Parameters<typeof otherZones>[0]);
+  return others.length === 0 ? text : t('tz.also', { text, zones: others.join(', ') });
 }
 
 /** A contact's name as one line ("Ana Alvarez"), or its ClientID. */
