@@ -264,6 +264,12 @@ describe('console campaign dashboard', () => {
       expect((await ui.post(`/campaigns/${id}/start`, {})).status).toBe(303);
     }
     await h.run(5000);
+    // The stop confirmation names the live calls the runtime holds (dialing, waiting, connected).
+    const snap = await h.campaigns.stats(h.tenants.a.id, north);
+    const held = snap?.driven ? snap.stats.calls.dialing + snap.stats.calls.waiting + snap.stats.calls.connected : -1;
+    const stopPage = await ui.text(`/campaigns/${north}/stop`);
+    expect(stopPage).toContain(`data-live-calls="${held}"`);
+    expect(stopPage).toContain(held === 1 ? '1 live call (dialing' : `${held} live calls (dialing`);
     const dashboard = await ui.text('/campaigns');
     expect(dashboard).toContain(`form="dashboard-bulk" aria-label="Select North"`);
     expect(dashboard).toContain('>Pause selected</button>');

@@ -101,8 +101,11 @@ addMessages({
   'campaigns.done.unload': '{name} unloaded.',
   'campaigns.announce.state': '{name}: {state}.',
   'campaigns.stop.title': 'Stop {name}?',
-  'campaigns.stop.text':
-    'Dialing stops at once. {calls} calls in progress finish normally, then the group is Stopped. You can load and start it again later.',
+  'campaigns.stop.text': {
+    one: 'Dialing stops at once. {count} live call (dialing, waiting for an agent or connected) finishes normally, then the group is Stopped. You can load and start it again later.',
+    other:
+      'Dialing stops at once. {count} live calls (dialing, waiting for an agent or connected) finish normally, then the group is Stopped. You can load and start it again later.',
+  },
   'campaigns.stop.confirm': 'Stop dialing {name}',
   'campaigns.error.title': 'The command was refused',
   'campaigns.templates.title': 'Campaign templates',
@@ -453,12 +456,14 @@ export const campaignPages: ConsolePages = (ui) => {
     const svc = services(c);
     const group = await getCampaignGroup(svc, c.req.param('id'));
     const snapshot = await svc.deps.campaigns?.stats(svc.tenantId, group.id);
-    const calls = snapshot?.driven ? snapshot.stats.calls.dialing + snapshot.stats.calls.connected : 0;
+    // Every call the runtime holds: still ringing, answered and waiting for an agent, or talking.
+    const held = snapshot?.driven ? snapshot.stats.calls : undefined;
+    const calls = held === undefined ? 0 : held.dialing + held.waiting + held.connected;
     const title = t('campaigns.stop.title', { name: group.name });
     return c.html(
       <CampaignPage ctx={ctx} title={title} current="/campaigns">
         <PageTitle>{title}</PageTitle>
-        <p>{t('campaigns.stop.text', { calls })}</p>
+        <p data-live-calls={calls}>{t('campaigns.stop.text', { count: calls })}</p>
         <Form ctx={ctx} action={ctx.url(`/campaigns/${group.id}/stop`)}>
           <button type="submit" class="op-button op-danger" data-autofocus="">
             {t('campaigns.stop.confirm', { name: group.name })}
