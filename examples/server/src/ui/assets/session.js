@@ -19,9 +19,13 @@
   // Where focus was before the dialog opened, to return it afterwards.
   let before = null;
 
-  function schedule(expiresIn) {
+  // Tabs of the same browser share the session: each tells the others when its requests moved the deadline.
+  const tabs = 'BroadcastChannel' in window ? new BroadcastChannel('outpace-session') : null;
+
+  function schedule(expiresIn, fromOtherTab = false) {
     if (over) return;
     deadline = Date.now() + expiresIn;
+    if (!fromOtherTab) tabs?.postMessage({ deadline });
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
     warnTimer = window.setTimeout(warn, Math.max(0, expiresIn - warnMs));
@@ -92,6 +96,16 @@
     if (over) return;
     event.preventDefault();
     stay();
+  });
+
+  tabs?.addEventListener('message', (event) => {
+    const later = Number(event.data?.deadline) - Date.now();
+    if (over || !(later > deadline - Date.now())) return;
+    if (dialog.open) {
+      dialog.close();
+      if (before?.isConnected) before.focus();
+    }
+    schedule(later, true);
   });
 
   document.addEventListener('htmx:afterRequest', (event) => {
