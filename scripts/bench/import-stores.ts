@@ -366,6 +366,8 @@ async function rawBaseline(name: StoreName, dir: string, captured: string): Prom
 function runChild(file: string, store: StoreName, dir: string): Promise<PipelineFigures> {
   return new Promise((resolve, reject) => {
     const proc = fork(HERE, ['--child', file, '--store', store, '--dir', dir], {
+      // The Node setting `npm start` runs the server with (docs/server.md, "Node settings").
+      execArgv: [...process.execArgv, '--max-semi-space-size=64'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let figures: PipelineFigures | undefined;

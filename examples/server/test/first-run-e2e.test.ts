@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +27,19 @@ interface Server {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node --conditions=@outpace/source --import tsx examples/server/src/main.ts` from the repository root. */
+/** The arguments of `npm start` (the root package.json's `start` script, after `node`). */
+function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs "${command}", not node: update this test`);
+  return args;
+}
+
+/** Starts what `npm start` runs (node, its flags, examples/server/src/main.ts) from the repository root. */
 function startServer(env: Record<string, string>): Server {
   const child = spawn(
     process.execPath,
-    ['--conditions=@outpace/source', '--import', 'tsx', 'examples/server/src/main.ts'],
+    startArguments(),
     { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks: string[] = [];
