@@ -99,6 +99,8 @@
         width: Math.max(240, this.clientWidth || 480),
         height: 180,
         legend: { show: true },
+        // The time axis in the user's zone (the tables and summaries use it too), not the browser's.
+        ...(this.dataset.tz ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), this.dataset.tz) } : {}),
         scales: { x: { time: true }, share: { range: [0, 1] }, count: {} },
         axes: [
           { stroke: text, grid, ticks: grid },

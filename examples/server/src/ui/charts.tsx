@@ -208,6 +208,8 @@ export function LiveChart(props: {
   timeLabel: string;
   format: (key: string, v: number | null) => string;
   formatTime: (t: number) => string;
+  /** IANA zone of the time axis (the user's), else the browser's. */
+  timeZone?: string;
 }) {
   const recent = props.points.slice(-10);
   const history = encodeHistory(props.points, props.series);
@@ -222,6 +224,7 @@ export function LiveChart(props: {
         data-series={JSON.stringify(props.series)}
         data-history={JSON.stringify(history)}
         data-cap={props.cap === undefined ? undefined : JSON.stringify(props.cap)}
+        data-tz={props.timeZone}
         role="img"
         aria-label={props.summary}
       />

@@ -202,6 +202,9 @@ describe('console campaign live view', () => {
     abort.abort();
     await reader.cancel().catch(() => undefined);
     expect(received).toContain('id="live-agents"');
+    expect(received).toMatch(
+      /<div id="live-warming" hx-swap-oob="true"><p><span class="op-badge op-warn" data-badge="warming-up">/,
+    );
     expect(received).toContain('data-agent-state=');
 
     // With history (30 dials, 10 connected calls by default) the badge goes.

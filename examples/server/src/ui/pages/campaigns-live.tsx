@@ -543,23 +543,38 @@ interface HeaderProps {
   oob?: boolean;
 }
 
-/** What the header shows that changes: re-sent over the stream when this key changes. */
-const headerKey = (row: DashboardRow) => `${row.state}|${row.stats?.pacingPhase ?? ''}`;
+/** What the header shows that changes: re-sent over the stream when this key changes (not the badge below). */
+const headerKey = (row: DashboardRow) => row.state;
+
+/**
+ * The "Warming up" badge with its reason, while a running predictive
+ * group's pacer has too little history. Sent every second with the figures
+ * (out of band), so the header and an open pause form are left alone.
+ */
+function WarmingBadge(props: { row: DashboardRow; oob?: boolean }) {
+  const warming = props.row.stats?.pacingPhase === 'warming-up' && props.row.state === 'running';
+  return (
+    <div id="live-warming" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {warming ? (
+        <p>
+          <span class="op-badge op-warn" data-badge="warming-up">
+            <span aria-hidden="true">◔ </span>
+            {t('live.warming')}
+          </span>{' '}
+          <span class="op-hint">{t('live.warmingHint')}</span>
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 function Header(props: HeaderProps) {
   const { ctx, group, row } = props;
-  const warming = row.stats?.pacingPhase === 'warming-up' && row.state === 'running';
   const control = ctx.can('campaigns:control');
   return (
     <div id="live-header" hx-swap-oob={props.oob ? 'true' : undefined}>
       <p>
         <StateBadge state={row.state} error={group.lastError !== undefined && row.state === 'stopped'} />{' '}
-        {warming ? (
-          <span class="op-badge op-warn" data-badge="warming-up">
-            <span aria-hidden="true">◔ </span>
-            {t('live.warming')}
-          </span>
-        ) : null}{' '}
         {control && row.state === 'running' ? (
           <span class="op-row-actions">
             <PauseForm ctx={ctx} group={group} {...(props.pauseForm ?? {})} />{' '}
@@ -576,7 +591,6 @@ function Header(props: HeaderProps) {
           <GroupActions ctx={ctx} id={group.id} name={group.name} state={row.state} />
         )}
       </p>
-      {warming ? <p class="op-hint">{t('live.warmingHint')}</p> : null}
       {row.state === 'paused' && props.pause !== undefined ? (
         <p data-pause-reason="">
           {t('live.pausedBy', {
@@ -711,6 +725,7 @@ async function livePage(
         <div sse-swap="outcomes" hx-swap="none" hidden />
         <div sse-swap="announce" data-op-announce="" hidden />
         <Header ctx={ctx} group={group} row={row} pause={lastPause(entries)} pauseForm={extra?.pauseForm} />
+        <WarmingBadge row={row} />
         <LiveSwitch />
         <div sse-swap="kpi" hx-swap="none" hidden />
         <LiveFigures row={row} />
@@ -733,6 +748,7 @@ async function livePage(
           timeLabel={t('live.chart.time')}
           format={fmt}
           formatTime={time}
+          timeZone={ctx.timeZone}
         />
         <LiveChart
           id="chart-rate"
@@ -751,6 +767,7 @@ async function livePage(
           timeLabel={t('live.chart.time')}
           format={fmt}
           formatTime={time}
+          timeZone={ctx.timeZone}
         />
         <Outcomes minutes={outcomes} now={extras.now} timeZone={ctx.timeZone} />
         <LiveDetails row={row} names={names} extras={extras} />
@@ -802,6 +819,7 @@ export function liveViewPages(ui: ConsoleRouter): void {
             event: 'kpi',
             data: await sse(
               <>
+                <WarmingBadge row={row} oob />
                 <LiveFigures row={row} oob />
                 <LiveDetails row={row} names={names} extras={extras} oob />
               </>,
