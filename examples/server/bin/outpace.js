@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const child = spawn(
   process.execPath,
-  ['--max-semi-space-size=64', '--conditions=@outpace/source', '--import', import.meta.resolve('tsx'), main, ...process.argv.slice(2)],
+  [
+    '--max-semi-space-size=64',
+    '--conditions=@outpace/source',
+    '--import',
+    import.meta.resolve('tsx'),
+    main,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -37,11 +37,11 @@ function startArguments(): string[] {
 
 /** Starts what `npm start` runs (node, its flags, examples/server/src/main.ts) from the repository root. */
 function startServer(env: Record<string, string>): Server {
-  const child = spawn(
-    process.execPath,
-    startArguments(),
-    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, startArguments(), {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const chunks: string[] = [];
   child.stdout?.on('data', (c: Buffer) => chunks.push(c.toString()));
   child.stderr?.on('data', (c: Buffer) => chunks.push(c.toString()));
