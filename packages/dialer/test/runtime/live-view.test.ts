@@ -52,6 +52,23 @@ describe('campaign runtime: figures of the live view', () => {
     await stop();
   });
 
+  it('names the rules that blocked a record in attempt:blocked (the live view counts blocked records by rule)', async () => {
+    const { clock, store, stores } = await tenant();
+    // 07:00 in Los Angeles: before the 08:00 opening of the test hours.
+    const { group } = await seedCampaign(stores, { lists: [[contact(1, 'America/Los_Angeles')]] });
+    const { runtime, events, run, stop } = await createStack(stores, { store, clock, agents: 1 });
+    await runtime.start();
+    await runtime.loadGroup(group.id);
+    await runtime.startGroup(group.id);
+    await run(MIN);
+    expect(events.of('attempt:blocked')[0]).toMatchObject({
+      reasons: ['CONTACT_TIME'],
+      rules: ['test.hours'],
+      nextAllowedAt: Date.parse('2026-03-02T16:00:00Z'),
+    });
+    await stop();
+  });
+
   it('lists the agents of a driven group with their state and since when, agreeing with the counts', async () => {
     const { clock, store, stores } = await tenant();
     const { group } = await seedCampaign(stores, { lists: [Array.from({ length: 60 }, (_, i) => contact(i))] });
