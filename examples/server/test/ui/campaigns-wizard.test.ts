@@ -156,6 +156,8 @@ describe('console campaign-group wizard', () => {
     const step3 = await ui.text(toPacing);
     expect(step3).toContain('<option value="progressive" selected="">Progressive</option>');
     expect(step3).toContain('Calls per ready agent');
+    // Every step of an existing group shows the preflight in a line.
+    expect(step3).toContain('5 of 5 contacts dialable now, 0 waiting for a contact window, 0 suppressed, 0 blocked.');
     expect(step3).not.toContain('Target abandon rate');
     expect(step3).toMatch(
       /id="f-overrides-pacing-linesPerAgent"[^>]*value="1"|value="1"[^>]*id="f-overrides-pacing-linesPerAgent"/,

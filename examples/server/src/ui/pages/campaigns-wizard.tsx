@@ -165,6 +165,10 @@ addMessages({
     'A campaign group has no start or end times of its own: it dials from Start to Stop, and each contact only inside the contact windows of the compliance rules. To start or stop at set times, schedule an automation.',
   'campaigns.wizard.automations': 'Automations',
   'campaigns.wizard.readOnlyStep': 'Read only',
+  'campaigns.wizard.preflight': 'Preflight now',
+  'campaigns.wizard.preflightLine':
+    '{now} of {contacts} contacts dialable now, {waiting} waiting for a contact window, {suppressed} suppressed, {blocked} blocked.',
+  'campaigns.wizard.preflightFirst': 'Counted over the first {contacts} contacts.',
   'campaigns.review.title': 'Review {name}',
   'campaigns.review.summary': 'Dials with template {template} (profile {profile}, {mode}, {pacing}) over {lists}.',
   'campaigns.review.agents': 'Calls go to agent group {group}.',
@@ -239,6 +243,7 @@ function Steps(props: { ctx: ConsoleContext; current: WizardStep; groupId?: stri
 }
 
 function WizardPage(props: {
+  c: Context<ConsoleEnv>;
   ctx: ConsoleContext;
   step: WizardStep;
   group?: CampaignGroup | undefined;
@@ -259,7 +264,41 @@ function WizardPage(props: {
       <Steps ctx={ctx} current={step} groupId={group?.id} />
       <h2 id="step-title">{sub}</h2>
       {props.children}
+      {group === undefined || step === 'review' ? null : <PreflightLine c={props.c} groupId={group.id} />}
     </CampaignPage>
+  );
+}
+
+/** Contacts a step's preflight line looks at (the review counts up to 20,000). */
+const STEP_PREFLIGHT_LIMIT = 2_000;
+
+/** The preflight in one line, under every step of an existing group, so each saved step shows its effect. */
+async function PreflightLine(props: { c: Context<ConsoleEnv>; groupId: string }) {
+  let counts: Awaited<ReturnType<typeof preflight>>;
+  try {
+    counts = await preflight(services(props.c), props.groupId, STEP_PREFLIGHT_LIMIT);
+  } catch (error) {
+    if (!isOutpaceError(error)) throw error;
+    return (
+      <p class="op-hint" data-step-preflight="">
+        {t('campaigns.review.invalid', { message: error.message })}
+      </p>
+    );
+  }
+  return (
+    <section aria-labelledby="step-preflight" class="op-panel" data-step-preflight="">
+      <h3 id="step-preflight">{t('campaigns.wizard.preflight')}</h3>
+      <p>
+        {t('campaigns.wizard.preflightLine', {
+          now: formatNumber(counts.dialableNow),
+          contacts: formatNumber(counts.contacts),
+          waiting: formatNumber(counts.waiting),
+          suppressed: formatNumber(counts.suppressed),
+          blocked: formatNumber(counts.blocked),
+        })}{' '}
+        {counts.truncated ? t('campaigns.wizard.preflightFirst', { contacts: formatNumber(counts.contacts) }) : null}
+      </p>
+    </section>
   );
 }
 
@@ -410,7 +449,7 @@ async function templateStep(
   const locked = group !== undefined && isDriven(group);
   const action = ctx.url(group === undefined ? '/campaigns/new' : stepPath('template', group.id));
   return c.html(
-    <WizardPage ctx={ctx} step="template" group={group}>
+    <WizardPage c={c} ctx={ctx} step="template" group={group}>
       {templates.length === 0 && group === undefined ? (
         <p>
           {t('campaigns.wizard.noTemplate')} <a href={ctx.url('/campaigns/profiles')}>{t('campaigns.nav.profiles')}</a>{' '}
@@ -497,7 +536,7 @@ async function listsStep(
     values[`weight.${listId}`] ??
     (current.has(listId) ? String(current.get(listId)) : group === undefined && lists.length === 1 ? '100' : '');
   return c.html(
-    <WizardPage ctx={ctx} step="lists" group={group}>
+    <WizardPage c={c} ctx={ctx} step="lists" group={group}>
       <Form ctx={ctx} action={ctx.url(stepPath('lists', group?.id))} label={stepName('lists')}>
         <ErrorSummary errors={errors} />
         {group === undefined ? carried.map(([k, x]) => <input type="hidden" name={k} value={x} />) : null}
@@ -653,7 +692,7 @@ async function pacingStep(
   const capHint = (value: number | undefined) =>
     t('campaigns.wizard.capHint', { value: value === undefined ? t('campaigns.wizard.noCap') : formatNumber(value) });
   return c.html(
-    <WizardPage ctx={ctx} step="pacing" group={group}>
+    <WizardPage c={c} ctx={ctx} step="pacing" group={group}>
       <Form ctx={ctx} action={ctx.url(stepPath('pacing', group.id))} label={stepName('pacing')}>
         <ErrorSummary errors={errors} />
         <p class="op-hint">{t('campaigns.wizard.pacingHint', { profile: profile.name })}</p>
@@ -783,7 +822,7 @@ async function profileStep(c: Context<ConsoleEnv>, step: 'retry' | 'devices') {
   const ctx = c.get('ui');
   const { group, profile } = await loadGroup(c);
   return c.html(
-    <WizardPage ctx={ctx} step={step} group={group}>
+    <WizardPage c={c} ctx={ctx} step={step} group={group}>
       <Notice id="profile-owned">
         {t('campaigns.wizard.profileOwned', {
           profile: profile.name,
@@ -850,7 +889,7 @@ async function complianceStep(
   const byOrigin = new Map<string, RuleRow[]>();
   for (const r of optional) byOrigin.set(originName(r), [...(byOrigin.get(originName(r)) ?? []), r]);
   return c.html(
-    <WizardPage ctx={ctx} step="compliance" group={group}>
+    <WizardPage c={c} ctx={ctx} step="compliance" group={group}>
       <Form ctx={ctx} action={ctx.url(stepPath('compliance', group.id))} label={stepName('compliance')}>
         <ErrorSummary errors={errors} />
         <fieldset class="op-radios">
@@ -919,7 +958,7 @@ async function scheduleStep(c: Context<ConsoleEnv>, errors?: FieldErrors, status
   const ctx = c.get('ui');
   const { group } = await loadGroup(c);
   return c.html(
-    <WizardPage ctx={ctx} step="schedule" group={group}>
+    <WizardPage c={c} ctx={ctx} step="schedule" group={group}>
       <Form ctx={ctx} action={ctx.url(stepPath('schedule', group.id))} label={stepName('schedule')}>
         <ErrorSummary errors={errors} />
         <p>
@@ -970,7 +1009,7 @@ async function reviewPage(c: Context<ConsoleEnv>, problem?: string) {
     invalid = error.message;
   }
   return c.html(
-    <WizardPage ctx={ctx} step="review" group={group}>
+    <WizardPage c={c} ctx={ctx} step="review" group={group}>
       <h3>{t('campaigns.review.title', { name: group.name })}</h3>
       <ul data-summary="">
         {row?.pacing === undefined ? null : (
