@@ -270,6 +270,7 @@ export function listRoutes() {
             .meta({ description: 'An inline selection as URL-encoded JSON.' }),
           delimiter: QueryDelimiter,
           deviceDetails: QueryBool,
+          otherFields: QueryBool.meta({ description: 'Write the Other fields (default true).' }),
         }),
       },
       responses: {
@@ -283,6 +284,7 @@ export function listRoutes() {
         ...(q.selection === undefined ? {} : { selection: jsonQuery('selection', q.selection) }),
         ...(q.delimiter === undefined ? {} : { delimiter: q.delimiter }),
         ...(q.deviceDetails === undefined ? {} : { deviceDetails: q.deviceDetails }),
+        ...(q.otherFields === undefined ? {} : { otherFields: q.otherFields }),
       });
       return csvDownload(c, exp);
     },

@@ -108,6 +108,16 @@ describe('exports as jobs (L13) without a browser', () => {
     expect(await (await ana.get('/lists/imports')).text()).toContain('Link expired');
   });
 
+  it('offers the same field choice on the API’s export (one service behind both)', async () => {
+    const { h, list } = await setup();
+    const admin = await h.login(h.tenants.a.users.admin.email);
+    const res = await admin.call(`/api/v1/lists/${list.id}/export?otherFields=false&deviceDetails=false`);
+    expect(res.status).toBe(200);
+    expect((await res.text()).split('\r\n')[0]).toBe(
+      'ClientID,FirstName,LastName,Company,PostalCode,State,Country,TimeZone,Device1',
+    );
+  });
+
   it('keeps export jobs to their tenant and names what is wrong in the form', async () => {
     const { h, list } = await setup();
     const alpha = await consoleUser(h, h.tenants.a.users.supervisor.email);
