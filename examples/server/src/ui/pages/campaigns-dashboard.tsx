@@ -501,11 +501,13 @@ function queryOf(c: Context<ConsoleEnv>): Record<string, string> {
   return out;
 }
 
-async function dashboardPage(c: Context<ConsoleEnv>, bulkError?: string) {
+/** The dashboard page; `status.bad` tells the caller a filter value was refused (422). */
+async function dashboardPage(c: Context<ConsoleEnv>, bulkError?: string, status = { bad: false }) {
   const ctx = c.get('ui');
   const query = queryOf(c);
   const templates = await templatesOf(c);
   const { filter, errors } = readDashboardFilter(query, new Set(templates.map((tpl) => tpl.id)));
+  status.bad = Object.keys(errors).length > 0;
   const all = await dashboardRows(services(c), { details: true });
   const rows = filterRows(all, filter);
   const filtered = Object.keys(filter).length > 0;
@@ -635,9 +637,9 @@ async function bulkConfirmPage(c: Context<ConsoleEnv>, command: 'pause' | 'resum
 /** Registers the dashboard: the page, its SSE stream and the bulk commands. */
 export function dashboardPages(ui: ConsoleRouter): void {
   ui.get('/campaigns', requirePage('campaigns:read'), async (c) => {
-    const page = await dashboardPage(c);
-    const bad = Object.keys(readDashboardFilter(queryOf(c), new Set((await templatesOf(c)).map((x) => x.id))).errors);
-    return c.html(page, bad.length > 0 ? 422 : 200);
+    const status = { bad: false };
+    const page = await dashboardPage(c, undefined, status);
+    return c.html(page, status.bad ? 422 : 200);
   });
 
   // One SSE stream per dashboard: out-of-band cell swaps every second from the
