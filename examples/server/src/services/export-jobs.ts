@@ -212,7 +212,7 @@ export function exportJobs(deps: ServerDeps): ExportJobs {
       return job;
     },
     list(ctx) {
-      void sweep();
+      sweep().catch((err) => deps.logger.error('export files could not be removed', { err: String(err) }));
       return [...entries.values()]
         .filter((e) => e.job.tenantId === ctx.tenantId)
         .map((e) => e.job)
