@@ -165,6 +165,10 @@ describeWithService(chromiumAvailability(), 'console campaigns in chromium', () 
     expect(await page.getByLabel('Required').inputValue()).toBe('true');
     await tabTo(page, 'Create a suppression list');
     await page.keyboard.press('Enter');
+    // A required list applies to running groups at once: the console asks first.
+    await page.getByRole('heading', { name: 'Confirm: make Internal DNC required' }).waitFor();
+    await tabTo(page, 'Make it required now');
+    await page.keyboard.press('Enter');
     await tabTo(page, 'Internal DNC', 100);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Entries of Internal DNC' }).waitFor();
@@ -219,6 +223,10 @@ describeWithService(chromiumAvailability(), 'console campaigns in chromium', () 
     await page.keyboard.type('14:00');
     expect(await page.getByLabel('Sat window 1 end').inputValue()).toBe('14:00');
     await tabTo(page, 'Save', 200);
+    await page.keyboard.press('Enter');
+    // A new rule is required and reaches the running groups at once: confirm it.
+    await page.getByRole('heading', { name: 'Confirm: make Texas evenings required' }).waitFor();
+    await tabTo(page, 'Make it required now');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Contact times', exact: true }).waitFor();
     await expect

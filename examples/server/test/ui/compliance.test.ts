@@ -150,7 +150,14 @@ describe('console compliance pages', () => {
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain('split overnight windows at midnight');
     expect(refusedHtml).toMatch(/id="f-fri-1-end" name="fri.1.end" value="06:00" aria-invalid="true"/);
-    const saved = await ui.post('/compliance/contact-times/new', { ...grid, 'fri.1.start': '', 'fri.1.end': '' });
+    const fixed = { ...grid, 'fri.1.start': '', 'fri.1.end': '' };
+    // A new rule is required: the impact step comes first and saves nothing.
+    const ask = await ui.post('/compliance/contact-times/new', fixed);
+    expect(ask.status).toBe(200);
+    expect(await ask.text()).toContain(
+      'No campaign group is running or paused now; the rule applies to every group that starts.',
+    );
+    const saved = await ui.post('/compliance/contact-times/new', { ...fixed, confirmed: 'yes' });
     expect(saved.status).toBe(303);
     const page = await (await ui.get('/compliance/contact-times')).text();
     expect(page).toContain('Call only Mon 09:00–20:00; Fri 10:00–12:00, in the contact’s local time.');

@@ -39,6 +39,7 @@ import {
   type WeekGrid,
   windowsToGrid,
 } from './compliance-grid.js';
+import { activeGroups, RequiredConfirm } from './compliance-impact.js';
 import { complianceDataPages, complianceSubnav } from './compliance-lists.js';
 import { COMPLIANCE_MESSAGES, ruleSentence, WEEK } from './compliance-sentences.js';
 
@@ -709,6 +710,24 @@ export const compliancePages: ConsolePages = (ui) => {
       );
     if (Object.keys(errors).length > 0) return rerender(errors);
     const svc = consoleService(c);
+    // A new tenant rule is required (the engine's default): it reaches running groups at once, so ask first.
+    if (body.confirmed !== 'yes') {
+      return c.html(
+        gridPage(
+          ctx,
+          title,
+          <RequiredConfirm
+            ctx={ctx}
+            action={ctx.url('/compliance/contact-times/new')}
+            back={ctx.url('/compliance/contact-times')}
+            name={name}
+            values={body}
+            groups={await activeGroups(svc)}
+            what="rule"
+          />,
+        ),
+      );
+    }
     const rule = {
       kind: 'contact-time',
       id: `tenant.contact-time.${slug(region || 'all')}-${slug(name)}`,
