@@ -481,3 +481,30 @@ describe('compliance access', () => {
     expect((await call(analyst, '/settings')).body.revision).toBe(0);
   });
 });
+
+describe('GET /compliance/time-zones/impact', () => {
+  it('counts the contacts over every list that have a device in the area code, and refuses a bad area code', async () => {
+    const h = await createHarness();
+    const admin = await h.login(h.tenants.a.users.admin.email);
+    for (const phones of [['9075550101', '9075550102', '2125550103'], ['9075550104'], ['3125550105']]) {
+      const list = (await (await admin.call('/api/v1/lists', { method: 'POST', json: { name: 'L' } })).json()) as {
+        id: string;
+      };
+      for (const [i, phone] of phones.entries()) {
+        const res = await admin.call(`/api/v1/lists/${list.id}/contacts`, {
+          method: 'POST',
+          json: { fields: { ClientID: `C${i}`, Device1: phone } },
+        });
+        expect(res.status).toBe(201);
+      }
+    }
+    const analyst = await h.login(h.tenants.a.users.analyst.email);
+    const ok = await call(analyst, '/time-zones/impact?countryCode=1&areaCode=907');
+    expect(ok).toEqual({ status: 200, body: { contacts: 3, lists: 2 } });
+    expect((await call(analyst, '/time-zones/impact?countryCode=1&areaCode=808')).body).toEqual({
+      contacts: 0,
+      lists: 0,
+    });
+    expect((await call(analyst, '/time-zones/impact?countryCode=1&areaCode=AK')).status).toBe(400);
+  });
+});

@@ -35,6 +35,7 @@ import {
   RuleSetInputSchema,
   ruleSetVersions,
   TimeZoneImportInputSchema,
+  timeZoneImpact,
   updateComplianceSettings,
   updateRestrictedDate,
   updateRuleSet,
@@ -333,6 +334,23 @@ export function complianceRoutes() {
       },
     }),
     async (c) => c.json(await importTimeZones(serviceContext(c), c.req.valid('json')), 200),
+  );
+  app.openapi(
+    route('compliance:read', {
+      method: 'get',
+      path: '/time-zones/impact',
+      tags: ['compliance'],
+      summary:
+        'How many contacts of the tenant’s lists have a device in +countryCode areaCode (what a custom time zone for it would re-zone); one count per list.',
+      request: {
+        query: z.object({
+          countryCode: z.string().regex(/^[1-9]\d{0,2}$/),
+          areaCode: z.string().regex(/^\d{1,8}$/),
+        }),
+      },
+      responses: { 200: json(z.object({ contacts: z.number(), lists: z.number() })) },
+    }),
+    async (c) => c.json(await timeZoneImpact(serviceContext(c), c.req.valid('query')), 200),
   );
   app.openapi(
     route('compliance:read', {
