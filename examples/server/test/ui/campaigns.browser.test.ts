@@ -117,7 +117,6 @@ describeWithService(chromiumAvailability(), 'console campaigns in chromium', () 
       .poll(async () => Number((await page.locator('[data-metric="cpm"]').textContent()) ?? '0'), { timeout: 20_000 })
       .toBeGreaterThan(0);
     await expectAccessible(page);
-    await screenshot(page, 'campaign-live-light');
 
     // "Pause live updates" freezes the numbers.
     await tabTo(page, 'Pause live updates');
@@ -132,7 +131,6 @@ describeWithService(chromiumAvailability(), 'console campaigns in chromium', () 
     const first = await progress.textContent();
     await expect.poll(() => progress.textContent(), { timeout: 20_000 }).not.toBe(first);
     await expectAccessible(page);
-    await screenshot(page, 'campaign-dashboard-light');
 
     // Pause from the dashboard with the keyboard: the state and the polite region follow.
     await tabTo(page, 'Pause Autumn renewals');
