@@ -426,15 +426,16 @@ export function createSqlRecords(
       return (await q.execute()).map(recordFromRow);
     },
     async inFlight(groupId) {
+      // Sorted here, not with ORDER BY: SQLite then walked the primary key over every record of the tenant
+      // (about 90 ms with 50 groups of 1,000) instead of the dial index's few in-flight rows.
       const rows = await (await db())
         .selectFrom('outpace_campaign_records')
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('group_id', '=', groupId)
         .where('status', '=', 'Retrieved')
-        .orderBy('id')
         .execute();
-      return rows.map(recordFromRow);
+      return rows.map(recordFromRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async counts(groupId, now) {
       const rows = await (await db())

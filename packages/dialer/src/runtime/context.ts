@@ -32,6 +32,12 @@ export interface RuntimeContext {
   readonly callOwners: Map<string, { groupId: string }>;
   /** Every call in flight across the runtime's groups. */
   readonly liveCalls: Map<string, LiveCallKey>;
+  /**
+   * Waits for the runtime's next turn of the event loop (runtime/turns.ts):
+   * taken before each group's store work, so work for many groups never holds
+   * the thread at once.
+   */
+  turn(): Promise<void>;
   /** Runs background work, reporting a failure as `runtime:error` instead of losing it. */
   track(work: Promise<unknown>, groupId?: string): void;
   /** Reports a failure the runtime survives. */

@@ -456,6 +456,9 @@ export class GroupDriver {
     const run = async () => {
       try {
         for (let rounds = 0; rounds < 8; rounds++) {
+          // One group's round per turn of the event loop (runtime/turns.ts).
+          await this.#ctx.turn();
+          if (!this.#canDial()) break;
           this.#dialAgain = false;
           await this.#round();
           if (!this.#dialAgain || !this.#canDial()) break;

@@ -22,6 +22,7 @@ import {
 import { effectiveProfile } from './group-config.js';
 import { type CampaignRuntimeOptions, resolveRuntimeOptions } from './options.js';
 import type { GroupAgent, GroupStats } from './stats.js';
+import { createTurns } from './turns.js';
 
 /** What a group command did: applied here, or forwarded to the node that drives the group. */
 export interface GroupCommandResult {
@@ -148,6 +149,7 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
     owner: opts.owner,
     callOwners,
     liveCalls,
+    turn: createTurns(),
     track,
     report,
     companyDncList() {
@@ -338,6 +340,7 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
           if (drivers.has(group.id) || pendingDrivers.has(group.id)) continue;
           if (group.lease !== undefined && group.lease.owner !== opts.owner && group.lease.expiresAt > clock.now())
             continue;
+          await ctx.turn();
           await serial(group.id, () => driverFor(group.id)).catch((error: unknown) => report(error, group.id));
         }
         after = page.nextCursor ?? undefined;
@@ -351,6 +354,7 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
         if (driver.calls.size === 0) drivers.delete(driver.groupId);
         continue;
       }
+      await ctx.turn();
       await serial(driver.groupId, async () => {
         const held = await driver.sync();
         if (held && driver.state === 'unloaded') await release(driver);
@@ -369,6 +373,7 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
   const publishStats = async () => {
     for (const driver of [...drivers.values()]) {
       if (driver.lost) continue;
+      await ctx.turn();
       await driver.checkCompletion();
       const stats = await driver.statistics();
       if (stats !== undefined) emitter.emit('stats:updated', { groupId: driver.groupId, at: stats.at, stats });
