@@ -336,17 +336,22 @@ describe('console campaign dashboard', () => {
     h = await createCampaignHarness({ agents: 1 });
     const { groups, listId, stores } = await setUp(h, [{ name: 'Orphan' }], 2);
     const ui = await consoleAs(h, h.tenants.a.users.supervisor.email);
-    expect(await ui.text('/campaigns')).toContain('aria-label="Load Orphan"');
+    const valid = await ui.text('/campaigns');
+    expect(valid).toContain('aria-label="Load Orphan"');
+    expect(valid).toContain(`href="/campaigns/${groups.Orphan}/edit/template"`);
     expect(await stores.lists.delete(listId)).toBe(true);
     const html = await ui.text('/campaigns');
     expect(html).not.toContain('aria-label="Load Orphan"');
     expect(html).toContain('Cannot load');
     expect(html).toContain(`contact list ${listId} is gone`);
     expect(html).toContain(`href="/campaigns/${groups.Orphan}"`);
+    // The way to mend it: the wizard, from the row.
+    expect(html).toContain('aria-label="Edit Orphan"');
     const analyst = await consoleAs(h, h.tenants.a.users.analyst.email);
     const read = await analyst.text('/campaigns');
     expect(read).not.toContain('Pause selected');
     expect(read).not.toContain('aria-label="Select Orphan"');
+    expect(read).not.toContain('aria-label="Edit Orphan"');
     expect(
       (await analyst.post('/campaigns/bulk/confirm', { command: 'pause', ids: [groups.Orphan ?? ''] })).status,
     ).toBe(403);

@@ -180,6 +180,20 @@ function problemText(p: GroupProblem): string {
 /** The actions cell's content: the error badge and reason instead of Load/Start on an invalid group. */
 function ActionsCell(props: { ctx: ConsoleContext; row: DashboardRow }) {
   const { ctx, row } = props;
+  const editHref = ctx.url(`/campaigns/${row.group.id}/edit/template`);
+  const edit = ctx.can('campaigns:write') ? (
+    <>
+      {' '}
+      <a
+        class="op-button op-quiet op-small"
+        href={editHref}
+        {...swapMain(editHref)}
+        aria-label={t('campaigns.action.named', { action: t('common.edit'), name: row.group.name })}
+      >
+        {t('common.edit')}
+      </a>
+    </>
+  ) : null;
   const problems = row.problems ?? [];
   const offersLoadOrStart = commandsFor(row.state).some((c) => c === 'load' || c === 'start');
   if (problems.length > 0 && offersLoadOrStart) {
@@ -198,10 +212,16 @@ function ActionsCell(props: { ctx: ConsoleContext; row: DashboardRow }) {
         <a href={href} {...swapMain(href)} class="op-small-text">
           {t('dashboard.invalid.fix', { name: row.group.name })}
         </a>
+        {edit}
       </span>
     );
   }
-  return <GroupActions ctx={ctx} id={row.group.id} name={row.group.name} state={row.state} />;
+  return (
+    <>
+      <GroupActions ctx={ctx} id={row.group.id} name={row.group.name} state={row.state} />
+      {edit}
+    </>
+  );
 }
 
 /**
