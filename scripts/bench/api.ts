@@ -534,9 +534,19 @@ under autocannon (\`node --cpu-prof\`) and removed:
   \`PUT /api/v1/settings\`) and a second zod parse of the body the route had validated;
 - a \`Hash\` object per API-key hash (\`crypto.hash\` one-shot).
 
-What is left, per the profiles: the kernel's loopback write (\`writev\`, the largest single frame), SQLite decoding the
-contact's columns, Hono's trie router (the API's routes are too ambiguous for its RegExpRouter), undici \`Headers\`
-for the security headers, the body's zod validation and \`JSON.stringify\`.
+A third round (2026-11-26 05:00, a profile of a server process under autocannon) removed the WHATWG \`Headers\`
+object every response built for its security headers and \`X-Request-Id\`: Hono's \`secureHeaders()\` set 13 headers
+on it (each validated) and @hono/node-server sorted it to copy it out. They are now added to the response's plain
+header record (\`http/response-headers.ts\`, same names and values): about 10 µs against 0.5 µs per response in a
+micro-benchmark on a quiet machine, \`GET /api/v1/health\` 15% less server CPU in an interleaved A/B at load 3–4, the
+check within that A/B's noise (±15%).
+
+What is left, per the profiles: the kernel's loopback write (\`writev\`, about a quarter of a check's busy CPU), SQLite
+decoding the contact's columns, the request's \`Headers\` built from the socket's for \`c.req.header()\`, the body's zod
+validation (asynchronous in @hono/zod-validator; an ISO instant in \`at\` is most of it) and \`JSON.stringify\`.
+Hono's trie router costs 1–2% of a check: its RegExpRouter refuses any route set in which one method has a literal
+segment and a parameter at the same place, and the public API has such pairs (\`POST /lists/imports\` beside
+\`POST /lists/{id}/imports\`; 50 routes conflict, console pages included), so no change short of new paths makes it usable.
 `;
 }
 
