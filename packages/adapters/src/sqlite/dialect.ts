@@ -58,9 +58,15 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
     }),
     clustered: ' without rowid',
     qualified: (table) => `"${table}"`,
-    // One call of core's parseNumeric: SQLite has no REGEXP, a GLOB emulation re-reads the value
-    // (often a JSON extraction) eight times, and its CAST rounds long numbers differently from Number().
-    number: (t) => sql<number | null>`${sql.raw(SQLITE_FUNCTIONS.number)}(${t})`,
+    // Plain digits up to 15 long (exact as an integer, as Number() reads them, leading zeros and all)
+    // are cast in SQL; anything else takes one call of core's parseNumeric: SQLite has no REGEXP, a
+    // GLOB emulation re-reads the value (often a JSON extraction) eight times, and its CAST rounds
+    // long numbers differently from Number(). The fast path spares a call into JavaScript per row
+    // (about a third of a numeric condition's cost over 200,000 contacts).
+    number: (t) =>
+      sql<
+        number | null
+      >`(case when length(${t}) between 1 and 15 and ${t} not glob '*[^0-9]*' then cast(${t} as integer) else ${sql.raw(SQLITE_FUNCTIONS.number)}(${t}) end)`,
     numberParam: (value) => sql<number>`${value}`,
     contains: (haystack, needle) => sql<boolean>`(instr(${haystack}, ${needle}) > 0)`,
     jsonText: (column, key) => sql<string | null>`(${column} ->> ${`$.${key}`})`,
