@@ -5,6 +5,7 @@ import type { AgentMirror } from './agent-mirror.js';
 import type { TimerClock } from './clock.js';
 import type { RuntimeEmitter } from './events.js';
 import type { ResolvedRuntimeOptions } from './options.js';
+import type { Reservations } from './reservations.js';
 
 /** A call the runtime has in flight, as other drivers need to know it (for history and same-contact checks). */
 export interface LiveCallKey {
@@ -32,6 +33,12 @@ export interface RuntimeContext {
   readonly callOwners: Map<string, { groupId: string }>;
   /** Every call in flight across the runtime's groups. */
   readonly liveCalls: Map<string, LiveCallKey>;
+  /**
+   * The contacts, devices and ClientIDs held by the runtime's calls, from the
+   * same-contact check (before any store work) to the call's end, across all
+   * groups (runtime/reservations.ts).
+   */
+  readonly reservations: Reservations;
   /**
    * Waits for the runtime's next turn of the event loop (runtime/turns.ts):
    * taken before each group's store work, so work for many groups never holds

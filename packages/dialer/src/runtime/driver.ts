@@ -9,6 +9,7 @@ import type {
   CampaignRecord,
   CampaignRecordPatch,
   Contact,
+  Device,
   LoadReport,
   RecordBlock,
   RecordCounts,
@@ -651,26 +652,12 @@ export class GroupDriver {
     return [...windows].map((windowHours) => ({ windowHours, ...this.stats.window(windowHours, now) }));
   }
 
-  #busyWith(record: CampaignRecord, device: string): boolean {
-    for (const live of this.#ctx.liveCalls.values()) {
-      if (
-        live.contactId === record.contactId ||
-        live.device === device ||
-        (record.clientId !== undefined && live.clientId === record.clientId)
-      ) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * Checks one record and places its call (or offers it for preview). Resolves
    * true when a call was placed or offered.
    */
   async #tryDial(record: CampaignRecord, agentId: string | undefined, preview = false): Promise<boolean> {
     const { stores, clock } = this.#ctx;
-    const config = this.config as GroupConfig;
     const contact = await stores.contacts.get(record.listId, record.contactId);
     if (contact === undefined) {
       await this.#write(record, { status: 'Stale' });
@@ -682,7 +669,40 @@ export class GroupDriver {
       await this.#block(record, contact, device?.value ?? '', { at, reasons: ['DEVICE_GONE'], rules: [] }, undefined);
       return false;
     }
-    if (this.#busyWith(record, device.value)) return false;
+    // The same-contact check and the reservation are one synchronous step: until the call
+    // is placed or given up, every group of this runtime finds the contact, device and ClientID taken.
+    const callId = createId('call', clock);
+    const { reservations } = this.#ctx;
+    if (
+      !reservations.reserve(callId, { contactId: record.contactId, device: device.value, clientId: record.clientId })
+    ) {
+      return false;
+    }
+    try {
+      const dialed = await this.#dialReserved(record, contact, device, callId, agentId, preview);
+      if (!dialed) reservations.release(callId);
+      return dialed;
+    } catch (error) {
+      reservations.release(callId);
+      throw error;
+    }
+  }
+
+  /**
+   * The rest of {@link #tryDial} once the record's contact, device and ClientID
+   * are reserved under `callId`: resolves true when the call was placed or
+   * offered (the reservation then lasts until it ends or is withdrawn).
+   */
+  async #dialReserved(
+    record: CampaignRecord,
+    contact: Contact,
+    device: Device,
+    callId: string,
+    agentId: string | undefined,
+    preview: boolean,
+  ): Promise<boolean> {
+    const { stores, clock } = this.#ctx;
+    const config = this.config as GroupConfig;
     const suppressed = await stores.suppression.lookup({
       device: device.value,
       ...(contact.clientId === undefined ? {} : { clientId: contact.clientId }),
@@ -725,7 +745,6 @@ export class GroupDriver {
       const agent = this.#ctx.agents.get(agentId);
       if (agent === undefined || agent.state !== 'ready' || agent.reservedFor !== undefined) return false;
     }
-    const callId = createId('call', clock);
     const attemptId = createId('att', clock);
     if (agentId !== undefined) this.#ctx.agents.reserve(agentId, callId);
     let claimed: CampaignRecord | undefined;
@@ -916,6 +935,7 @@ export class GroupDriver {
     this.#wake();
     this.calls.delete(call.callId);
     this.#ctx.callOwners.delete(call.callId);
+    this.#ctx.reservations.release(call.callId);
     if (call.reservedAgent !== undefined) this.#ctx.agents.unreserve(call.reservedAgent, call.callId);
     await this.#write(call.record, { status: 'Ready', active: null });
   }
@@ -1158,6 +1178,7 @@ export class GroupDriver {
         const result: CallResult = call.machine ? (call.result ?? 'AnsweringMachine') : 'Answer';
         call.result = result;
         this.#ctx.liveCalls.delete(call.callId);
+        this.#ctx.reservations.release(call.callId);
         this.#ctx.emitter.emit('call:ended', { groupId: this.groupId, at, callId: call.callId, callResult: result });
         if (call.action !== undefined) {
           this.#ctx.track(this.#finish(call, result), this.groupId);
@@ -1211,6 +1232,7 @@ export class GroupDriver {
     call.endedAt = at;
     call.result = result;
     this.#ctx.liveCalls.delete(call.callId);
+    this.#ctx.reservations.release(call.callId);
     if (call.reservedAgent !== undefined) this.#ctx.agents.unreserve(call.reservedAgent, call.callId);
     this.#ctx.emitter.emit('call:ended', { groupId: this.groupId, at, callId: call.callId, callResult: result });
     this.#ctx.track(this.#finish(call, result), this.groupId);
@@ -1284,6 +1306,7 @@ export class GroupDriver {
       this.calls.delete(call.callId);
       this.#ctx.callOwners.delete(call.callId);
       this.#ctx.liveCalls.delete(call.callId);
+      this.#ctx.reservations.release(call.callId);
       if (this.calls.size === 0) this.#drained?.();
       if (this.state === 'stopping') {
         try {
@@ -1328,6 +1351,7 @@ export class GroupDriver {
         if (call.stage !== 'offered') return;
         this.calls.delete(call.callId);
         this.#ctx.callOwners.delete(call.callId);
+        this.#ctx.reservations.release(call.callId);
         this.#ctx.agents.unreserve(agentId, call.callId);
         const patch: CampaignRecordPatch =
           action.outcome === 'skip'
@@ -1373,6 +1397,7 @@ export class GroupDriver {
     if (!decision.allowed) {
       this.calls.delete(call.callId);
       this.#ctx.callOwners.delete(call.callId);
+      this.#ctx.reservations.release(call.callId);
       if (call.reservedAgent !== undefined) this.#ctx.agents.unreserve(call.reservedAgent, call.callId);
       const block: RecordBlock = {
         at,
@@ -1404,6 +1429,7 @@ export class GroupDriver {
       this.#handleWriteError(error);
       this.calls.delete(call.callId);
       this.#ctx.callOwners.delete(call.callId);
+      this.#ctx.reservations.release(call.callId);
       return;
     }
     call.record = placed;
@@ -1419,6 +1445,7 @@ export class GroupDriver {
     if (!recheck.allowed) {
       this.calls.delete(call.callId);
       this.#ctx.callOwners.delete(call.callId);
+      this.#ctx.reservations.release(call.callId);
       if (call.reservedAgent !== undefined) this.#ctx.agents.unreserve(call.reservedAgent, call.callId);
       await this.#write(placed, {
         status: 'Ready',

@@ -21,6 +21,7 @@ import {
 } from './events.js';
 import { effectiveProfile } from './group-config.js';
 import { type CampaignRuntimeOptions, resolveRuntimeOptions } from './options.js';
+import { createReservations } from './reservations.js';
 import type { GroupAgent, GroupStats } from './stats.js';
 import { createTurns } from './turns.js';
 
@@ -149,6 +150,7 @@ export function createCampaignRuntime(options: CampaignRuntimeOptions): Campaign
     owner: opts.owner,
     callOwners,
     liveCalls,
+    reservations: createReservations(),
     turn: createTurns(),
     track,
     report,
