@@ -134,6 +134,26 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../../../../
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (!process.env.UI_SCREENSHOTS) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await capture(page, name);
+  // Every main page in both themes: a `-light` or `-dark` shot also takes its twin, with <html data-theme>
+  // switched for the moment (the console's colours follow that attribute through light-dark()).
+  const themed = /^(.*)-(light|dark)$/.exec(name);
+  if (themed === null) return;
+  const other = themed[2] === 'light' ? 'dark' : 'light';
+  // Evaluated as text: this file is type-checked without the DOM library.
+  const before = (await page.evaluate(
+    `(() => { const r = document.documentElement; const was = r.getAttribute('data-theme'); r.setAttribute('data-theme', ${JSON.stringify(other)}); return was; })()`,
+  )) as string | null;
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+  await capture(page, `${themed[1]}-${other}`);
+  await page.evaluate(
+    before === null
+      ? "document.documentElement.removeAttribute('data-theme')"
+      : `document.documentElement.setAttribute('data-theme', ${JSON.stringify(before)})`,
+  );
+}
+
+async function capture(page: Page, name: string): Promise<void> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
   // Keep the committed images small: pngquant (Debian package) cuts them to about a third when installed.
