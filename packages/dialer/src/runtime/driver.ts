@@ -820,27 +820,29 @@ export class GroupDriver {
     if (clock.now() !== at) {
       at = clock.now();
       decision = check(at);
-      if (!decision.allowed || !this.#canDial()) {
-        this.calls.delete(callId);
-        this.#ctx.callOwners.delete(callId);
-        if (agentId !== undefined) this.#ctx.agents.unreserve(agentId, callId);
-        await this.#write(claimed, {
-          status: 'Ready',
-          active: null,
-          ...(decision.allowed
-            ? {}
-            : {
-                blocked: {
-                  at,
-                  reasons: decision.reasons.map((r) => r.code),
-                  rules: decision.reasons.map((r) => r.rule),
-                  ...(decision.nextAllowedAt === undefined ? {} : { nextAllowedAt: decision.nextAllowedAt }),
-                },
-              }),
-          ...(decision.allowed || decision.nextAllowedAt === undefined ? {} : { dueAt: decision.nextAllowedAt }),
-        });
-        return false;
-      }
+    }
+    // The group may also have been paused, lost or shut down while the claim was written: a
+    // shutdown that found no call in progress must not see one placed after it.
+    if (!decision.allowed || !this.#canDial()) {
+      this.calls.delete(callId);
+      this.#ctx.callOwners.delete(callId);
+      if (agentId !== undefined) this.#ctx.agents.unreserve(agentId, callId);
+      await this.#write(claimed, {
+        status: 'Ready',
+        active: null,
+        ...(decision.allowed
+          ? {}
+          : {
+              blocked: {
+                at,
+                reasons: decision.reasons.map((r) => r.code),
+                rules: decision.reasons.map((r) => r.rule),
+                ...(decision.nextAllowedAt === undefined ? {} : { nextAllowedAt: decision.nextAllowedAt }),
+              },
+            }),
+        ...(decision.allowed || decision.nextAllowedAt === undefined ? {} : { dueAt: decision.nextAllowedAt }),
+      });
+      return false;
     }
     this.#place(call);
     return true;

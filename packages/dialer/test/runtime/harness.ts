@@ -227,3 +227,33 @@ export function expectOneAttemptPerCall(placedCallIds: readonly string[], attemp
 }
 
 export { createRegistryCopy, snapshotSuppressionStore };
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The memory store made to behave like one over a network (PostgreSQL): every
+ * call waits a turn of the event loop before it runs and another before its
+ * result comes back, so other groups' work can run while a driver awaits it.
+ * Streams (`stream*`) are passed through unchanged.
+ */
+export function asynchronous<T extends object>(object: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) {
+    const value: unknown = Reflect.get(object, key);
+    if (typeof value === 'function') {
+      copy[key] = key.startsWith('stream')
+        ? value.bind(object)
+        : async (...args: unknown[]) => {
+            await nextTurn();
+            const result = await value.apply(object, args);
+            await nextTurn();
+            return result;
+          };
+    } else if (value !== null && typeof value === 'object') {
+      copy[key] = asynchronous(value);
+    } else {
+      copy[key] = value;
+    }
+  }
+  return copy as T;
+}

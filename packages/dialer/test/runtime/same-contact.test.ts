@@ -2,41 +2,11 @@ import { createMemoryStore } from '@outpace/adapters/memory';
 import type { OriginateRequest, TenantStores } from '@outpace/core';
 import { createVirtualClock } from '@outpace/dialer/sim';
 import { describe, expect, it, vi } from 'vitest';
-import { contact, createStack, START, seedCampaign } from './harness.js';
+import { asynchronous, contact, createStack, START, seedCampaign } from './harness.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
 const MIN = 60_000;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * The memory store made to behave like one over a network (PostgreSQL): every
- * call waits a turn of the event loop before it runs and another before its
- * result comes back, so other groups' work can run while a driver awaits it.
- * Streams (`stream*`) are passed through unchanged.
- */
-function asynchronous<T extends object>(object: T): T {
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(object)) {
-    const value: unknown = Reflect.get(object, key);
-    if (typeof value === 'function') {
-      copy[key] = key.startsWith('stream')
-        ? value.bind(object)
-        : async (...args: unknown[]) => {
-            await nextTurn();
-            const result = await value.apply(object, args);
-            await nextTurn();
-            return result;
-          };
-    } else if (value !== null && typeof value === 'object') {
-      copy[key] = asynchronous(value);
-    } else {
-      copy[key] = value;
-    }
-  }
-  return copy as T;
-}
-
 describe('one contact, one call at a time across the groups of a runtime', () => {
   it('never has a device or a contact in two calls at once when several groups dial the same list on an asynchronous store', async () => {
     const clock = createVirtualClock(START);
