@@ -166,7 +166,10 @@ export async function createCampaignHarness(
     });
     while (!done) {
       clock.advance(1000);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Every node's store work lands before time moves on: on PostgreSQL a round trip is real time, and
+      // a virtual clock racing ahead of it let leases lapse mid-renewal and another node take a group over.
+      for (const other of nodes) if (other !== node) await other.idle();
+      for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await stopping;
   };
