@@ -33,7 +33,7 @@ export interface ConformanceOptions {
 export function describeStoreConformance(name: string, open: OpenStore, options: ConformanceOptions = {}): void {
   if (options.skip !== undefined) {
     // Skipped on purpose: the caller names why (e.g. PostgreSQL not reachable outside CI); the reason is in the title.
-    describe.skip(`${name} store conformance (skipped: ${options.skip})`, () => {});
+    describe.skip(`${name} store conformance (skipped: ${options.skip})`, () => {}); // reason: options.skip (e.g. PostgreSQL unreachable outside CI)
     return;
   }
   describe(`${name} store conformance`, () => {

@@ -48,5 +48,5 @@ export function describeWithService(service: ServiceAvailability, title: string,
   }
   console.warn(`[skip] ${title}: ${message}`);
   // Skipped on purpose: the service is missing on a developer's machine (under CI it fails above); the title says how to enable it.
-  describe.skip(`${title} (skipped: ${message})`, body);
+  describe.skip(`${title} (skipped: ${message})`, body); // reason: the service is missing on this machine (under CI it fails instead)
 }

@@ -19,7 +19,7 @@ export function gateTier(tier: string, reason: string | undefined): boolean {
     });
   } else {
     // Skipped on purpose: the tier's Asterisk/SIPp set-up is missing outside CI; the title gives the reason and the fix.
-    it.skip(`${tier} tier (${reason}; run scripts/telephony/ci-setup.sh to enable it)`, () => {});
+    it.skip(`${tier} tier (${reason}; run scripts/telephony/ci-setup.sh to enable it)`, () => {}); // reason: no Asterisk/SIPp here (under CI it fails instead)
   }
   return false;
 }
