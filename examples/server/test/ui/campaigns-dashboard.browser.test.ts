@@ -1,10 +1,6 @@
-import type { ManualClock } from '@outpace/core';
-import { realTimerClock } from '@outpace/dialer';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithService } from '../../../../packages/adapters/test/support/service.js';
-import { createSimulatedPortsFactory } from '../../src/campaign-ports.js';
-import { createCampaignManager } from '../../src/campaign-runtime.js';
 import {
   chromiumAvailability,
   expectAccessible,
@@ -15,7 +11,8 @@ import {
   screenshot,
   tabTo,
 } from './support/browser.js';
-import { type ConsoleServer, startConsoleServer } from './support/server.js';
+import { startDialingConsole } from './support/dialing.js';
+import type { ConsoleServer } from './support/server.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -29,35 +26,14 @@ vi.setConfig({ testTimeout: 180_000 });
 describeWithService(chromiumAvailability(), 'console campaign dashboard in chromium', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  let ticker: ReturnType<typeof setInterval> | undefined;
+  let stopTicking = () => {};
   const ids: Record<string, string> = {};
   let salesTemplate = '';
 
   beforeAll(async () => {
-    server = await startConsoleServer({
-      configure: (deps) => {
-        deps.telephony = createSimulatedPortsFactory({
-          defaultAgents: 3,
-          seed: 5,
-          outcomes: {
-            mix: { live: 0.5, noAnswer: 0.3, busy: 0.2 },
-            talk: { type: 'fixed', value: 4000 },
-            delays: { live: { type: 'fixed', value: 1500 } },
-          },
-          wrapMs: 1000,
-        });
-        deps.campaigns = createCampaignManager(deps, {
-          nodeId: 'ui-dashboard',
-          clock: realTimerClock(deps.clock),
-          drainTimeoutMs: 1000,
-        });
-      },
-    });
-    const clock = server.clock as ManualClock;
-    ticker = setInterval(() => clock.advance(100), 100);
-    const manager = server.deps.campaigns;
-    if (manager === undefined) throw new Error('no campaign manager');
-    await manager.start();
+    const started = await startDialingConsole({ nodeId: 'ui-dashboard', agents: 3, seed: 5 });
+    ({ server, stopTicking } = started);
+    const { manager } = started;
     const stores = server.store.forTenant(server.tenantId);
     const listId = server.demoListId ?? '';
     const prog = await stores.campaigns.profiles.create({ name: 'Progressive', mode: 'progressive' });
@@ -95,7 +71,7 @@ describeWithService(chromiumAvailability(), 'console campaign dashboard in chrom
   afterAll(async () => {
     await browser?.close();
     await server?.deps.campaigns?.stop();
-    if (ticker !== undefined) clearInterval(ticker);
+    stopTicking();
     await server?.close();
   });
 

@@ -1,10 +1,6 @@
-import type { ManualClock } from '@outpace/core';
-import { realTimerClock } from '@outpace/dialer';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithService } from '../../../../packages/adapters/test/support/service.js';
-import { createSimulatedPortsFactory } from '../../src/campaign-ports.js';
-import { createCampaignManager } from '../../src/campaign-runtime.js';
 import {
   chromiumAvailability,
   expectAccessible,
@@ -14,7 +10,8 @@ import {
   screenshot,
   tabTo,
 } from './support/browser.js';
-import { type ConsoleServer, startConsoleServer } from './support/server.js';
+import { startDialingConsole } from './support/dialing.js';
+import type { ConsoleServer } from './support/server.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -31,34 +28,18 @@ describeWithService(chromiumAvailability(), 'campaign live view in chromium', ()
   let server: ConsoleServer;
   let browser: Browser;
   let groupId = '';
-  let ticker: ReturnType<typeof setInterval> | undefined;
+  let stopTicking = () => {};
   beforeAll(async () => {
-    server = await startConsoleServer({
-      configure: (deps) => {
-        deps.telephony = createSimulatedPortsFactory({
-          defaultAgents: 4,
-          seed: 5,
-          outcomes: {
-            mix: { live: 0.5, noAnswer: 0.3, busy: 0.2 },
-            talk: { type: 'fixed', value: 4000 },
-            delays: { live: { type: 'fixed', value: 1500 } },
-          },
-          wrapMs: 1000,
-        });
-        deps.campaigns = createCampaignManager(deps, {
-          nodeId: 'ui-live-test',
-          clock: realTimerClock(deps.clock),
-          drainTimeoutMs: 1000,
-          // Timers run in real time, leases are read on the faster server clock: keep them long.
-          leaseTtlMs: 600_000,
-        });
-      },
+    // Timers run in real time, leases are read on the faster server clock: keep them long.
+    const started = await startDialingConsole({
+      nodeId: 'ui-live-test',
+      agents: 4,
+      seed: 5,
+      speed: SPEED,
+      leaseTtlMs: 600_000,
     });
-    const clock = server.clock as ManualClock;
-    ticker = setInterval(() => clock.advance(100 * SPEED), 100);
-    const manager = server.deps.campaigns;
-    if (manager === undefined) throw new Error('no campaign manager');
-    await manager.start();
+    ({ server, stopTicking } = started);
+    const { manager } = started;
     const stores = server.store.forTenant(server.tenantId);
     const profile = await stores.campaigns.profiles.create({ name: 'Progressive', mode: 'progressive' });
     const template = await stores.campaigns.templates.create({
@@ -82,7 +63,7 @@ describeWithService(chromiumAvailability(), 'campaign live view in chromium', ()
   afterAll(async () => {
     await browser?.close();
     await server?.deps.campaigns?.stop();
-    if (ticker !== undefined) clearInterval(ticker);
+    stopTicking();
     await server?.close();
   });
 

@@ -1,10 +1,6 @@
-import type { ManualClock } from '@outpace/core';
-import { realTimerClock } from '@outpace/dialer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithService } from '../../../../packages/adapters/test/support/service.js';
-import { createSimulatedPortsFactory } from '../../src/campaign-ports.js';
-import { createCampaignManager } from '../../src/campaign-runtime.js';
 import {
   chromiumAvailability,
   expectAccessible,
@@ -14,7 +10,8 @@ import {
   screenshot,
   tabTo,
 } from './support/browser.js';
-import { type ConsoleServer, startConsoleServer } from './support/server.js';
+import { startDialingConsole } from './support/dialing.js';
+import type { ConsoleServer } from './support/server.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -27,36 +24,15 @@ vi.setConfig({ testTimeout: 120_000 });
 describeWithService(chromiumAvailability(), 'console campaigns in chromium', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  let ticker: ReturnType<typeof setInterval> | undefined;
+  let stopTicking = () => {};
   beforeAll(async () => {
-    server = await startConsoleServer({
-      configure: (deps) => {
-        deps.telephony = createSimulatedPortsFactory({
-          defaultAgents: 4,
-          seed: 11,
-          outcomes: {
-            mix: { live: 0.5, noAnswer: 0.3, busy: 0.2 },
-            talk: { type: 'fixed', value: 4000 },
-            delays: { live: { type: 'fixed', value: 1500 } },
-          },
-          wrapMs: 1000,
-        });
-        deps.campaigns = createCampaignManager(deps, {
-          nodeId: 'ui-test',
-          clock: realTimerClock(deps.clock),
-          drainTimeoutMs: 1000,
-        });
-      },
-    });
-    const clock = server.clock as ManualClock;
-    ticker = setInterval(() => clock.advance(100), 100);
-    await server.deps.campaigns?.start();
+    ({ server, stopTicking } = await startDialingConsole({ nodeId: 'ui-test', agents: 4, seed: 11 }));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.deps.campaigns?.stop();
-    if (ticker !== undefined) clearInterval(ticker);
+    stopTicking();
     await server?.close();
   });
 
