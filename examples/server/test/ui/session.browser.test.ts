@@ -75,20 +75,20 @@ describeWithService(
     }
 
     it('keeps tabs in step: activity in another tab moves this tab’s deadline', async () => {
-    const first = await pageWithClock(false);
-    await first.clock.fastForward(10 * 60_000);
-    // A second tab of the same browser loads a page; the server (its clock standing still) gives it the full lifetime.
-    const second = await first.context().newPage();
-    await second.goto(`${server.url}/lists`);
-    await first.clock.fastForward(TTL - 12 * 60_000 + 30_000);
-    // Past the first tab's own warning time (2 minutes before its deadline), and no dialog in it.
-    expect(await first.evaluate<boolean>(DIALOG_OPEN)).toBe(false);
-    await first.clock.fastForward(10 * 60_000);
-    await expect.poll(() => first.evaluate<boolean>(DIALOG_OPEN)).toBe(true);
-    await first.context().close();
-  });
+      const first = await pageWithClock(false);
+      await first.clock.fastForward(10 * 60_000);
+      // A second tab of the same browser loads a page; the server (its clock standing still) gives it the full lifetime.
+      const second = await first.context().newPage();
+      await second.goto(`${server.url}/lists`);
+      await first.clock.fastForward(TTL - 12 * 60_000 + 30_000);
+      // Past the first tab's own warning time (2 minutes before its deadline), and no dialog in it.
+      expect(await first.evaluate<boolean>(DIALOG_OPEN)).toBe(false);
+      await first.clock.fastForward(10 * 60_000);
+      await expect.poll(() => first.evaluate<boolean>(DIALOG_OPEN)).toBe(true);
+      await first.context().close();
+    });
 
-  it('says when the session has ended and links to the login page, coming back here', async () => {
+    it('says when the session has ended and links to the login page, coming back here', async () => {
       const page = await pageWithClock(false);
       await page.clock.fastForward(TTL - 60_000);
       await expect.poll(() => page.evaluate<boolean>(DIALOG_OPEN)).toBe(true);
