@@ -43,8 +43,15 @@ export async function insertSegmentDevices(
   const parts = [];
   for (let slot = 1; slot <= used; slot++) {
     const column = sql.raw(`c.${slotColumn(slot, 'value')}`);
+    // A value the contact already holds in an earlier slot has its entry from there: each part
+    // yields distinct pairs, so the parts are concatenated (UNION ALL) instead of deduplicated by a
+    // hash or sort of every entry (about 45% of the select's time on PostgreSQL).
+    const earlier = [];
+    for (let prior = 1; prior < slot; prior++) {
+      earlier.push(sql` and ${column} is distinct from ${sql.raw(`c.${slotColumn(prior, 'value')}`)}`);
+    }
     parts.push(
-      sql`select ${column} as v, c.id as cid from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${source} and ${column} is not null and ${where}`,
+      sql`select ${column} as v, c.id as cid from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${source} and ${column} is not null${sql.join(earlier, sql``)} and ${where}`,
     );
   }
   if (ctx.dialect.name === 'postgres') {
@@ -52,9 +59,9 @@ export async function insertSegmentDevices(
     // for this transaction only.
     await sql`set local work_mem = '256MB'`.execute(db);
   }
-  // UNION drops a value a contact holds in two slots; the ORDER BY makes the inserts one sweep.
+  // The ORDER BY makes the inserts one sweep.
   const key = sql.raw(ctx.dialect.types.text);
-  await sql`insert into ${devices} (tenant_id, data_id, value, contact_id) select cast(${tenantId} as ${key}), cast(${target} as ${key}), u.v, u.cid from (${sql.join(parts, sql` union `)}) u order by u.v, u.cid`.execute(
+  await sql`insert into ${devices} (tenant_id, data_id, value, contact_id) select cast(${tenantId} as ${key}), cast(${target} as ${key}), u.v, u.cid from (${sql.join(parts, sql` union all `)}) u order by u.v, u.cid`.execute(
     db,
   );
 }

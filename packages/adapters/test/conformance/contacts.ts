@@ -253,11 +253,16 @@ export function contactsSuite(ctx: SuiteContext): void {
         await session.commit();
         return target;
       };
-      // Two contacts share a number; one holds a number in two slots.
-      const listId = await load('CREATE', [withDevices(1, [1, 2]), withDevices(2, [3, 3]), withDevices(3, [1])]);
+      // Two contacts share a number; one holds a number in three slots, apart and side by side.
+      const listId = await load('CREATE', [
+        withDevices(1, [1, 2]),
+        withDevices(2, [3, 3, 8, 3]),
+        withDevices(3, [1]),
+      ]);
       expect(await found(1)).toEqual(['C00001', 'C00003']);
       expect(await found(2)).toEqual(['C00001']);
       expect(await found(3)).toEqual(['C00002']);
+      expect(await found(8)).toEqual(['C00002']);
       // A replaced contact is found by its new numbers only; an added one by its own.
       await load('APPEND_AND_UPDATE', [withDevices(1, [9]), withDevices(4, [4])], listId);
       expect(await found(1)).toEqual(['C00003']);
@@ -267,6 +272,7 @@ export function contactsSuite(ctx: SuiteContext): void {
       const two = (await contacts.getByClientId(listId, 'C00002')) as Contact;
       await contacts.update(listId, two.id, withDevices(2, [5]));
       expect(await found(3)).toEqual([]);
+      expect(await found(8)).toEqual([]);
       expect(await found(5)).toEqual(['C00002']);
       await contacts.add(listId, withDevices(6, [6, 5]), 'APPEND_ONLY');
       expect(await found(5)).toEqual(['C00002', 'C00006']);
