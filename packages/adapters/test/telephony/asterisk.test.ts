@@ -383,7 +383,12 @@ describe.runIf(gateTier('asterisk', reason))('Asterisk tier: the ARI connector a
     expect(events.types('drop-early')).toEqual(['call:ringing', 'call:orphaned']);
     expect(events.types('drop-late')).toEqual(['call:ringing', 'call:answered', 'call:message-started', 'call:ended']);
     expect(telephony.liveCalls()).toEqual([]);
-    expect(await codes(phones)).toEqual({ early: 0, late: 0 });
+    // How SIPp's "early" phone sees Asterisk hang up a channel it just answered depends on timing (the BYE can
+    // cross the phone's 200 OK retransmissions), so it may count that call as failed (exit 1). Only the connector's
+    // account of the call is under test here; the "late" phone, served normally, must end cleanly.
+    const exits = await codes(phones);
+    expect([0, 1]).toContain(exits.early);
+    expect(exits.late).toBe(0);
   }, 30_000);
 
   it('reports live calls after Asterisk restarts and keeps working', async () => {
