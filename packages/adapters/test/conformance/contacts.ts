@@ -254,11 +254,7 @@ export function contactsSuite(ctx: SuiteContext): void {
         return target;
       };
       // Two contacts share a number; one holds a number in three slots, apart and side by side.
-      const listId = await load('CREATE', [
-        withDevices(1, [1, 2]),
-        withDevices(2, [3, 3, 8, 3]),
-        withDevices(3, [1]),
-      ]);
+      const listId = await load('CREATE', [withDevices(1, [1, 2]), withDevices(2, [3, 3, 8, 3]), withDevices(3, [1])]);
       expect(await found(1)).toEqual(['C00001', 'C00003']);
       expect(await found(2)).toEqual(['C00001']);
       expect(await found(3)).toEqual(['C00002']);
