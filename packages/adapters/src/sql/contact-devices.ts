@@ -43,9 +43,8 @@ export async function insertSegmentDevices(
   const parts = [];
   for (let slot = 1; slot <= used; slot++) {
     const column = sql.raw(`c.${slotColumn(slot, 'value')}`);
-    // A value the contact already holds in an earlier slot has its entry from there: each part
-    // yields distinct pairs, so the parts are concatenated (UNION ALL) instead of deduplicated by a
-    // hash or sort of every entry (about 45% of the select's time on PostgreSQL).
+    // A value the contact already holds in an earlier slot has its entry from there, so the parts
+    // yield distinct pairs.
     const earlier = [];
     for (let prior = 1; prior < slot; prior++) {
       earlier.push(sql` and ${column} is distinct from ${sql.raw(`c.${slotColumn(prior, 'value')}`)}`);
@@ -59,9 +58,13 @@ export async function insertSegmentDevices(
     // for this transaction only.
     await sql`set local work_mem = '256MB'`.execute(db);
   }
-  // The ORDER BY makes the inserts one sweep.
+  // The ORDER BY makes the inserts one sweep. PostgreSQL concatenates the parts (UNION ALL): its
+  // UNION would hash every entry to drop repeats there are none of, about 45% of the select's time.
+  // SQLite's UNION builds a temporary B-tree that hands the entries over already in key order, which
+  // was faster than UNION ALL and its sorter (5.8 against 8.2 s for 2,645,256 entries).
   const key = sql.raw(ctx.dialect.types.text);
-  await sql`insert into ${devices} (tenant_id, data_id, value, contact_id) select cast(${tenantId} as ${key}), cast(${target} as ${key}), u.v, u.cid from (${sql.join(parts, sql` union all `)}) u order by u.v, u.cid`.execute(
+  const combine = ctx.dialect.name === 'postgres' ? sql` union all ` : sql` union `;
+  await sql`insert into ${devices} (tenant_id, data_id, value, contact_id) select cast(${tenantId} as ${key}), cast(${target} as ${key}), u.v, u.cid from (${sql.join(parts, combine)}) u order by u.v, u.cid`.execute(
     db,
   );
 }

@@ -38,7 +38,7 @@ const nanp = (index: number, value: string, timeZone = 'America/New_York'): Devi
   countryIso: 'US',
   region: 'NY',
   timeZone,
-  timeZoneSource: 'areaCode',
+  timeZoneSource: 'phone-area-code',
 });
 
 describe('contact rows', () => {
@@ -68,8 +68,8 @@ describe('contact rows', () => {
     expect(doc.o).toEqual({ other1: 'Gold' });
     // Zones, ISO codes and regions in their usual case are not repeated in the document.
     expect(doc.d).toEqual([
-      { t: 'home', s: 'areaCode' },
-      { t: 'home', s: 'areaCode' },
+      { t: 'home', s: 'phone-area-code' },
+      { t: 'home', s: 'phone-area-code' },
     ]);
   });
 
@@ -80,6 +80,7 @@ describe('contact rows', () => {
       company: 'Acme',
       others: {},
       devices: [],
+      location: {},
     };
     const { contact: read, doc } = roundTrip(contact);
     expect(read).toEqual(expected(contact));
@@ -91,10 +92,11 @@ describe('contact rows', () => {
     const values = contactRow(dialect, KEYS, {
       firstName: 'ann',
       others: {},
+      location: {},
       devices: [{ ...nanp(1, '+12125550100'), countryIso: 'us', region: 'ny', timeZone: 'america/new_york' }],
     });
     const row = Object.fromEntries(ALL_CONTACT_COLUMNS.map((c, i) => [c.name, values[i]]));
-    row.doc = JSON.stringify({ d: [{ t: 'home', s: 'areaCode' }] });
+    row.doc = JSON.stringify({ d: [{ t: 'home', s: 'phone-area-code' }] });
     const read = decodeContact(row, 'lst_1', 0);
     expect(read.firstName).toBe('ann');
     expect(read.devices[0]).toMatchObject({ countryIso: 'us', region: 'ny', timeZone: 'america/new_york' });
@@ -128,6 +130,7 @@ describe('contact rows', () => {
       fc.property(contact, (c) => {
         const input: NewContact = {
           others: c.other === undefined ? {} : { other1: c.other },
+          location: {},
           devices: c.devices.map((d, i) => ({
             index: i + 1,
             type: 'mobile',
