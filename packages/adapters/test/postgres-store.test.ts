@@ -3,7 +3,7 @@ import { createManualClock } from '@outpace/core';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createPostgresDialect } from '../src/postgres/dialect.js';
+import { ANALYZE_MIN_ROWS, createPostgresDialect } from '../src/postgres/dialect.js';
 import { ALL_CONTACT_COLUMNS, contactRow } from '../src/sql/contact-rows.js';
 import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
 import { describeSqlBehaviour } from './sql/behaviour.js';
@@ -120,6 +120,45 @@ describeWithService(available, 'postgres store', () => {
       const pool = new pg.Pool({ connectionString: pgUrl(), max: 1 });
       expect(await count(pool, schema, 'outpace_contacts')).toBe(0);
       expect(await count(pool, schema, 'outpace_segments')).toBe(0);
+      await pool.end();
+      await store.close();
+      await dropSchema(schema);
+    });
+
+    it('refreshes the planner statistics after an import that adds a large part of the contacts, not after small ones', async () => {
+      const schema = uniqueSchema('outpace_stats');
+      const store = createPostgresStore({ connectionString: pgUrl(), schema });
+      const tenant = await store.tenants.create({ name: 'Stats' });
+      const { contacts } = store.forTenant(tenant.id);
+      const pool = new pg.Pool({ connectionString: pgUrl(), max: 1 });
+      // ANALYZE writes its row estimate into pg_class in its own transaction; never analyzed reads -1.
+      const estimates = async () => {
+        const result = await pool.query(
+          `select relname, reltuples from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and relname in ('outpace_contacts', 'outpace_contact_devices')`,
+          [schema],
+        );
+        return Object.fromEntries(result.rows.map((r) => [r.relname, Number(r.reltuples)]));
+      };
+      const load = async (size: number) => {
+        const session = await contacts.beginImport({ mode: 'CREATE' });
+        const list = await session.createList({ name: `Load ${size}` });
+        const batch = Array.from({ length: size }, (_, i) => ({
+          clientId: `C${i}`,
+          others: {},
+          location: {},
+          devices: [{ index: 1, type: 'home' as const, value: `+1212${String(5_000_000 + i).padStart(7, '0')}` }],
+        }));
+        for (let i = 0; i < batch.length; i += 2000)
+          expect(await session.write(list.id, batch.slice(i, i + 2000))).toEqual([]);
+        await session.commit();
+      };
+      await load(50);
+      expect(await estimates()).toEqual({ outpace_contacts: -1, outpace_contact_devices: -1 });
+      await load(ANALYZE_MIN_ROWS);
+      expect(await estimates()).toEqual({
+        outpace_contacts: ANALYZE_MIN_ROWS + 50,
+        outpace_contact_devices: ANALYZE_MIN_ROWS + 50,
+      });
       await pool.end();
       await store.close();
       await dropSchema(schema);

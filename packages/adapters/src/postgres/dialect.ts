@@ -23,6 +23,15 @@ const ARRAY_TYPES: Readonly<Record<keyof SqlTypes, string>> = {
   json: 'text[]',
 };
 
+/**
+ * Fewest new rows after which an import refreshes a table's statistics, when
+ * they are also at least {@link ANALYZE_SHARE} of the rows the table held
+ * (autovacuum's rule, with a floor so that small imports never wait for it).
+ */
+export const ANALYZE_MIN_ROWS = 10_000;
+/** Share of a table's rows an import must add before it refreshes the statistics. */
+export const ANALYZE_SHARE = 0.1;
+
 /** Options of {@link createPostgresDialect}. */
 export interface PostgresDialectOptions {
   /** Schema holding the tables; unqualified names (the search path) when absent. */
@@ -71,6 +80,22 @@ export function createPostgresDialect(options: PostgresDialectOptions = {}): Sql
     binary: (v) => sql<string>`(${v} collate "C")`,
     bool: (value) => value,
     json: (value) => JSON.stringify(value),
+    async afterBulkLoad(db, tables, rows) {
+      if (rows < ANALYZE_MIN_ROWS) return;
+      // Without statistics for a large new list the planner guesses a handful of rows and walks the
+      // primary key with a heap fetch per contact; with them it scans the list's pages in order. A
+      // selection counted over 1,000,000 new contacts took 1,235 ms before ANALYZE, 780-950 ms after
+      // (autovacuum would refresh them only a minute or more later). PostgreSQL's guide on populating
+      // a database gives the same advice. ANALYZE reads a sample of fixed size (about 1.7 s here).
+      for (const table of tables) {
+        const name = `${prefix}${quote(table)}`;
+        const estimate = await sql<{
+          n: number | string | null;
+        }>`select reltuples as n from pg_class where oid = to_regclass(${name})`.execute(db);
+        const before = Math.max(0, Number(estimate.rows[0]?.n ?? 0));
+        if (rows >= before * ANALYZE_SHARE) await sql`analyze ${sql.raw(name)}`.execute(db);
+      }
+    },
     async stagingTransaction(trx) {
       // Staging rows are invisible until the import commits; losing the last
       // ones in a crash loses nothing, so their commits need not wait for the WAL flush.

@@ -9,7 +9,7 @@ import type {
 import { createId, IdSchema, MAX_DEVICES, OutpaceError, UploadModeSchema } from '@outpace/core';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { deleteMatchingDevices, insertSegmentDevices } from './contact-devices.js';
+import { CONTACT_DEVICES, deleteMatchingDevices, insertSegmentDevices } from './contact-devices.js';
 import { ALL_CONTACT_COLUMNS, contactColumns, encodeContact } from './contact-rows.js';
 import type { SqlContext } from './context.js';
 import { parseInput } from './context.js';
@@ -363,8 +363,22 @@ export async function beginSqlContactImport(
         throw error;
       }
       status = 'committed';
+      const loaded = outcome.result.inserted + outcome.result.updated;
       targets.clear();
       for (const segment of outcome.garbage) await purgeSegment(ctx, tenantId, segment, 'contacts');
+      if (dialect.afterBulkLoad !== undefined) {
+        try {
+          await dialect.afterBulkLoad(db, ['outpace_contacts', CONTACT_DEVICES], loaded);
+        } catch (error) {
+          // The import is stored: stale statistics only cost the planner until autovacuum refreshes them.
+          process.emitWarning(
+            `Outpace: the table statistics were not refreshed after an import of ${loaded} contacts (${String(
+              (error as Error)?.message ?? error,
+            )}); queries over the new list may plan poorly until autovacuum analyzes the table.`,
+            { code: 'OUTPACE_ANALYZE_FAILED' },
+          );
+        }
+      }
       return outcome.result;
     },
 

@@ -118,6 +118,13 @@ export interface SqlDialect {
    * itself instead of asking the database.
    */
   stager?(): RowStager | undefined;
+  /**
+   * Called after an import committed `rows` new rows into `tables`: engines
+   * whose planner works from sampled statistics refresh them when the load
+   * changed a large part of a table (PostgreSQL runs `ANALYZE`), so the first
+   * queries over a new list get the plans its size calls for.
+   */
+  afterBulkLoad?(db: Kysely<Database>, tables: readonly string[], rows: number): Promise<void>;
 }
 
 /** Reads a boolean stored as 0/1, `true`/`false` or `'t'`/`'f'`. */
