@@ -77,7 +77,26 @@ const CHARS = [
 const char = fc.constantFrom(...CHARS);
 const text = fc.array(char, { maxLength: 6 }).map((chars) => chars.join(''));
 const numberText = fc.oneof(
-  fc.constantFrom('0', '1', '-1', '+2', '.5', '5.', '-.25', ' 42 ', '007', '1e3', '0x10', '1,5', 'n/a', '', '  ', '999999999999999', '000000000000042', '9007199254740993'),
+  fc.constantFrom(
+    '0',
+    '1',
+    '-1',
+    '+2',
+    '.5',
+    '5.',
+    '-.25',
+    ' 42 ',
+    '007',
+    '1e3',
+    '0x10',
+    '1,5',
+    'n/a',
+    '',
+    '  ',
+    '999999999999999',
+    '000000000000042',
+    '9007199254740993',
+  ),
   fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map(String),
   fc.integer({ min: -500, max: 500 }).map(String),
   fc.stringMatching(/^[+-]?\d{14,22}(\.\d{0,8})?$/),
