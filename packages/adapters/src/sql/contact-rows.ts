@@ -80,7 +80,6 @@ export function likelyCase(folded: string, rule: CaseRule): string {
   if (rule === 'upper') return folded.toUpperCase();
   return folded.replace(WORD_START, (_, before: string, letter: string) => before + letter.toUpperCase());
 }
-type DeviceAttribute = (typeof DEVICE_ATTRIBUTES)[number][0];
 
 const BASE: readonly BulkColumn[] = [
   { name: 'tenant_id', type: 'key' },
@@ -231,10 +230,6 @@ class Undecided {
     return caseRule;
   }
 }
-
-const DEVICE_KEYS: Readonly<Record<DeviceAttribute, keyof DeviceDoc>> = Object.fromEntries(
-  DEVICE_ATTRIBUTES.map(([attribute, , key]) => [attribute, key]),
-) as Record<DeviceAttribute, keyof DeviceDoc>;
 
 /** Reused by every `encodeContact` call (encoding is synchronous). */
 const undecided = new Undecided();
