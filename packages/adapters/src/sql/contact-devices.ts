@@ -25,7 +25,8 @@ export const CONTACT_DEVICES = 'outpace_contact_devices';
 /**
  * Inserts the lookup entries of contacts of segment `source` (those matching
  * `where`, a condition on `c`) under segment `target`, in key order. `slots` is
- * how many device slots the rows use.
+ * how many device slots the rows use; `rows`, about how many contacts there
+ * are (it sizes PostgreSQL's sort memory).
  */
 export async function insertSegmentDevices(
   db: SqlExecutor,
@@ -35,6 +36,7 @@ export async function insertSegmentDevices(
   target: string,
   slots: number,
   where: RawBuilder<unknown> = sql`true`,
+  rows = 0,
 ): Promise<void> {
   const used = Math.min(Math.max(slots, 0), DEVICE_SLOTS);
   if (used === 0) return;
@@ -54,9 +56,11 @@ export async function insertSegmentDevices(
     );
   }
   if (ctx.dialect.name === 'postgres') {
-    // The UNION's sort of a large segment's entries stays in memory (the server default is 4 MB),
-    // for this transaction only.
-    await sql`set local work_mem = '256MB'`.execute(db);
+    // The sort of a large segment's entries stays in memory (the server default is 4 MB), for this
+    // transaction only: about 126 bytes per entry (325,631 kB for 2,645,256), 256 to 512 MB. At 256 MB
+    // the entries of 1,000,000 contacts spilled to disk (8.1 s against 7.1 s in memory).
+    const megabytes = Math.min(512, Math.max(256, Math.ceil((rows * used * 130) / 2 ** 20)));
+    await sql`set local work_mem = ${sql.lit(`${megabytes}MB`)}`.execute(db);
   }
   // The ORDER BY makes the inserts one sweep. PostgreSQL concatenates the parts (UNION ALL): its
   // UNION would hash every entry to drop repeats there are none of, about 45% of the select's time.

@@ -157,7 +157,7 @@ export async function beginSqlContactImport(
           trx,
         );
       updated = Number(result.numAffectedRows ?? 0);
-      await insertSegmentDevices(trx, ctx, tenantId, live, live, target.slots, replaced);
+      await insertSegmentDevices(trx, ctx, tenantId, live, live, target.slots, replaced, target.staged);
     }
     // Staged ClientIDs the list holds: replaced above (APPEND_AND_UPDATE) or,
     // for APPEND_ONLY, added by someone else since they were staged; either
@@ -165,7 +165,7 @@ export async function beginSqlContactImport(
     await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${target.segment} and client_id is not null and exists (select 1 from ${contacts} as t where t.tenant_id = ${tenantId} and t.data_id = ${live} and t.client_id = ${contacts}.client_id)`.execute(
       trx,
     );
-    await insertSegmentDevices(trx, ctx, tenantId, target.segment, live, target.slots);
+    await insertSegmentDevices(trx, ctx, tenantId, target.segment, live, target.slots, undefined, target.staged);
     const moved =
       await sql`update ${contacts} set data_id = ${live}, created_at = ${now}, updated_at = ${now} where tenant_id = ${tenantId} and data_id = ${target.segment}`.execute(
         trx,
@@ -181,7 +181,16 @@ export async function beginSqlContactImport(
       if (target.created !== undefined) {
         const list = { ...target.created, size: target.staged, updatedAt: now };
         await insertList(trx, ctx, tenantId, list, target.segment, now, target.slots);
-        await insertSegmentDevices(trx, ctx, tenantId, target.segment, target.segment, target.slots);
+        await insertSegmentDevices(
+          trx,
+          ctx,
+          tenantId,
+          target.segment,
+          target.segment,
+          target.slots,
+          undefined,
+          target.staged,
+        );
         await adoptSegment(trx, tenantId, target.segment);
         result.inserted += target.staged;
         result.lists.push(list);
@@ -200,7 +209,16 @@ export async function beginSqlContactImport(
         await sql`update ${lists} set data_id = ${target.segment}, data_loaded_at = ${now}, device_slots = ${target.slots}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
           trx,
         );
-        await insertSegmentDevices(trx, ctx, tenantId, target.segment, target.segment, target.slots);
+        await insertSegmentDevices(
+          trx,
+          ctx,
+          tenantId,
+          target.segment,
+          target.segment,
+          target.slots,
+          undefined,
+          target.staged,
+        );
         await adoptSegment(trx, tenantId, target.segment);
         await markGarbage(trx, ctx, tenantId, row.data_id, 'contacts');
         garbage.push(row.data_id);
