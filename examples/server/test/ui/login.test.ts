@@ -70,8 +70,9 @@ describeWithService(chromiumAvailability(), 'console login in chromium', () => {
     await tabTo(page, 'Save');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#op-live').textContent()).toBe('Appearance saved.');
-    // Focus returned to the page heading after the swap.
-    expect(await focusedText(page)).toBe('Appearance');
+    // Focus returns to the page heading once the swap settles (htmx's settle step comes after the
+    // server's announcement, which the poll above waited for).
+    await expect.poll(() => focusedText(page)).toBe('Appearance');
     await page.reload();
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await expectAccessible(page);
