@@ -96,6 +96,7 @@ export async function createServerDeps(config: ServerConfig, options: { nodeId: 
     leaseTtlMs: config.OUTPACE_LEASE_TTL_MS,
     renewIntervalMs: config.OUTPACE_LEASE_RENEW_MS,
     scanIntervalMs: config.OUTPACE_ORPHAN_SCAN_MS,
+    drainTimeoutMs: config.OUTPACE_DRAIN_TIMEOUT_MS,
   });
   // Scheduled jobs (list automations, expiry, retention): pg-boss on PostgreSQL, so each slot runs on one node of
   // many; in process on SQLite (one node). `main.ts` starts the scheduler after the HTTP server and stops it on drain.

@@ -83,6 +83,8 @@ export const ConfigSchema = z.object({
   OUTPACE_LEASE_RENEW_MS: z.coerce.number().int().min(100).max(200_000).default(2000),
   /** How often a node looks, across tenants, for campaign groups nobody holds (ms). */
   OUTPACE_ORPHAN_SCAN_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+  /** On shutdown, how long calls in progress may go on before they are hung up (ms). */
+  OUTPACE_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   /** Telephony of the campaign runtimes: simulator, Asterisk or Twilio (`telephony/settings.ts`, docs/telephony.md). */
   ...TELEPHONY_ENV,
 });

@@ -8,12 +8,13 @@ const dir = mkdtempSync(path.join(tmpdir(), 'outpace-lease-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lease and takeover settings', () => {
-  it('default to a 6 s lease renewed every 2 s and a scan every second', () => {
+  it('default to a 6 s lease renewed every 2 s, a scan every second and a 20 s drain', () => {
     const config = loadConfig({ OUTPACE_DATA_DIR: dir });
     expect(config).toMatchObject({
       OUTPACE_LEASE_TTL_MS: 6000,
       OUTPACE_LEASE_RENEW_MS: 2000,
       OUTPACE_ORPHAN_SCAN_MS: 1000,
+      OUTPACE_DRAIN_TIMEOUT_MS: 20_000,
     });
   });
 
@@ -23,11 +24,13 @@ describe('lease and takeover settings', () => {
       OUTPACE_LEASE_TTL_MS: '30000',
       OUTPACE_LEASE_RENEW_MS: '10000',
       OUTPACE_ORPHAN_SCAN_MS: '500',
+      OUTPACE_DRAIN_TIMEOUT_MS: '0',
     });
     expect(config).toMatchObject({
       OUTPACE_LEASE_TTL_MS: 30_000,
       OUTPACE_LEASE_RENEW_MS: 10_000,
       OUTPACE_ORPHAN_SCAN_MS: 500,
+      OUTPACE_DRAIN_TIMEOUT_MS: 0,
     });
   });
 
@@ -45,6 +48,9 @@ describe('lease and takeover settings', () => {
     );
     expect(() => loadConfig({ OUTPACE_DATA_DIR: dir, OUTPACE_ORPHAN_SCAN_MS: '10' })).toThrow(
       /OUTPACE_ORPHAN_SCAN_MS = "10"/,
+    );
+    expect(() => loadConfig({ OUTPACE_DATA_DIR: dir, OUTPACE_DRAIN_TIMEOUT_MS: '-1' })).toThrow(
+      /OUTPACE_DRAIN_TIMEOUT_MS = "-1"/,
     );
   });
 });
