@@ -173,6 +173,21 @@ export async function beginSqlContactImport(
     return { inserted: Number(moved.numAffectedRows ?? 0), updated };
   };
 
+  /** Makes a target's staged segment the list's data as it is: its device lookup entries, then the segment itself. */
+  const adoptStaged = async (trx: SqlExecutor, target: Target) => {
+    await insertSegmentDevices(
+      trx,
+      ctx,
+      tenantId,
+      target.segment,
+      target.segment,
+      target.slots,
+      undefined,
+      target.staged,
+    );
+    await adoptSegment(trx, tenantId, target.segment);
+  };
+
   const apply = async (trx: SqlExecutor): Promise<{ result: ImportCommitResult; garbage: string[] }> => {
     const now = clock.now();
     const garbage: string[] = [];
@@ -181,17 +196,7 @@ export async function beginSqlContactImport(
       if (target.created !== undefined) {
         const list = { ...target.created, size: target.staged, updatedAt: now };
         await insertList(trx, ctx, tenantId, list, target.segment, now, target.slots);
-        await insertSegmentDevices(
-          trx,
-          ctx,
-          tenantId,
-          target.segment,
-          target.segment,
-          target.slots,
-          undefined,
-          target.staged,
-        );
-        await adoptSegment(trx, tenantId, target.segment);
+        await adoptStaged(trx, target);
         result.inserted += target.staged;
         result.lists.push(list);
         continue;
@@ -209,17 +214,7 @@ export async function beginSqlContactImport(
         await sql`update ${lists} set data_id = ${target.segment}, data_loaded_at = ${now}, device_slots = ${target.slots}, size = ${target.staged}, updated_at = ${now} where tenant_id = ${tenantId} and id = ${targetId}`.execute(
           trx,
         );
-        await insertSegmentDevices(
-          trx,
-          ctx,
-          tenantId,
-          target.segment,
-          target.segment,
-          target.slots,
-          undefined,
-          target.staged,
-        );
-        await adoptSegment(trx, tenantId, target.segment);
+        await adoptStaged(trx, target);
         await markGarbage(trx, ctx, tenantId, row.data_id, 'contacts');
         garbage.push(row.data_id);
         result.deleted += size;

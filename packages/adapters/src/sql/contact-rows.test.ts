@@ -3,7 +3,7 @@ import { foldValue } from '@outpace/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSqliteDialect } from '../sqlite/dialect.js';
-import { ALL_CONTACT_COLUMNS, contactRow, decodeContact, likelyCase } from './contact-rows.js';
+import { ALL_CONTACT_COLUMNS, contactRow, decodeContact, FOLDED_COLUMN, likelyCase } from './contact-rows.js';
 
 const dialect = createSqliteDialect({ durable: false });
 const KEYS = { tenantId: 'ten_1', dataId: 'seg_1', id: 'con_1', createdAt: 1, updatedAt: 2 };
@@ -140,17 +140,10 @@ describe('contact rows', () => {
             ...(d.region === undefined ? {} : { region: d.region }),
           })),
         };
-        for (const field of [
-          'firstName',
-          'lastName',
-          'company',
-          'postalCode',
-          'state',
-          'country',
-          'timeZone',
-        ] as const) {
-          const value = c[field];
-          if (value !== undefined) input[field] = value;
+        // Every contact field with a folded column but the ClientID, whose column keeps the original.
+        for (const field of Object.keys(FOLDED_COLUMN)) {
+          const value = (c as Record<string, unknown>)[field];
+          if (field !== 'clientId' && typeof value === 'string') (input as Record<string, unknown>)[field] = value;
         }
         const { contact: read } = roundTrip(input);
         expect(read).toEqual(expected(input));
