@@ -16,11 +16,6 @@ import { tenantsAndListsSuite } from './tenants-lists.js';
 export type { ConformanceTarget, OpenStore, SuiteContext } from './context.js';
 
 /** Options of {@link describeStoreConformance}. */
-export interface ConformanceOptions {
-  /** When set, the whole suite is registered as skipped, with this reason in its name. */
-  skip?: string;
-}
-
 /**
  * Registers the store conformance suite: every method of every port in
  * `@outpace/core`'s `ports/stores.ts`, through the ports only, so any adapter
@@ -30,12 +25,7 @@ export interface ConformanceOptions {
  * @example
  * describeStoreConformance('memory', async ({ clock }) => ({ store: createMemoryStore({ clock }) }));
  */
-export function describeStoreConformance(name: string, open: OpenStore, options: ConformanceOptions = {}): void {
-  if (options.skip !== undefined) {
-    // Skipped on purpose: the caller names why (e.g. PostgreSQL not reachable outside CI); the reason is in the title.
-    describe.skip(`${name} store conformance (skipped: ${options.skip})`, () => {}); // reason: options.skip (e.g. PostgreSQL unreachable outside CI)
-    return;
-  }
+export function describeStoreConformance(name: string, open: OpenStore): void {
   describe(`${name} store conformance`, () => {
     const ctx = createSuiteContext();
     beforeAll(() => ctx.open(open));
