@@ -1,3 +1,4 @@
+import { createMemoryStore } from '@outpace/adapters/memory';
 import type { ComplianceEngine, RuleSetInput } from '@outpace/compliance';
 import { createComplianceEngine, createRegistryCopy, snapshotSuppressionStore } from '@outpace/compliance';
 import type {
@@ -228,7 +229,8 @@ export function expectOneAttemptPerCall(placedCallIds: readonly string[], attemp
 
 export { createRegistryCopy, snapshotSuppressionStore };
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Resolves on the next turn of the event loop (after I/O callbacks and other pending work). */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The memory store made to behave like one over a network (PostgreSQL): every
@@ -256,4 +258,16 @@ export function asynchronous<T extends object>(object: T): T {
     }
   }
   return copy as T;
+}
+
+/**
+ * A memory store on a virtual clock at {@link START}, with one tenant named
+ * `name` whose stores are made {@link asynchronous}, as over a network.
+ */
+export async function asynchronousTenant(name: string) {
+  const clock = createVirtualClock(START);
+  const store = createMemoryStore({ clock });
+  const tenant = await store.tenants.create({ name });
+  const stores: TenantStores = asynchronous(store.forTenant(tenant.id));
+  return { clock, store, stores };
 }

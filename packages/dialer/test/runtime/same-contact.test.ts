@@ -1,18 +1,13 @@
-import { createMemoryStore } from '@outpace/adapters/memory';
-import type { OriginateRequest, TenantStores } from '@outpace/core';
-import { createVirtualClock } from '@outpace/dialer/sim';
+import type { OriginateRequest } from '@outpace/core';
 import { describe, expect, it, vi } from 'vitest';
-import { asynchronous, contact, createStack, START, seedCampaign } from './harness.js';
+import { asynchronousTenant, contact, createStack, seedCampaign } from './harness.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
 const MIN = 60_000;
 describe('one contact, one call at a time across the groups of a runtime', () => {
   it('never has a device or a contact in two calls at once when several groups dial the same list on an asynchronous store', async () => {
-    const clock = createVirtualClock(START);
-    const store = createMemoryStore({ clock });
-    const tenant = await store.tenants.create({ name: 'Shared list' });
-    const stores: TenantStores = asynchronous(store.forTenant(tenant.id));
+    const { clock, store, stores } = await asynchronousTenant('Shared list');
     // Two devices a contact, so a contact can be busy on one device while another group reaches for the other.
     const contacts = Array.from({ length: 12 }, (_, i) => contact(i, 'America/New_York', 2));
     const contactOf = new Map<string, string>();
@@ -66,10 +61,7 @@ describe('one contact, one call at a time across the groups of a runtime', () =>
   });
 
   it('gives the reservation back when a check blocks the call, so other groups still dial the contact', async () => {
-    const clock = createVirtualClock(START);
-    const store = createMemoryStore({ clock });
-    const tenant = await store.tenants.create({ name: 'Blocked in one group' });
-    const stores: TenantStores = asynchronous(store.forTenant(tenant.id));
+    const { clock, store, stores } = await asynchronousTenant('Blocked in one group');
     const contacts = Array.from({ length: 10 }, (_, i) => contact(i, 'America/New_York', 2));
     const campaignDnc = await stores.suppression.createList({ name: 'Campaign DNC' });
     const blocked = await seedCampaign(stores, {

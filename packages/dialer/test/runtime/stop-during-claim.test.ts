@@ -1,12 +1,8 @@
-import { createMemoryStore } from '@outpace/adapters/memory';
 import type { TenantStores } from '@outpace/core';
-import { createVirtualClock } from '@outpace/dialer/sim';
 import { describe, expect, it, vi } from 'vitest';
-import { asynchronous, contact, createStack, START, seedCampaign } from './harness.js';
+import { asynchronousTenant, contact, createStack, nextTurn, seedCampaign } from './harness.js';
 
 vi.setConfig({ testTimeout: 60_000 });
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A runtime stopping while a driver awaits the store's claim of a record: the
@@ -18,10 +14,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 describe('a runtime stopped while a record is being claimed', () => {
   it('places no call once the shutdown has begun, and leaves no record in flight', async () => {
-    const clock = createVirtualClock(START);
-    const store = createMemoryStore({ clock });
-    const tenant = await store.tenants.create({ name: 'Stop during a claim' });
-    const stores: TenantStores = asynchronous(store.forTenant(tenant.id));
+    const { clock, store, stores } = await asynchronousTenant('Stop during a claim');
     const contacts = Array.from({ length: 5 }, (_, i) => contact(i, 'America/New_York', 1));
     const { group } = await seedCampaign(stores, { lists: [contacts] });
 
