@@ -3,6 +3,7 @@ import { createManualClock } from '@outpace/core';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { createCopyStager } from '../src/postgres/copy.js';
 import { ANALYZE_MIN_ROWS, createPostgresDialect } from '../src/postgres/dialect.js';
 import { ALL_CONTACT_COLUMNS, contactRow } from '../src/sql/contact-rows.js';
 import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
@@ -122,6 +123,42 @@ describeWithService(available, 'postgres store', () => {
       expect(await count(pool, schema, 'outpace_segments')).toBe(0);
       await pool.end();
       await store.close();
+      await dropSchema(schema);
+    });
+
+    it('stages a COPY batch as one query: a refused batch stores nothing and leaves the connection ready for the next', async () => {
+      const schema = uniqueSchema('outpace_copy');
+      const pool = new pg.Pool({ connectionString: pgUrl(), max: 1 });
+      await pool.query(`create schema "${schema}"`);
+      await pool.query(`create table "${schema}".t (n int not null, s text)`);
+      const stager = createCopyStager(pool, (table) => `"${schema}"."${table}"`);
+      const columns = [
+        { name: 'n', type: 'int' as const },
+        { name: 's', type: 'text' as const },
+      ];
+      const rows = async () => (await pool.query(`select n, s from "${schema}".t order by n`)).rows;
+      // The data goes out with the query; the server refuses the third row mid-COPY.
+      await expect(
+        stager.write('t', columns, [
+          [1, 'a'],
+          [2, 'tab\tand\nnewline \\'],
+          [3, 'bad\u0000'],
+        ]),
+      ).rejects.toMatchObject({ code: '22021' }); // invalid byte sequence (NUL)
+      expect(await rows()).toEqual([]);
+      // A COPY that fails before it starts: the server drops the data that follows the query.
+      await expect(stager.write('missing', columns, [[4, 'd']])).rejects.toMatchObject({ code: '42P01' });
+      // The one connection of the pool is usable, outside any transaction.
+      await stager.write('t', columns, [
+        [1, 'a'],
+        [2, 'tab\tand\nnewline \\'],
+      ]);
+      expect(await rows()).toEqual([
+        { n: 1, s: 'a' },
+        { n: 2, s: 'tab\tand\nnewline \\' },
+      ]);
+      expect((await pool.query('select pg_current_xact_id_if_assigned() as x')).rows[0].x).toBeNull();
+      await pool.end();
       await dropSchema(schema);
     });
 
