@@ -6,7 +6,6 @@ import {
   createTestSchema,
   postgresAvailability,
   type TestSchema,
-  uniqueSchemaName,
 } from '../../../packages/adapters/test/support/postgres.js';
 import { describeWithService } from '../../../packages/adapters/test/support/service.js';
 import { createSecretBox } from '../src/auth/secret-box.js';
@@ -21,13 +20,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithService(pgStatus, 'scheduler on PostgreSQL with two nodes (pg-boss)', () => {
   let db: TestSchema;
+  let queueDb: TestSchema;
   let store: OutpaceStore & { close(): Promise<void> };
   const nodes: { deps: ServerDeps; scheduler: Scheduler; queue: JobQueue }[] = [];
   const fake = createFakeSource(systemClock);
 
   beforeAll(async () => {
     db = await createTestSchema('sched_store');
-    const queueSchema = uniqueSchemaName('sched_queue');
+    // pg-boss creates its own schema: reserve the name, so the test drops it afterwards.
+    queueDb = await createTestSchema('sched_queue', { create: false, max: 1 });
+    const queueSchema = queueDb.schema;
     store = createPostgresStore({ connectionString: db.url, schema: db.schema, clock: systemClock });
     for (const name of ['node-1', 'node-2']) {
       const queue = createPgBossQueue({
@@ -61,6 +63,7 @@ describeWithService(pgStatus, 'scheduler on PostgreSQL with two nodes (pg-boss)'
     for (const node of nodes) await node.scheduler.stop();
     await store?.close();
     await db?.drop();
+    await queueDb?.drop();
   });
 
   it('runs each slot of an automation once across the nodes, never two runs at a time', async () => {
