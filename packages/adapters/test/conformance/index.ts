@@ -15,7 +15,6 @@ import { tenantsAndListsSuite } from './tenants-lists.js';
 
 export type { ConformanceTarget, OpenStore, SuiteContext } from './context.js';
 
-/** Options of {@link describeStoreConformance}. */
 /**
  * Registers the store conformance suite: every method of every port in
  * `@outpace/core`'s `ports/stores.ts`, through the ports only, so any adapter

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { createMemoryStore } from '@outpace/adapters/memory';
 import type { ComplianceEngine, RuleSetInput } from '@outpace/compliance';
 import { createComplianceEngine, createRegistryCopy, snapshotSuppressionStore } from '@outpace/compliance';
@@ -142,7 +143,7 @@ export async function createStack(stores: TenantStores, options: HarnessOptions)
     });
     while (!done) {
       clock.advance(step);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await setImmediate();
     }
     await stopping;
   };
@@ -230,7 +231,7 @@ export function expectOneAttemptPerCall(placedCallIds: readonly string[], attemp
 export { createRegistryCopy, snapshotSuppressionStore };
 
 /** Resolves on the next turn of the event loop (after I/O callbacks and other pending work). */
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const nextTurn = (): Promise<void> => setImmediate();
 
 /**
  * The memory store made to behave like one over a network (PostgreSQL): every
