@@ -60,6 +60,7 @@ export function createPostgresDialect(options: PostgresDialectOptions = {}): Sql
       json: 'jsonb',
     }),
     clustered: '',
+    deviceLookup: 'index',
     qualified: (table) => `${prefix}${quote(table)}`,
     stager() {
       const pool = options.pool?.();

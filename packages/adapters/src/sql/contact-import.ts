@@ -157,7 +157,7 @@ export async function beginSqlContactImport(
           trx,
         );
       updated = Number(result.numAffectedRows ?? 0);
-      await insertSegmentDevices(trx, ctx, tenantId, live, live, target.slots, replaced, target.staged);
+      await insertSegmentDevices(trx, ctx, tenantId, live, live, target.slots, replaced);
     }
     // Staged ClientIDs the list holds: replaced above (APPEND_AND_UPDATE) or,
     // for APPEND_ONLY, added by someone else since they were staged; either
@@ -165,7 +165,7 @@ export async function beginSqlContactImport(
     await sql`delete from ${contacts} where tenant_id = ${tenantId} and data_id = ${target.segment} and client_id is not null and exists (select 1 from ${contacts} as t where t.tenant_id = ${tenantId} and t.data_id = ${live} and t.client_id = ${contacts}.client_id)`.execute(
       trx,
     );
-    await insertSegmentDevices(trx, ctx, tenantId, target.segment, live, target.slots, undefined, target.staged);
+    await insertSegmentDevices(trx, ctx, tenantId, target.segment, live, target.slots);
     const moved =
       await sql`update ${contacts} set data_id = ${live}, created_at = ${now}, updated_at = ${now} where tenant_id = ${tenantId} and data_id = ${target.segment}`.execute(
         trx,
@@ -175,16 +175,7 @@ export async function beginSqlContactImport(
 
   /** Makes a target's staged segment the list's data as it is: its device lookup entries, then the segment itself. */
   const adoptStaged = async (trx: SqlExecutor, target: Target) => {
-    await insertSegmentDevices(
-      trx,
-      ctx,
-      tenantId,
-      target.segment,
-      target.segment,
-      target.slots,
-      undefined,
-      target.staged,
-    );
+    await insertSegmentDevices(trx, ctx, tenantId, target.segment, target.segment, target.slots);
     await adoptSegment(trx, tenantId, target.segment);
   };
 
@@ -381,7 +372,11 @@ export async function beginSqlContactImport(
       for (const segment of outcome.garbage) await purgeSegment(ctx, tenantId, segment, 'contacts');
       if (dialect.afterBulkLoad !== undefined) {
         try {
-          await dialect.afterBulkLoad(db, ['outpace_contacts', CONTACT_DEVICES], loaded);
+          await dialect.afterBulkLoad(
+            db,
+            dialect.deviceLookup === 'table' ? ['outpace_contacts', CONTACT_DEVICES] : ['outpace_contacts'],
+            loaded,
+          );
         } catch (error) {
           // The import is stored: stale statistics only cost the planner until autovacuum refreshes them.
           process.emitWarning(

@@ -11,7 +11,7 @@ import {
 import type { RawBuilder } from 'kysely';
 import { CompiledQuery, sql } from 'kysely';
 import { z } from 'zod';
-import { CONTACT_DEVICES, deleteContactDevices, insertContactDevices } from './contact-devices.js';
+import { deleteContactDevices, deviceMatch, insertContactDevices } from './contact-devices.js';
 import { beginSqlContactImport } from './contact-import.js';
 import { ALL_CONTACT_COLUMNS, contactColumns, contactRow, decodeContact } from './contact-rows.js';
 import type { SqlContext } from './context.js';
@@ -78,7 +78,6 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
   const { dialect, clock } = ctx;
   const contacts = ctx.table('outpace_contacts');
   const lists = ctx.table('outpace_contact_lists');
-  const devices = ctx.table(CONTACT_DEVICES);
 
   const requireList = async (db: SqlExecutor, listId: string) => {
     const row = await findListRow(db, ctx, tenantId, listId);
@@ -329,8 +328,10 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       if (clientId !== undefined) conditions.push(sql`c.client_id = ${clientId}`);
       let join: RawBuilder<unknown> = sql``;
       if (device !== undefined) {
-        // The device lookup table holds folded values, one key range per list; the exact value is checked below.
-        join = sql` join ${devices} d on d.tenant_id = l.tenant_id and d.data_id = l.data_id and d.value = ${foldValue(device)} and d.contact_id = c.id`;
+        // Matches the folded value (the lookup table or index holds folded values); the exact value is checked below.
+        const match = deviceMatch(ctx, foldValue(device));
+        join = match.join;
+        if (match.condition !== undefined) conditions.push(match.condition);
       }
       if (name !== undefined) {
         // Memory's semantics: the trimmed, lower-cased first or last name starts with the trimmed, lower-cased name.

@@ -69,6 +69,15 @@ export interface SqlDialect {
    * not clustered that way (PostgreSQL).
    */
   readonly clustered: string;
+  /**
+   * How contacts are found by a device value. `table`: the lookup table
+   * `outpace_contact_devices`, which the store fills at import commit in key
+   * order (SQLite). `index`: an index the engine keeps over the slot values as
+   * rows are written, so an import has nothing to add at commit (PostgreSQL's
+   * GIN over the array of the ten slot values, built while the COPY of the next
+   * batch is parsed). See contact-devices.ts.
+   */
+  readonly deviceLookup: 'table' | 'index';
   /** Quoted, qualified table name as SQL text (`"schema"."table"` or `"table"`). */
   qualified(table: string): string;
   /**

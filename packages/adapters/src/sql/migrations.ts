@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'k
 import { Migrator, sql } from 'kysely';
 import { AUTOMATION_MIGRATION } from './automations-schema.js';
 import { CAMPAIGN_MIGRATION } from './campaigns-schema.js';
+import { DEVICE_ARRAY } from './contact-devices.js';
 import type { SqlDialect } from './dialect.js';
 import { IDENTITY_MIGRATION } from './identity-schema.js';
 import { DEVICE_SLOTS, slotColumn } from './schema.js';
@@ -31,6 +32,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
   ['0006_identity', IDENTITY_MIGRATION],
   ['0007_automations_compliance', AUTOMATION_MIGRATION],
   ['0008_contact_devices', [contactDevicesTable, fillContactDevices, ...dropSlotIndexes()]],
+  ['0009_device_index', [deviceIndex, dropContactDevicesWhereIndexed]],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */
@@ -44,7 +46,11 @@ export function migrationProvider(dialect: SqlDialect): MigrationProvider {
       for (const [name, statements] of MIGRATIONS) {
         migrations[name] = {
           async up(db) {
-            for (const statement of statements) await sql.raw(statement(dialect)).execute(db);
+            for (const statement of statements) {
+              const text = statement(dialect);
+              // An empty text: a step this engine does not take.
+              if (text !== '') await sql.raw(text).execute(db);
+            }
           },
         };
       }
@@ -260,6 +266,19 @@ function fillContactDevices(d: SqlDialect): string {
     );
   }
   return `insert into ${ref(d, 'outpace_contact_devices')} (tenant_id, data_id, value, contact_id) select u.tenant_id, u.data_id, u.value, u.contact_id from (${parts.join(' union ')}) u order by u.tenant_id, u.data_id, u.value, u.contact_id`;
+}
+
+/**
+ * Engines that find devices by index (PostgreSQL, see contact-devices.ts) index
+ * the array of slot values with GIN instead of keeping the lookup table.
+ */
+function deviceIndex(d: SqlDialect): string {
+  if (d.deviceLookup !== 'index') return '';
+  return `create index outpace_contacts_devices on ${ref(d, 'outpace_contacts')} using gin ((${DEVICE_ARRAY}))`;
+}
+
+function dropContactDevicesWhereIndexed(d: SqlDialect): string {
+  return d.deviceLookup === 'index' ? `drop table ${ref(d, 'outpace_contact_devices')}` : '';
 }
 
 function dropSlotIndexes(): Statement[] {

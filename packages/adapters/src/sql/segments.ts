@@ -1,5 +1,6 @@
 import { createId } from '@outpace/core';
 import { sql } from 'kysely';
+import { purgeSegmentDevices } from './contact-devices.js';
 import type { SqlContext } from './context.js';
 import type { SqlExecutor } from './dialect.js';
 
@@ -64,17 +65,8 @@ export async function purgeSegment(ctx: SqlContext, tenantId: string, id: string
   const { table, key } = ROWS[kind];
   const t = ctx.table(table);
   const k = sql.raw(key);
-  if (kind === 'contacts') {
-    // The segment's device lookup entries (written when it became a list's data).
-    const devices = ctx.table('outpace_contact_devices');
-    for (;;) {
-      const result =
-        await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${id} and value in (select value from ${devices} where tenant_id = ${tenantId} and data_id = ${id} limit ${sql.lit(PURGE_CHUNK)})`.execute(
-          db,
-        );
-      if (Number(result.numAffectedRows ?? 0) < PURGE_CHUNK) break;
-    }
-  }
+  // The segment's device lookup entries (written when it became a list's data).
+  if (kind === 'contacts') await purgeSegmentDevices(db, ctx, tenantId, id, PURGE_CHUNK);
   for (;;) {
     const result =
       await sql`delete from ${t} where tenant_id = ${tenantId} and data_id = ${id} and ${k} in (select ${k} from ${t} where tenant_id = ${tenantId} and data_id = ${id} limit ${sql.lit(PURGE_CHUNK)})`.execute(

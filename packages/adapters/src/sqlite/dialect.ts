@@ -57,6 +57,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
       json: 'text',
     }),
     clustered: ' without rowid',
+    deviceLookup: 'table',
     qualified: (table) => `"${table}"`,
     // Plain digits up to 15 long (exact as an integer, as Number() reads them, leading zeros and all)
     // are cast in SQL; anything else takes one call of core's parseNumeric: SQLite has no REGEXP, a
