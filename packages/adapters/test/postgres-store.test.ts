@@ -5,6 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createCopyStager } from '../src/postgres/copy.js';
 import { ANALYZE_MIN_ROWS, createPostgresDialect } from '../src/postgres/dialect.js';
+import { deviceIndexName } from '../src/sql/contact-devices.js';
 import { ALL_CONTACT_COLUMNS, contactRow } from '../src/sql/contact-rows.js';
 import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
 import { describeSqlBehaviour } from './sql/behaviour.js';
@@ -198,7 +199,7 @@ describeWithService(available, 'postgres store', () => {
       await dropSchema(schema);
     });
 
-    it('answers a device search from the GIN index over the slot values, and keeps no lookup table', async () => {
+    it('answers a device search from the hash indexes of the slot values, and keeps no lookup table', async () => {
       const schema = uniqueSchema('outpace_gin');
       const pool = new pg.Pool({ connectionString: pgUrl(), max: 2 });
       await pool.query(`create schema "${schema}"`);
@@ -206,7 +207,7 @@ describeWithService(available, 'postgres store', () => {
       const kysely = new Kysely({
         dialect: new PostgresDialect({ pool }),
         log: (event) => {
-          if (event.level === 'query' && event.query.sql.includes(' @> ')) searches.push(event.query);
+          if (event.level === 'query' && event.query.sql.includes('c.dev10_value = ')) searches.push(event.query);
         },
       });
       const store = createPostgresStore({ kysely, schema });
@@ -232,13 +233,14 @@ describeWithService(available, 'postgres store', () => {
       expect(search).toBeDefined();
       const client = await pool.connect();
       try {
-        // Without a sequential scan to fall back on, the plan names the index exactly when the
-        // search's expression is the indexed one.
-        // With statistics (imports of 10,000 contacts or more refresh them), as in use.
+        // With statistics (imports of 10,000 contacts or more refresh them), as in use, and no
+        // sequential scan to fall back on: a BitmapOr of the slots' indexes exactly when every slot's
+        // test in the search is one an index answers.
         await client.query(`analyze "${schema}".outpace_contacts`);
         await client.query('set enable_seqscan = off');
         const plan = await client.query(`explain ${search?.sql}`, search?.parameters as unknown[]);
-        expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('outpace_contacts_devices');
+        const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+        for (let slot = 1; slot <= 10; slot++) expect(text).toContain(`Bitmap Index Scan on ${deviceIndexName(slot)} `);
       } finally {
         client.release();
       }
@@ -340,14 +342,20 @@ describeWithService(available, 'postgres store', () => {
         [schema, PLATFORM_TABLES],
       );
       expect(indexes.rows.length).toBeGreaterThan(15);
-      for (const row of indexes.rows) expect(row.first, `${row.table}.${row.index}`).toBe('tenant_id');
-      // Indexes that do not start with a column (expressions) are the device index alone: a GIN index
-      // over the slot values, whose searches filter on the tenant (the isolation conformance checks it).
+      // The one exception: the hash indexes of the device slots (a hash index holds one column), whose
+      // searches filter on the tenant (the isolation conformance searches one tenant for another's device).
+      const slotIndexes = Array.from({ length: 10 }, (_, i) => deviceIndexName(i + 1));
+      for (const row of indexes.rows) {
+        if (slotIndexes.includes(row.index)) expect(row.first).toBe(`dev${slotIndexes.indexOf(row.index) + 1}_value`);
+        else expect(row.first, `${row.table}.${row.index}`).toBe('tenant_id');
+      }
+      expect(indexes.rows.filter((r) => slotIndexes.includes(r.index))).toHaveLength(10);
+      // No index starts with an expression.
       const expressions = await client.query(
         `select i.relname as index from pg_index x join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = i.relnamespace where n.nspname = $1 and x.indkey[0] = 0`,
         [schema],
       );
-      expect(expressions.rows.map((r) => r.index)).toEqual(['outpace_contacts_devices']);
+      expect(expressions.rows).toEqual([]);
       await client.end();
       await store.close();
       await dropSchema(schema);

@@ -73,9 +73,9 @@ export interface SqlDialect {
    * How contacts are found by a device value. `table`: the lookup table
    * `outpace_contact_devices`, which the store fills at import commit in key
    * order (SQLite). `index`: an index the engine keeps over the slot values as
-   * rows are written, so an import has nothing to add at commit (PostgreSQL's
-   * GIN over the array of the ten slot values, built while the COPY of the next
-   * batch is parsed). See contact-devices.ts.
+   * rows are written, so an import has nothing to add at commit (PostgreSQL:
+   * a hash index per slot, kept while the importing process parses the next
+   * batch). See contact-devices.ts.
    */
   readonly deviceLookup: 'table' | 'index';
   /** Quoted, qualified table name as SQL text (`"schema"."table"` or `"table"`). */

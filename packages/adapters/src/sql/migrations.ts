@@ -3,7 +3,7 @@ import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'k
 import { Migrator, sql } from 'kysely';
 import { AUTOMATION_MIGRATION } from './automations-schema.js';
 import { CAMPAIGN_MIGRATION } from './campaigns-schema.js';
-import { DEVICE_ARRAY } from './contact-devices.js';
+import { deviceIndexName } from './contact-devices.js';
 import type { SqlDialect } from './dialect.js';
 import { IDENTITY_MIGRATION } from './identity-schema.js';
 import { DEVICE_SLOTS, slotColumn } from './schema.js';
@@ -32,7 +32,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
   ['0006_identity', IDENTITY_MIGRATION],
   ['0007_automations_compliance', AUTOMATION_MIGRATION],
   ['0008_contact_devices', [contactDevicesTable, fillContactDevices, ...dropSlotIndexes()]],
-  ['0009_device_index', [deviceIndex, dropContactDevicesWhereIndexed]],
+  ['0009_device_index', [...deviceIndexes(), dropContactDevicesWhereIndexed]],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */
@@ -270,11 +270,14 @@ function fillContactDevices(d: SqlDialect): string {
 
 /**
  * Engines that find devices by index (PostgreSQL, see contact-devices.ts) index
- * the array of slot values with GIN instead of keeping the lookup table.
+ * each slot's value with a partial hash index instead of keeping the lookup table.
  */
-function deviceIndex(d: SqlDialect): string {
-  if (d.deviceLookup !== 'index') return '';
-  return `create index outpace_contacts_devices on ${ref(d, 'outpace_contacts')} using gin ((${DEVICE_ARRAY}))`;
+function deviceIndexes(): Statement[] {
+  return Array.from({ length: DEVICE_SLOTS }, (_, i) => (d: SqlDialect) => {
+    if (d.deviceLookup !== 'index') return '';
+    const column = slotColumn(i + 1, 'value');
+    return `create index ${deviceIndexName(i + 1)} on ${ref(d, 'outpace_contacts')} using hash (${column}) where ${column} is not null`;
+  });
 }
 
 function dropContactDevicesWhereIndexed(d: SqlDialect): string {
