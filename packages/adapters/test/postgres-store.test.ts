@@ -302,7 +302,13 @@ describeWithService(available, 'postgres store', () => {
       expect(await upgraded.migrate()).toEqual(MIGRATION_NAMES.slice(1));
       const t = upgraded.forTenant(tenant.id);
       expect(await t.contacts.list(list.id)).toEqual(before);
-      // The device lookup table was filled from the old row.
+      // The old row's document, jsonb then, reads the same as text (migration 0010).
+      const docType = await pool.query(
+        `select data_type from information_schema.columns where table_schema = $1 and table_name = 'outpace_contacts' and column_name = 'doc'`,
+        [schema],
+      );
+      expect(docType.rows[0].data_type).toBe('text');
+      // Found through the device indexes built over the old row (migration 0009).
       expect((await t.contacts.search({ device: '+12125550101' })).map((c) => c.clientId)).toEqual(['OLD1']);
       const dnc = await t.suppression.createList({ name: 'After the upgrade' });
       await t.suppression.addEntries(dnc.id, [{ value: '+12125550101' }]);

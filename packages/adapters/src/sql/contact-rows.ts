@@ -90,7 +90,8 @@ const BASE: readonly BulkColumn[] = [
   { name: 'updated_at', type: 'bigint' },
   ...FIELDS.map(([, column]) => ({ name: column, type: 'key' as const })),
   { name: 'f_others', type: 'json' },
-  { name: 'doc', type: 'json' },
+  // JSON text that only JavaScript reads: a text column on every engine (see migration 0010).
+  { name: 'doc', type: 'text' },
 ];
 
 const slotColumns: BulkColumn[][] = [];

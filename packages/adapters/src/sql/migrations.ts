@@ -33,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
   ['0007_automations_compliance', AUTOMATION_MIGRATION],
   ['0008_contact_devices', [contactDevicesTable, fillContactDevices, ...dropSlotIndexes()]],
   ['0009_device_index', [...deviceIndexes(), dropContactDevicesWhereIndexed]],
+  ['0010_contact_doc_text', [contactDocText]],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */
@@ -278,6 +279,17 @@ function deviceIndexes(): Statement[] {
     const column = slotColumn(i + 1, 'value');
     return `create index ${deviceIndexName(i + 1)} on ${ref(d, 'outpace_contacts')} using hash (${column}) where ${column} is not null`;
   });
+}
+
+/**
+ * A contact's `doc` is read by JavaScript alone (contact-rows.ts), never by SQL,
+ * so it need not be `jsonb` where JSON columns are: as text PostgreSQL skips
+ * parsing it into jsonb on every COPY row, a sixth of the COPY's time (1,000,000
+ * rows: 7.3 s instead of 9.1–9.5 s). SQLite's JSON columns are text already.
+ */
+function contactDocText(d: SqlDialect): string {
+  if (d.types.json === d.types.text) return '';
+  return `alter table ${ref(d, 'outpace_contacts')} alter column doc type ${d.types.text} using doc::${d.types.text}`;
 }
 
 function dropContactDevicesWhereIndexed(d: SqlDialect): string {

@@ -2,7 +2,8 @@
  * The tables of the SQL stores, as kysely sees them. Every table carries
  * `tenant_id` and every key and index leads with it. Instants are integer
  * milliseconds; JSON columns are text on SQLite and jsonb on PostgreSQL
- * (written with `dialect.json`, read with `readJson`).
+ * (written with `dialect.json`, read with `readJson`), save a contact's
+ * `doc`, which only JavaScript reads: text everywhere.
  */
 
 /** Device slots per contact row (the schema allows at most ten devices). */
