@@ -284,7 +284,7 @@ function deviceIndexes(): Statement[] {
 /**
  * A contact's `doc` is read by JavaScript alone (contact-rows.ts), never by SQL,
  * so it need not be `jsonb` where JSON columns are: as text PostgreSQL skips
- * parsing it into jsonb on every COPY row, a sixth of the COPY's time (1,000,000
+ * parsing it into jsonb on every COPY row, a fifth of the COPY's time (1,000,000
  * rows: 7.3 s instead of 9.1–9.5 s). SQLite's JSON columns are text already.
  */
 function contactDocText(d: SqlDialect): string {

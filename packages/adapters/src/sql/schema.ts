@@ -1,6 +1,7 @@
 /**
  * The tables of the SQL stores, as kysely sees them. Every table carries
- * `tenant_id` and every key and index leads with it. Instants are integer
+ * `tenant_id` and every key and index leads with it, save PostgreSQL's hash
+ * indexes on the device slots (one column each; see contact-devices.ts). Instants are integer
  * milliseconds; JSON columns are text on SQLite and jsonb on PostgreSQL
  * (written with `dialect.json`, read with `readJson`), save a contact's
  * `doc`, which only JavaScript reads: text everywhere.
@@ -187,8 +188,9 @@ export interface ObjectRow {
 
 /**
  * One device value of a contact (folded, as the slot columns hold it), for
- * device search: the entries of a segment are one key range, written at import
- * commit in key order (see contact-devices.ts).
+ * device search on engines without device indexes (SQLite; PostgreSQL drops
+ * the table in migration 0009): the entries of a segment are one key range,
+ * written at import commit in key order (see contact-devices.ts).
  */
 export interface ContactDeviceRow {
   tenant_id: string;
