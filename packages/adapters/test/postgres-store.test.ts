@@ -200,7 +200,7 @@ describeWithService(available, 'postgres store', () => {
     });
 
     it('answers a device search from the hash indexes of the slot values, and keeps no lookup table', async () => {
-      const schema = uniqueSchema('outpace_gin');
+      const schema = uniqueSchema('outpace_devidx');
       const pool = new pg.Pool({ connectionString: pgUrl(), max: 2 });
       await pool.query(`create schema "${schema}"`);
       const searches: { sql: string; parameters: readonly unknown[] }[] = [];
@@ -212,10 +212,10 @@ describeWithService(available, 'postgres store', () => {
       });
       const store = createPostgresStore({ kysely, schema });
       await store.migrate();
-      const tenant = await store.tenants.create({ name: 'Gin' });
+      const tenant = await store.tenants.create({ name: 'Devices' });
       const { contacts } = store.forTenant(tenant.id);
       const session = await contacts.beginImport({ mode: 'CREATE' });
-      const list = await session.createList({ name: 'Gin' });
+      const list = await session.createList({ name: 'Devices' });
       const batch = Array.from({ length: 500 }, (_, i) => ({
         clientId: `G${i}`,
         others: {},
@@ -227,7 +227,7 @@ describeWithService(available, 'postgres store', () => {
       }));
       expect(await session.write(list.id, batch)).toEqual([]);
       await session.commit();
-      // Found by its second device, which only the index over every slot holds.
+      // Found by its second device, through slot 2's index.
       expect((await contacts.search({ device: '+14155000321' })).map((c) => c.clientId)).toEqual(['G321']);
       const search = searches.at(-1);
       expect(search).toBeDefined();
