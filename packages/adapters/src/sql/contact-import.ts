@@ -309,6 +309,13 @@ export async function beginSqlContactImport(
         }
       }
       if (accepted.length > 0) {
+        if (stager !== undefined && target.seen !== undefined) {
+          // Wait for a free place before encoding, not after: the encoded rows then live only
+          // until they are sent, instead of across the wait (they outlived V8's young generation,
+          // and copying them was most of the import's garbage collection).
+          if (inFlight.length >= STAGED_IN_FLIGHT) await inFlight.shift();
+          if (failure !== undefined) throw failure.error;
+        }
         const ids: string[] = new Array(accepted.length);
         const rows: unknown[][] = new Array(accepted.length);
         for (let i = 0; i < accepted.length; i++) {
@@ -329,8 +336,6 @@ export async function beginSqlContactImport(
             const clientId = batch[index]?.clientId;
             if (clientId !== undefined) target.seen.add(clientId);
           }
-          if (inFlight.length >= STAGED_IN_FLIGHT) await inFlight.shift();
-          if (failure !== undefined) throw failure.error;
           if (slots > target.slots) target.slots = slots;
           const columns = contactColumns(slots);
           const write = stager.write('outpace_contacts', columns, rows).then(
