@@ -14,11 +14,14 @@
  *    in transactions of the same size, into a fresh copy of the same tables.
  * 4. A selection rule counted over the imported list (median of three).
  *
+ * Before each timed step the harness has the OS write out its own files
+ * (`sync`), which would otherwise be written back during the step.
+ *
  * Writes `stores.<name>` into docs/benchmarks/import.json (keeping what other
  * benchmarks wrote there) and docs/benchmarks/import-stores.md. The machine is
  * shared and has 2 cores: figures are noisy; run it more than once.
  */
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -363,6 +366,15 @@ async function rawBaseline(name: StoreName, dir: string, captured: string): Prom
   return { rows, seconds: insertMs / 1000 };
 }
 
+/**
+ * Has the OS write out what the harness wrote (the CSV, the captured rows, the
+ * other store's files: gigabytes for 1,000,000 rows) before a timed run, so
+ * that their write-back is not charged to the run. Runs `sync` where there is one.
+ */
+function settleDisk(): void {
+  spawnSync('sync', { stdio: 'ignore' });
+}
+
 function runChild(file: string, store: StoreName, dir: string): Promise<PipelineFigures> {
   return new Promise((resolve, reject) => {
     const proc = fork(HERE, ['--child', file, '--store', store, '--dir', dir], {
@@ -414,6 +426,7 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = {};
     for (const name of names) {
       console.log(`[${name}] full pipeline into the store (child process)…`);
+      settleDisk();
       const pipeline = await runChild(file, name, dir);
       console.log(
         `  ${fmt(pipeline.rows)} rows in ${pipeline.seconds.toFixed(1)} s = ${fmt(pipeline.rowsPerSec)} rows/s; store write ${pipeline.storeWriteSeconds.toFixed(1)} s, commit ${pipeline.commitSeconds.toFixed(2)} s; peak RSS ${pipeline.peakRssMb.toFixed(0)} MB; CPU of the importing process ${pipeline.cpuSeconds.toFixed(1)} s = ${fmt(pipeline.rows / pipeline.cpuSeconds)} rows per CPU-second`,
@@ -422,6 +435,7 @@ async function main(): Promise<void> {
         `  selection count ${fmt(pipeline.selectionCount)} in ${pipeline.selectionCountMs.toFixed(0)} ms (runs ${pipeline.selectionCountRunsMs.map((r) => r.toFixed(0)).join(', ')}; CPU of this process ${pipeline.selectionCountCpuRunsMs.map((r) => r.toFixed(0)).join(', ')} ms); count(*) ${pipeline.fullCountMs.toFixed(0)} ms`,
       );
       console.log(`[${name}] raw driver insert of the same ${fmt(acceptedRows)} prepared rows…`);
+      settleDisk();
       const raw = await rawBaseline(name, dir, captured);
       const rawRowsPerSec = raw.rows / raw.seconds;
       const storeRowsPerSec = pipeline.accepted / (pipeline.storeWriteSeconds + pipeline.commitSeconds);
@@ -518,6 +532,8 @@ ${rows.join('\n')}
 - **full pipeline**: \`importContacts\` (CSV → contacts, E.164, validation, time zones) into the store in
   one CREATE session with batches of ${BATCH.toLocaleString('en-US')}, in a child process whose peak RSS is given (on SQLite
   it counts the pages of the database file read through the store's memory map, \`mmapSizeMb\`, which the OS can drop).
+  Before each timed run the harness runs \`sync\`, so that the OS writing out files of the harness itself (the CSV,
+  the captured rows, the other store's database) is not charged to the run.
 - **rows per CPU-second**: rows divided by the CPU time (user + system) of the importing process over the
   pipeline — on SQLite all the work (the engine runs in the process), on PostgreSQL only the client's share.
   On a machine whose load average is several times its core count, this is the figure contention moves least.
