@@ -311,8 +311,8 @@ export async function beginSqlContactImport(
       if (accepted.length > 0) {
         if (stager !== undefined && target.seen !== undefined) {
           // Wait for a free place before encoding, not after: the encoded rows then live only
-          // until they are sent, instead of across the wait (they outlived V8's young generation,
-          // and copying them was most of the import's garbage collection).
+          // until they are sent, instead of across the wait, when V8's scavenges tend to run
+          // (there they were copied, and some promoted).
           if (inFlight.length >= STAGED_IN_FLIGHT) await inFlight.shift();
           if (failure !== undefined) throw failure.error;
         }
