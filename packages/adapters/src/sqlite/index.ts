@@ -17,6 +17,8 @@ import { parseInput } from '../sql/context.js';
 import type { Database } from '../sql/schema.js';
 import type { SqlStore } from '../sql/store.js';
 import { createSqlStore } from '../sql/store.js';
+import type { Checkpointer } from './checkpointer.js';
+import { startCheckpointer } from './checkpointer.js';
 import { createSqliteDialect, registerSqliteFunctions, SQLITE_FUNCTIONS } from './dialect.js';
 import type { SqliteDatabase } from './driver.js';
 import { loadBetterSqlite3 } from './driver.js';
@@ -67,6 +69,16 @@ export interface SqliteStoreOptions {
    * @default 1024
    */
   mmapSizeMb?: number;
+  /**
+   * How often a thread of the store's own moves the write-ahead log into the
+   * database file (a PASSIVE checkpoint), in ms, for a file the store opens;
+   * the writing connection then only checkpoints past 1 GiB of log. Imports
+   * no longer stop every few batches to copy pages and wait for `fsync` (an
+   * import of 1,000,000 contacts took about a tenth less time). 0 leaves the
+   * checkpoints to SQLite, in the writing connection.
+   * @default 100
+   */
+  checkpointIntervalMs?: number;
   /** Where the store reports problems. @default noopLogger */
   logger?: Logger;
 }
@@ -88,6 +100,7 @@ const OptionsSchema = z
     busyTimeoutMs: z.number().int().nonnegative().default(5_000),
     cacheSizeMb: z.number().int().min(1).max(65_536).default(256),
     mmapSizeMb: z.number().int().min(0).max(1_048_576).default(1024),
+    checkpointIntervalMs: z.number().int().min(0).max(60_000).default(100),
     logger: z.custom<Logger>((l) => typeof (l as Logger | undefined)?.warn === 'function').optional(),
   })
   .refine((o) => [o.filename, o.database, o.kysely].filter((v) => v !== undefined).length === 1, {
@@ -120,6 +133,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
         : parsed.durable;
   let raw: SqliteDatabase | undefined;
   let owned = false;
+  let checkpointer: Checkpointer | undefined;
   const dialect = createSqliteDialect({ durable, raw: () => raw });
   const userKysely = parsed.kysely as Kysely<Database> | undefined;
 
@@ -151,7 +165,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
         // Rows of about a kilobyte clustered by list (`without rowid`) want large pages; this
         // only takes effect on a new database, before WAL is switched on.
         database.pragma('page_size = 16384');
-        if (durable) database.pragma('journal_mode = WAL');
+        const wal = durable && database.pragma('journal_mode = WAL', { simple: true }) === 'wal';
         database.pragma('synchronous = NORMAL');
         // Imports insert into a dozen indexes at random positions: a page cache
         // that holds them spares a read per index entry (SQLite's default is 2 MB).
@@ -159,6 +173,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
         database.pragma('temp_store = MEMORY');
         // Lookups read pages outside the page cache through a memory map: no read() and no copy each.
         if (parsed.mmapSizeMb > 0) database.pragma(`mmap_size = ${parsed.mmapSizeMb * 1024 * 1024}`);
+        if (wal && parsed.checkpointIntervalMs > 0) {
+          checkpointer = startCheckpointer(database, parsed.filename as string, {
+            intervalMs: parsed.checkpointIntervalMs,
+            busyTimeoutMs: parsed.busyTimeoutMs,
+            logger,
+          });
+        }
         logger.debug('sqlite store opened', { filename: parsed.filename });
       }
       registerSqliteFunctions(database);
@@ -169,6 +190,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
     },
     async release(db) {
       raw = undefined;
+      // The thread's connection closes first, so that closing the store's own removes the log.
+      await checkpointer?.stop();
+      checkpointer = undefined;
       // kysely's destroy() closes the connection: only for one the store opened.
       if (owned && db !== undefined) await db.destroy();
     },

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SqlStore } from '@outpace/adapters/sqlite';
+import { createSqliteStore } from '@outpace/adapters/sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The SQLite store moves its write-ahead log into the database file on a thread of its own
+// (src/sqlite/checkpointer.ts). These tests watch the files: the writing connection only
+// checkpoints past 1 GiB of log, so a database file that grows while a few megabytes are
+// written can only have grown by the thread's checkpoints.
+
+const dirs: string[] = [];
+function tempFile(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'outpace-checkpoint-'));
+  dirs.push(dir);
+  return join(dir, name);
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+
+/** Imports `count` contacts into a new list (about a kilobyte each in the file). */
+async function importContacts(store: SqlStore, count: number): Promise<void> {
+  const tenant = await store.tenants.create({ name: 'Checkpoints' });
+  const session = await store.forTenant(tenant.id).contacts.beginImport({ mode: 'CREATE' });
+  const list = await session.createList({ name: 'Many' });
+  for (let start = 0; start < count; start += 1000) {
+    const batch = Array.from({ length: 1000 }, (_, i) => ({
+      clientId: `C${start + i}`,
+      firstName: 'Ann',
+      lastName: 'Example',
+      others: { other1: `value ${start + i}` },
+      location: {},
+      devices: [{ index: 1, type: 'home' as const, value: `+1212${String(start + i).padStart(7, '0')}` }],
+    }));
+    expect(await session.write(list.id, batch)).toEqual([]);
+  }
+  await session.commit();
+}
+
+/** Waits until `test()` holds, up to `ms`. */
+async function until(test: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (test()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return test();
+}
+
+describe('sqlite store: checkpoints on a thread of its own', () => {
+  it('moves what an import wrote from the log into the database file without the writer', async () => {
+    const filename = tempFile('thread.db');
+    const store = createSqliteStore({ filename, checkpointIntervalMs: 20 });
+    await store.migrate();
+    const before = size(filename);
+    await importContacts(store, 5000);
+    // A few megabytes: far below the writer's own 1 GiB threshold (and SQLite's default of 1,000 pages).
+    expect(size(`${filename}-wal`)).toBeLessThan(64 * 1024 * 1024);
+    expect(await until(() => size(filename) > before + 2 * 1024 * 1024, 10_000)).toBe(true);
+    await store.close();
+    // Both connections closed: the last one checkpointed and removed the log.
+    expect(existsSync(`${filename}-wal`)).toBe(false);
+  });
+
+  it('leaves checkpoints to SQLite in the writing connection with checkpointIntervalMs 0', async () => {
+    const filename = tempFile('inline.db');
+    const store = createSqliteStore({ filename, checkpointIntervalMs: 0 });
+    await store.migrate();
+    const before = size(filename);
+    // Less than SQLite's automatic threshold (1,000 pages of 16 KiB): it all stays in the log.
+    await importContacts(store, 3000);
+    expect(size(`${filename}-wal`)).toBeGreaterThan(1024 * 1024);
+    expect(await until(() => size(filename) > before + 1024 * 1024, 500)).toBe(false);
+    await store.close();
+    expect(existsSync(`${filename}-wal`)).toBe(false);
+  });
+
+  it('refuses an interval out of range', () => {
+    expect(() => createSqliteStore({ filename: ':memory:', checkpointIntervalMs: -1 })).toThrow(/checkpointIntervalMs/);
+  });
+
+  it('lets a process that closed its store end by itself', async () => {
+    const filename = tempFile('leave.db');
+    const source = `import { createSqliteStore } from '@outpace/adapters/sqlite';
+const store = createSqliteStore({ filename: ${JSON.stringify(filename)} });
+await store.tenants.create({ name: 'Leaving' });
+await store.close();
+console.log('closed');
+`;
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--conditions=@outpace/source', '--import', 'tsx', '--input-type=module', '--eval', source],
+        { cwd: root, timeout: 30_000 },
+        (error, out) =>
+          resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? null), stdout: out }),
+      );
+    });
+    // Exit code 13 would mean the close never settled (the thread no longer held the event loop).
+    expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: 'closed' });
+    expect(existsSync(`${filename}-wal`)).toBe(false);
+  });
+});
