@@ -1,26 +1,18 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlStore } from '@outpace/adapters/sqlite';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFiles } from './support/temp-files.js';
 
 // The SQLite store moves its write-ahead log into the database file on a thread of its own
 // (src/sqlite/checkpointer.ts). These tests watch the files: the writing connection only
 // checkpoints past 1 GiB of log, so a database file that grows while a few megabytes are
 // written can only have grown by the thread's checkpoints.
 
-const dirs: string[] = [];
-function tempFile(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'outpace-checkpoint-'));
-  dirs.push(dir);
-  return join(dir, name);
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempFile = tempFiles('outpace-checkpoint-');
 
 const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 

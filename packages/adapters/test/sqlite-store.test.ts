@@ -1,26 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSqliteStore, registerSqliteFunctions } from '@outpace/adapters/sqlite';
 import type { NewContact } from '@outpace/core';
 import { createManualClock } from '@outpace/core';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALL_CONTACT_COLUMNS, contactRow } from '../src/sql/contact-rows.js';
 import { MIGRATION_NAMES, runMigrations } from '../src/sql/migrations.js';
 import { createSqliteDialect } from '../src/sqlite/dialect.js';
 import { describeSqlBehaviour } from './sql/behaviour.js';
+import { tempFiles } from './support/temp-files.js';
 
-const dirs: string[] = [];
-function tempFile(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'outpace-sqlite-'));
-  dirs.push(dir);
-  return join(dir, name);
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempFile = tempFiles('outpace-sqlite-');
 
 describeSqlBehaviour('sqlite (own connection)', async (clock) => {
   const database = new Database(tempFile('behaviour.db'));
