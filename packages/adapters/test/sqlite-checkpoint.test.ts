@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlStore } from '@outpace/adapters/sqlite';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
+import { noopLogger } from '@outpace/core';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { BACKSTOP_BYTES, startCheckpointer } from '../src/sqlite/checkpointer.js';
 import { tempFiles } from './support/temp-files.js';
 
 // The SQLite store moves its write-ahead log into the database file on a thread of its own
@@ -73,6 +76,26 @@ describe('sqlite store: checkpoints on a thread of its own', () => {
     expect(existsSync(`${filename}-wal`)).toBe(false);
   });
 
+  it('goes back to checkpoints in the writing connection when its thread fails', async () => {
+    const database = new Database(tempFile('fallback.db'));
+    database.pragma('journal_mode = WAL');
+    const warnings: string[] = [];
+    const logger = { ...noopLogger, warn: (message: string) => void warnings.push(message) };
+    const checkpointer = startCheckpointer(database, database.name, {
+      intervalMs: 20,
+      busyTimeoutMs: 1000,
+      logger,
+      driver: tempFile('no-such-driver.js'),
+    });
+    // While the thread runs, the writer only checkpoints past 1 GiB of log.
+    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_BYTES / 4096);
+    expect(await until(() => warnings.length > 0, 10_000)).toBe(true);
+    expect(warnings[0]).toMatch(/checkpoint thread stopped/);
+    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await checkpointer.stop();
+    database.close();
+  });
+
   it('refuses an interval out of range', () => {
     expect(() => createSqliteStore({ filename: ':memory:', checkpointIntervalMs: -1 })).toThrow(/checkpointIntervalMs/);
   });
@@ -80,6 +103,8 @@ describe('sqlite store: checkpoints on a thread of its own', () => {
   it('lets a process that closed its store end by itself', async () => {
     const filename = tempFile('leave.db');
     const source = `import { createSqliteStore } from '@outpace/adapters/sqlite';
+import { noopLogger } from '@outpace/core';
+import Database from 'better-sqlite3';
 const store = createSqliteStore({ filename: ${JSON.stringify(filename)} });
 await store.tenants.create({ name: 'Leaving' });
 await store.close();

@@ -69,7 +69,13 @@ const STOP_TIMEOUT_MS = 5_000;
 export function startCheckpointer(
   database: SqliteDatabase,
   filename: string,
-  options: { intervalMs: number; busyTimeoutMs: number; logger: Logger },
+  options: {
+    intervalMs: number;
+    busyTimeoutMs: number;
+    logger: Logger;
+    /** Module the thread loads the driver from (tests give one that fails). @default better-sqlite3 */
+    driver?: string;
+  },
 ): Checkpointer {
   const { logger } = options;
   const pageSize = Number(database.pragma('page_size', { simple: true }));
@@ -80,7 +86,7 @@ export function startCheckpointer(
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
-      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
       filename,
       intervalMs: options.intervalMs,
       busyTimeoutMs: options.busyTimeoutMs,
