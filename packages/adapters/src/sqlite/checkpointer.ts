@@ -18,7 +18,7 @@ import type { SqliteDatabase } from './driver.js';
  * (should the thread fall behind or fail). Durability is unchanged: the
  * checkpoints still sync the log and the file, on the other thread. Measured
  * for 1,000,000 contacts, three interleaved pairs (docs/adapters.md): import
- * 20.7, 22.0 and 20.6 s inline, 18.7, 19.0 and 17.9 s with the thread.
+ * 20.8, 21.4 and 21.2 s inline, 18.8, 19.1 and 19.4 s with the thread.
  */
 
 /** Size of the log at which the writing connection checkpoints itself all the same. */
