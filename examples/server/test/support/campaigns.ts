@@ -38,6 +38,21 @@ export async function createCampaignHarness(
       ? createPostgresStore({ connectionString: pg.url, schema: pg.schema, clock })
       : createSqliteStore({ filename: path.join(dir, 'outpace.db'), clock });
   await store.migrate();
+  // The simulated telephony is seeded per tenant (campaign-ports.ts), and tenant ids are random: seeded by
+  // id, each run would draw other outcomes (a test expecting a live answer among eight calls failed in about
+  // one run of sixty, when all eight drew busy or no answer). The harness seeds it by the tenant's place
+  // instead ('tenant-a', 'tenant-b'), so every run draws the same calls.
+  const simulated = createSimulatedPortsFactory({
+    defaultAgents: options.agents ?? 3,
+    seed: 7,
+    outcomes: {
+      mix: { live: 0.4, noAnswer: 0.4, busy: 0.2 },
+      talk: { type: 'fixed', value: 20_000 },
+      delays: { live: { type: 'fixed', value: 3000 } },
+    },
+    wrapMs: 5000,
+  });
+  const seedNames = new Map<string, string>();
   const deps: ServerDeps = {
     store,
     identity: store.identity,
@@ -52,16 +67,7 @@ export async function createCampaignHarness(
       maxUploadBytes: 8 * 1024 * 1024,
       sessionTtlMs: 8 * 3600_000,
     },
-    telephony: createSimulatedPortsFactory({
-      defaultAgents: options.agents ?? 3,
-      seed: 7,
-      outcomes: {
-        mix: { live: 0.4, noAnswer: 0.4, busy: 0.2 },
-        talk: { type: 'fixed', value: 20_000 },
-        delays: { live: { type: 'fixed', value: 3000 } },
-      },
-      wrapMs: 5000,
-    }),
+    telephony: (context) => simulated({ ...context, tenantId: seedNames.get(context.tenantId) ?? context.tenantId }),
   };
   const campaigns = createCampaignManager(deps, { nodeId: 'node-test', clock, ...options.manager });
   deps.campaigns = campaigns;
@@ -96,6 +102,8 @@ export async function createCampaignHarness(
   };
   const a = await seedTenant('Alpha');
   const b = await seedTenant('Beta');
+  seedNames.set(a.id, 'tenant-a');
+  seedNames.set(b.id, 'tenant-b');
   await campaigns.start();
 
   /** Logs in (through `via`, the main app by default); the session works on every node (it is in the store). */
