@@ -103,8 +103,6 @@ describe('sqlite store: checkpoints on a thread of its own', () => {
   it('lets a process that closed its store end by itself', async () => {
     const filename = tempFile('leave.db');
     const source = `import { createSqliteStore } from '@outpace/adapters/sqlite';
-import { noopLogger } from '@outpace/core';
-import Database from 'better-sqlite3';
 const store = createSqliteStore({ filename: ${JSON.stringify(filename)} });
 await store.tenants.create({ name: 'Leaving' });
 await store.close();
