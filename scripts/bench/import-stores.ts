@@ -93,9 +93,11 @@ async function openStore(name: StoreName, dir: string, tag: string): Promise<Ope
           raw.pragma('cache_size = -262144');
         }
         const db = raw;
-        const columns = contactColumns(slots).map((c) => c.name);
+        const layout = contactColumns(slots);
+        const columns = layout.map((c) => c.name);
         const perStatement = Math.min(200, Math.floor(32_766 / columns.length));
-        const tuple = `(${columns.map(() => '?').join(', ')})`;
+        // The same row layout as the store's: binary JSON columns go through SQLite's jsonb().
+        const tuple = `(${layout.map((c) => (c.binaryJson ? 'jsonb(?)' : '?')).join(', ')})`;
         const statement = (count: number) => {
           const key = `${slots}:${count}`;
           let s = statements.get(key);

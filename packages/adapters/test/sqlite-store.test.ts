@@ -1,6 +1,6 @@
 import { createSqliteStore, registerSqliteFunctions } from '@outpace/adapters/sqlite';
-import type { NewContact } from '@outpace/core';
-import { createManualClock } from '@outpace/core';
+import type { NewContact, SelectionInput } from '@outpace/core';
+import { createManualClock, parseSelection } from '@outpace/core';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -177,12 +177,59 @@ describe('sqlite store', () => {
     ).toBe(1);
     // The device lookup table was filled from the old rows.
     expect((await t.contacts.search({ device: '+12125550101' })).map((c) => c.clientId)).toEqual(['OLD1']);
+    // The Other fields, stored as JSON text then, are binary JSON now, and rules still read them.
+    const kinds = new Database(filename, { readonly: true });
+    expect(kinds.prepare('select distinct typeof(f_others) as t from outpace_contacts').pluck().all()).toEqual([
+      'blob',
+    ]);
+    kinds.close();
+    expect(
+      await t.contacts.count(list.id, {
+        conditionSets: [{ conditions: [{ field: 'other1', type: 'numeric', operator: 'equal', value: 5 }] }],
+        orderBy: [],
+      }),
+    ).toBe(1);
     // What the newer migrations brought works on the old data's tenant.
     const dnc = await t.suppression.createList({ name: 'After the upgrade' });
     await t.suppression.addEntries(dnc.id, [{ value: '+12125550101' }]);
     expect(await t.suppression.search('+12125550101')).toHaveLength(1);
     expect(await upgraded.migrate()).toEqual([]);
     await upgraded.close();
+  });
+
+  it('keeps the Other fields rules read as binary JSON, and gives back exactly what was written', async () => {
+    const database = new Database(':memory:');
+    const store = createSqliteStore({ database });
+    const tenant = await store.tenants.create({ name: 'Others' });
+    const { lists, contacts } = store.forTenant(tenant.id);
+    const list = await lists.create({ name: 'Awkward values' });
+    const others = {
+      other1: 'say "hi" \\ back\nslash\ttab',
+      other2: 'Émile 北京 🎉 \u0001 \u2028',
+      other3: '  12 ',
+      other12: '',
+    };
+    const added = await contacts.add(list.id, { clientId: 'A', others, devices: [] }, 'APPEND_ONLY');
+    const session = await contacts.beginImport({ mode: 'APPEND_ONLY', listId: list.id });
+    await session.write(list.id, [{ clientId: 'B', others: { ...others, other3: '7' }, location: {}, devices: [] }]);
+    await session.commit();
+    expect(database.prepare('select distinct typeof(f_others) from outpace_contacts').pluck().all()).toEqual(['blob']);
+    expect((await contacts.get(list.id, added.contact.id))?.others).toEqual(others);
+    expect((await contacts.getByClientId(list.id, 'B'))?.others).toEqual({ ...others, other3: '7' });
+    expect((await contacts.list(list.id)).items.map((c) => c.others.other2)).toEqual([others.other2, others.other2]);
+    const count = (field: string, operator: string, value: unknown, type = 'string') =>
+      contacts.count(
+        list.id,
+        parseSelection({ conditionSets: [{ conditions: [{ field, type, operator, value }] }] } as SelectionInput),
+      );
+    expect(await count('other1', 'equal', others.other1)).toBe(2);
+    expect(await count('other2', 'like', 'émile 北京%')).toBe(2);
+    expect(await count('other3', 'greaterThan', 10, 'numeric')).toBe(1);
+    expect(await count('other3', 'lessThan', 10, 'numeric')).toBe(1);
+    expect(await count('other12', 'isEmpty', undefined)).toBe(2);
+    expect(await count('other40', 'isEmpty', undefined)).toBe(2);
+    await store.close();
+    database.close();
   });
 
   it('carries the tenant in every table and leads every key and index with it', async () => {

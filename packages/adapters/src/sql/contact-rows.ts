@@ -89,7 +89,8 @@ const BASE: readonly BulkColumn[] = [
   { name: 'created_at', type: 'bigint' },
   { name: 'updated_at', type: 'bigint' },
   ...FIELDS.map(([, column]) => ({ name: column, type: 'key' as const })),
-  { name: 'f_others', type: 'json' },
+  // Read by selection rules on every row: SQLite keeps it as JSONB (see SqlDialect.binaryJson).
+  { name: 'f_others', type: 'json', binaryJson: true },
   // JSON text that only JavaScript reads: a text column on every engine (see migration 0010).
   { name: 'doc', type: 'text' },
 ];

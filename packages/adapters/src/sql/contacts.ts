@@ -16,7 +16,7 @@ import { beginSqlContactImport } from './contact-import.js';
 import { ALL_CONTACT_COLUMNS, contactColumns, contactRow, decodeContact } from './contact-rows.js';
 import type { SqlContext } from './context.js';
 import { parseInput, readPageQuery, stripUndefined, toPage } from './context.js';
-import type { SqlExecutor } from './dialect.js';
+import type { SqlDialect, SqlExecutor } from './dialect.js';
 import { readNumber } from './dialect.js';
 import { findListRow, listNotFound } from './lists.js';
 import type { ContactListRow } from './schema.js';
@@ -59,23 +59,28 @@ export async function insertContact(db: SqlExecutor, ctx: SqlContext, row: unkno
   await ctx.dialect.insertRows(db, 'outpace_contacts', ALL_CONTACT_COLUMNS, [row]);
 }
 
-const projections: string[] = [];
 /**
- * The columns of a contact whose list uses `slots` device slots: reading the
- * ten slots' 80 columns when a list uses two made a single lookup several
- * times dearer (decoding, and SQLite's per-column work).
+ * The columns of a contact whose list uses `slots` device slots, as
+ * `decodeContact` reads them (binary JSON columns turned back into text):
+ * reading the ten slots' 80 columns when a list uses two made a single lookup
+ * several times dearer (decoding, and SQLite's per-column work).
  */
-function projection(slots: number): string {
-  const n = Number.isInteger(slots) && slots >= 0 && slots <= DEVICE_SLOTS ? slots : DEVICE_SLOTS;
-  projections[n] ??= contactColumns(n)
-    .map((c) => `c.${c.name}`)
-    .join(', ');
-  return projections[n];
+function projector(dialect: SqlDialect): (slots: number) => string {
+  const texts: string[] = [];
+  const read = dialect.binaryJson?.read;
+  return (slots) => {
+    const n = Number.isInteger(slots) && slots >= 0 && slots <= DEVICE_SLOTS ? slots : DEVICE_SLOTS;
+    texts[n] ??= contactColumns(n)
+      .map((c) => (c.binaryJson && read !== undefined ? `${read}(c.${c.name}) as ${c.name}` : `c.${c.name}`))
+      .join(', ');
+    return texts[n];
+  };
 }
 
 /** The contacts of one tenant's lists. */
 export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactStore {
   const { dialect, clock } = ctx;
+  const projection = projector(dialect);
   const contacts = ctx.table('outpace_contacts');
   const lists = ctx.table('outpace_contact_lists');
 
@@ -166,7 +171,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       if (width === 0) {
         const afterId = after === undefined ? sql`` : sql` and c.id > ${String(after[0])}`;
         const result =
-          await sql<Row>`select c.* from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${limit + 1}`.execute(
+          await sql<Row>`select ${sql.raw(projection(DEVICE_SLOTS))} from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${limit + 1}`.execute(
             db,
           );
         return toPage(
@@ -192,7 +197,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
         keyset = sql` and (${sql.join(branches, sql` or `)})`;
       }
       const result =
-        await sql<Row>`select c.*, ${sql.join(keys)} from ${contacts} c where ${filtered(dataId, compiled.where)}${keyset} order by ${sql.join(order)}, c.id limit ${limit + 1}`.execute(
+        await sql<Row>`select ${sql.raw(projection(DEVICE_SLOTS))}, ${sql.join(keys)} from ${contacts} c where ${filtered(dataId, compiled.where)}${keyset} order by ${sql.join(order)}, c.id limit ${limit + 1}`.execute(
           db,
         );
       const page = toPage(result.rows, limit, (r) => [
@@ -227,7 +232,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
           const compiled = compileSqlSelection(parsed, dialect, readNumber(list.device_slots));
           const afterId = after === undefined ? sql`` : sql` and c.id > ${after}`;
           const result =
-            await sql<Row>`select c.* from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${batchSize}`.execute(
+            await sql<Row>`select ${sql.raw(projection(DEVICE_SLOTS))} from ${contacts} c where ${filtered(dataId, compiled.where)}${afterId} order by c.id limit ${batchSize}`.execute(
               db,
             );
           for (const row of result.rows) yield decodeContact(row, listId, loadedAt);
@@ -346,7 +351,7 @@ export function createSqlContacts(ctx: SqlContext, tenantId: string): ContactSto
       let after: RawBuilder<unknown> = sql``;
       for (;;) {
         const result =
-          await sql<Row>`select c.*, l.id as outpace_list_id, l.data_loaded_at as outpace_loaded_at from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id${join} where ${sql.join(conditions, sql` and `)}${after} order by l.id, c.id limit ${limit}`.execute(
+          await sql<Row>`select ${sql.raw(projection(DEVICE_SLOTS))}, l.id as outpace_list_id, l.data_loaded_at as outpace_loaded_at from ${contacts} c join ${lists} l on l.tenant_id = c.tenant_id and l.data_id = c.data_id${join} where ${sql.join(conditions, sql` and `)}${after} order by l.id, c.id limit ${limit}`.execute(
             db,
           );
         for (const row of result.rows) {

@@ -34,6 +34,12 @@ export interface BulkColumn {
   readonly name: string;
   /** One of the keys of {@link SqlTypes}. */
   readonly type: keyof SqlTypes;
+  /**
+   * A `json` column that selection rules read row by row: stored in the
+   * engine's binary JSON form where it has a separate one (see
+   * {@link SqlDialect.binaryJson}). Bound as JSON text either way.
+   */
+  readonly binaryJson?: true;
 }
 
 /** Options of {@link SqlDialect.insertRows}. */
@@ -78,6 +84,15 @@ export interface SqlDialect {
    * batch). See contact-devices.ts.
    */
   readonly deviceLookup: 'table' | 'index';
+  /**
+   * Functions of an engine whose JSON columns hold text but that also has a
+   * binary form its JSON operators read without parsing (SQLite's JSONB):
+   * `write` turns bound JSON text into it, `read` turns it back into text.
+   * Columns flagged {@link BulkColumn.binaryJson} are written with `write` and
+   * selected with `read`. Undefined where JSON columns are binary already
+   * (PostgreSQL `jsonb`).
+   */
+  readonly binaryJson?: { readonly write: string; readonly read: string };
   /** Quoted, qualified table name as SQL text (`"schema"."table"` or `"table"`). */
   qualified(table: string): string;
   /**

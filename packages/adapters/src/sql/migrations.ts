@@ -34,6 +34,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
   ['0008_contact_devices', [contactDevicesTable, fillContactDevices, ...dropSlotIndexes()]],
   ['0009_device_index', [...deviceIndexes(), dropContactDevicesWhereIndexed]],
   ['0010_contact_doc_text', [contactDocText]],
+  ['0011_contact_others_binary', [contactOthersBinary]],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */
@@ -290,6 +291,17 @@ function deviceIndexes(): Statement[] {
 function contactDocText(d: SqlDialect): string {
   if (d.types.json === d.types.text) return '';
   return `alter table ${ref(d, 'outpace_contacts')} alter column doc type ${d.types.text} using doc::${d.types.text}`;
+}
+
+/**
+ * Engines with a separate binary JSON form (SQLite's JSONB) keep a contact's
+ * folded Other fields in it: selection rules read them on every row, and `->>`
+ * then walks the stored form instead of parsing text. Existing rows are
+ * converted in place; PostgreSQL's column is `jsonb` already.
+ */
+function contactOthersBinary(d: SqlDialect): string {
+  if (d.binaryJson === undefined) return '';
+  return `update ${ref(d, 'outpace_contacts')} set f_others = ${d.binaryJson.write}(f_others)`;
 }
 
 function dropContactDevicesWhereIndexed(d: SqlDialect): string {

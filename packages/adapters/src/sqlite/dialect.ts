@@ -38,7 +38,8 @@ export interface SqliteDialectOptions {
 }
 
 /**
- * The SQLite engine: integers for instants and booleans, JSON as text,
+ * The SQLite engine: integers for instants and booleans, JSON as text (JSONB
+ * for the documents selection rules read),
  * multi-row INSERTs under the bound-parameter limit.
  */
 export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
@@ -58,16 +59,22 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
     }),
     clustered: ' without rowid',
     deviceLookup: 'table',
+    // A contact's folded Other fields are read by selection rules on every row: as JSONB a
+    // `->>` walks the stored binary form instead of parsing text (about a third of the
+    // instructions of the benchmark's rule over 200,000 contacts; see docs/adapters.md).
+    binaryJson: { write: 'jsonb', read: 'json' },
     qualified: (table) => `"${table}"`,
     // Plain digits up to 15 long (exact as an integer, as Number() reads them, leading zeros and all)
     // are cast in SQL; anything else takes one call of core's parseNumeric: SQLite has no REGEXP, a
     // GLOB emulation re-reads the value (often a JSON extraction) eight times, and its CAST rounds
     // long numbers differently from Number(). The fast path spares a call into JavaScript per row
     // (about a third of a numeric condition's cost over 200,000 contacts).
+    // The value is read once, in a subquery, rather than at each of its four uses (a JSON
+    // extraction each time, for an Other field).
     number: (t) =>
       sql<
         number | null
-      >`(case when length(${t}) between 1 and 15 and ${t} not glob '*[^0-9]*' then cast(${t} as integer) else ${sql.raw(SQLITE_FUNCTIONS.number)}(${t}) end)`,
+      >`(select case when length(v) between 1 and 15 and v not glob '*[^0-9]*' then cast(v as integer) else ${sql.raw(SQLITE_FUNCTIONS.number)}(v) end from (select ${t} as v))`,
     numberParam: (value) => sql<number>`${value}`,
     contains: (haystack, needle) => sql<boolean>`(instr(${haystack}, ${needle}) > 0)`,
     jsonText: (column, key) => sql<string | null>`(${column} ->> ${`$.${key}`})`,
@@ -87,7 +94,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
       const width = columns.length;
       const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / width)));
       const names = columns.map((c) => `"${c.name}"`).join(', ');
-      const tuple = `(${new Array(width).fill('?').join(', ')})`;
+      const tuple = `(${columns.map((c) => (c.binaryJson ? 'jsonb(?)' : '?')).join(', ')})`;
       const text = (count: number) =>
         `insert into "${table}" (${names}) values ${new Array(count).fill(tuple).join(', ')}${conflict}`;
       for (let start = 0; start < rows.length; start += perStatement) {
