@@ -549,7 +549,8 @@ ${rows.join('\n')}
   On a machine whose load average is several times its core count, this is the figure contention moves least.
 - **store rows/s**: accepted contacts divided by the time spent inside the store's \`write\` and \`commit\`.
 - **raw driver insert**: the same contacts, encoded once into the store's row layout, inserted with the bare
-  driver into a fresh copy of the tables (better-sqlite3 multi-row prepared statements; pg \`unnest\` arrays
+  driver into a fresh copy of the tables (better-sqlite3 multi-row prepared statements, with the Other fields
+  through \`jsonb(?)\` as the store writes them; pg \`unnest\` arrays
   with \`synchronous_commit = off\`, as the store's staging writes), in transactions of ${BATCH.toLocaleString('en-US')}.
 - **selection count**: median of three \`contacts.count(list, rule)\` over the imported list, wall clock (SQLite also
   gives the CPU time of the query, which runs in the benchmark's process: on a loaded machine the wall time is mostly
