@@ -37,6 +37,9 @@ export interface SqliteDialectOptions {
   raw?: () => SqliteDatabase | undefined;
 }
 
+/** SQLite's functions into and out of its binary JSON form (JSONB, SQLite 3.45 and later). */
+const BINARY_JSON = Object.freeze({ write: 'jsonb', read: 'json' });
+
 /**
  * The SQLite engine: integers for instants and booleans, JSON as text (JSONB
  * for the documents selection rules read),
@@ -62,7 +65,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
     // A contact's folded Other fields are read by selection rules on every row: as JSONB a
     // `->>` walks the stored binary form instead of parsing text (about a third of the
     // instructions of the benchmark's rule over 200,000 contacts; see docs/adapters.md).
-    binaryJson: { write: 'jsonb', read: 'json' },
+    binaryJson: BINARY_JSON,
     qualified: (table) => `"${table}"`,
     // Plain digits up to 15 long (exact as an integer, as Number() reads them, leading zeros and all)
     // are cast in SQL; anything else takes one call of core's parseNumeric: SQLite has no REGEXP, a
@@ -94,7 +97,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
       const width = columns.length;
       const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / width)));
       const names = columns.map((c) => `"${c.name}"`).join(', ');
-      const tuple = `(${columns.map((c) => (c.binaryJson ? 'jsonb(?)' : '?')).join(', ')})`;
+      const tuple = `(${columns.map((c) => (c.binaryJson ? `${BINARY_JSON.write}(?)` : '?')).join(', ')})`;
       const text = (count: number) =>
         `insert into "${table}" (${names}) values ${new Array(count).fill(tuple).join(', ')}${conflict}`;
       for (let start = 0; start < rows.length; start += perStatement) {
