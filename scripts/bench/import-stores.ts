@@ -82,9 +82,10 @@ async function openStore(name: StoreName, dir: string, tag: string): Promise<Ope
     const store = createSqliteStore({ filename });
     let raw: InstanceType<typeof Database> | undefined;
     const statements = new Map<string, { run(...params: unknown[]): unknown }>();
+    const dialect = createSqliteDialect({ durable: true });
     return {
       store,
-      dialect: createSqliteDialect({ durable: true }),
+      dialect,
       async rawInsert(rows, slots) {
         if (raw === undefined) {
           raw = new Database(filename);
@@ -96,8 +97,9 @@ async function openStore(name: StoreName, dir: string, tag: string): Promise<Ope
         const layout = contactColumns(slots);
         const columns = layout.map((c) => c.name);
         const perStatement = Math.min(200, Math.floor(32_766 / columns.length));
-        // The same row layout as the store's: binary JSON columns go through SQLite's jsonb().
-        const tuple = `(${layout.map((c) => (c.binaryJson ? 'jsonb(?)' : '?')).join(', ')})`;
+        // The same row layout as the store's: binary JSON columns go through the dialect's function.
+        const toBinary = dialect.binaryJson?.write;
+        const tuple = `(${layout.map((c) => (c.binaryJson && toBinary ? `${toBinary}(?)` : '?')).join(', ')})`;
         const statement = (count: number) => {
           const key = `${slots}:${count}`;
           let s = statements.get(key);
