@@ -1,6 +1,6 @@
 import { parseNumeric } from '@outpace/core';
 import { CompiledQuery, sql } from 'kysely';
-import type { BulkColumn, BulkInsertOptions, SqlDialect, SqlExecutor } from '../sql/dialect.js';
+import type { BulkColumn, BulkInsertOptions, RowStager, SqlDialect, SqlExecutor } from '../sql/dialect.js';
 import type { SqliteDatabase } from './driver.js';
 
 /** SQLite binds at most this many parameters per statement (SQLITE_MAX_VARIABLE_NUMBER). */
@@ -35,10 +35,33 @@ export interface SqliteDialectOptions {
   durable: boolean;
   /** The raw connection when the store holds it: bulk inserts then bind arguments directly. */
   raw?: () => SqliteDatabase | undefined;
+  /** The staging writer thread, when the store runs one. */
+  stager?: () => RowStager | undefined;
 }
 
 /** SQLite's functions into and out of its binary JSON form (JSONB, SQLite 3.45 and later). */
 const BINARY_JSON = Object.freeze({ write: 'jsonb', read: 'json' });
+
+/** How rows of `columns` are inserted into `table`: a multi-row INSERT of `perStatement` tuples at most. */
+export interface InsertShape {
+  /** `insert into "table" (columns) values `, followed by the tuples. */
+  prefix: string;
+  /** One row's placeholders (binary JSON columns through `jsonb(?)`). */
+  tuple: string;
+  width: number;
+  perStatement: number;
+}
+
+/** The multi-row INSERT of the store's bulk writes, here and on the staging thread. */
+export function insertShape(table: string, columns: readonly BulkColumn[]): InsertShape {
+  const width = columns.length;
+  return {
+    prefix: `insert into "${table}" (${columns.map((c) => `"${c.name}"`).join(', ')}) values `,
+    tuple: `(${columns.map((c) => (c.binaryJson ? `${BINARY_JSON.write}(?)` : '?')).join(', ')})`,
+    width,
+    perStatement: Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / width))),
+  };
+}
 
 /**
  * The SQLite engine: integers for instants and booleans, JSON as text (JSONB
@@ -66,6 +89,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
     // `->>` walks the stored binary form instead of parsing text (about a third of the
     // instructions of the benchmark's rule over 200,000 contacts; see docs/adapters.md).
     binaryJson: BINARY_JSON,
+    stager: () => options.stager?.(),
     qualified: (table) => `"${table}"`,
     // Plain digits up to 15 long (exact as an integer, as Number() reads them, leading zeros and all)
     // are cast in SQL; anything else takes one call of core's parseNumeric: SQLite has no REGEXP, a
@@ -94,12 +118,8 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
       if (rows.length === 0) return 0;
       let inserted = 0;
       const conflict = options.onConflict === undefined ? '' : ` on conflict ${options.onConflict} do nothing`;
-      const width = columns.length;
-      const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMETERS / width)));
-      const names = columns.map((c) => `"${c.name}"`).join(', ');
-      const tuple = `(${columns.map((c) => (c.binaryJson ? `${BINARY_JSON.write}(?)` : '?')).join(', ')})`;
-      const text = (count: number) =>
-        `insert into "${table}" (${names}) values ${new Array(count).fill(tuple).join(', ')}${conflict}`;
+      const { prefix, tuple, width, perStatement } = insertShape(table, columns);
+      const text = (count: number) => `${prefix}${new Array(count).fill(tuple).join(', ')}${conflict}`;
       for (let start = 0; start < rows.length; start += perStatement) {
         const count = Math.min(perStatement, rows.length - start);
         const params: unknown[] = new Array(count * width);
@@ -113,7 +133,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
           // The store's own connection: a cached statement bound with spread
           // arguments, several times faster than kysely's array binding. Only
           // inside a kysely transaction, which holds the connection for us.
-          const key = `${table}\u0000${names}\u0000${count}\u0000${conflict}`;
+          const key = `${prefix}\u0000${count}\u0000${conflict}`;
           let statement = statements.get(key);
           if (statement === undefined || !raw.open) {
             statement = raw.prepare(text(count));

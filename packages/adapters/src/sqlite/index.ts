@@ -22,6 +22,8 @@ import { startCheckpointer } from './checkpointer.js';
 import { createSqliteDialect, registerSqliteFunctions, SQLITE_FUNCTIONS } from './dialect.js';
 import type { SqliteDatabase } from './driver.js';
 import { loadBetterSqlite3 } from './driver.js';
+import type { StagingThread } from './stager.js';
+import { startStagingThread } from './stager.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type { SqlStore } from '../sql/store.js';
@@ -79,6 +81,17 @@ export interface SqliteStoreOptions {
    * @default 100
    */
   checkpointIntervalMs?: number;
+  /**
+   * Whether imports into a file the store opens write their staging rows on a
+   * thread of the store's own, with a connection of its own, while the
+   * importing thread parses and encodes the next batch (an import of
+   * 1,000,000 contacts took about a sixth less time on two cores). The thread
+   * starts with the first import. If it fails, the import under way fails
+   * cleanly, the logger is told, and later imports write in the store's own
+   * connection. False always writes there.
+   * @default true
+   */
+  stagingThread?: boolean;
   /** Where the store reports problems. @default noopLogger */
   logger?: Logger;
 }
@@ -101,6 +114,7 @@ const OptionsSchema = z
     cacheSizeMb: z.number().int().min(1).max(65_536).default(256),
     mmapSizeMb: z.number().int().min(0).max(1_048_576).default(1024),
     checkpointIntervalMs: z.number().int().min(0).max(60_000).default(100),
+    stagingThread: z.boolean().default(true),
     logger: z.custom<Logger>((l) => typeof (l as Logger | undefined)?.warn === 'function').optional(),
   })
   .refine((o) => [o.filename, o.database, o.kysely].filter((v) => v !== undefined).length === 1, {
@@ -134,7 +148,28 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
   let raw: SqliteDatabase | undefined;
   let owned = false;
   let checkpointer: Checkpointer | undefined;
-  const dialect = createSqliteDialect({ durable, raw: () => raw });
+  /** The file the store opened in WAL mode, which a staging thread may open too. */
+  let walFile: string | undefined;
+  let staging: StagingThread | undefined;
+  let stagingFailed = false;
+  const stager = () => {
+    if (walFile === undefined || raw === undefined || stagingFailed || !parsed.stagingThread) return undefined;
+    staging ??= startStagingThread(walFile, {
+      busyTimeoutMs: parsed.busyTimeoutMs,
+      // With a checkpoint thread, this connection too leaves checkpoints to it below the backstop.
+      ...(checkpointer === undefined
+        ? {}
+        : { autocheckpoint: Number(raw.pragma('wal_autocheckpoint', { simple: true })) }),
+      onFailure: (error) => {
+        stagingFailed = true;
+        logger.warn('sqlite staging thread failed; imports write in the store connection from now on', {
+          error: error.message,
+        });
+      },
+    });
+    return staging;
+  };
+  const dialect = createSqliteDialect({ durable, raw: () => raw, stager });
   const userKysely = parsed.kysely as Kysely<Database> | undefined;
 
   return createSqlStore({
@@ -180,6 +215,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
             logger,
           });
         }
+        if (wal) walFile = parsed.filename as string;
         logger.debug('sqlite store opened', { filename: parsed.filename });
       }
       registerSqliteFunctions(database);
@@ -190,7 +226,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
     },
     async release(db) {
       raw = undefined;
-      // The thread's connection closes first, so that closing the store's own removes the log.
+      // The threads' connections close first, so that closing the store's own removes the log.
+      walFile = undefined;
+      await staging?.stop();
+      staging = undefined;
       await checkpointer?.stop();
       checkpointer = undefined;
       // kysely's destroy() closes the connection: only for one the store opened.
