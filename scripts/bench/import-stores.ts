@@ -1,6 +1,6 @@
 /**
  * Import benchmark of the SQL stores
- * (`npm run bench:import-stores -- --store sqlite|postgres [--rows=1000000]`).
+ * (`npm run bench:import-stores -- --store sqlite|postgres [--rows=1000000] [--staging-thread off]`).
  *
  * Same run, same data, side by side:
  * 1. Generates a CSV like `bench:import` (ClientID, names, company, three
@@ -79,7 +79,8 @@ async function openStore(name: StoreName, dir: string, tag: string): Promise<Ope
     const { createSqliteDialect } = await import('../../packages/adapters/src/sqlite/dialect.js');
     const { default: Database } = await import('better-sqlite3');
     const filename = join(dir, `${tag}.db`);
-    const store = createSqliteStore({ filename });
+    // `--staging-thread off` writes the import's staging rows in the store's own connection (for A/B runs).
+    const store = createSqliteStore({ filename, stagingThread: arg('staging-thread') !== 'off' });
     let raw: InstanceType<typeof Database> | undefined;
     const statements = new Map<string, { run(...params: unknown[]): unknown }>();
     const dialect = createSqliteDialect({ durable: true });
@@ -189,6 +190,8 @@ interface PipelineFigures {
   storeWriteSeconds: number;
   commitSeconds: number;
   peakRssMb: number;
+  /** Peak of the process's anonymous memory (RssAnon): its heaps and SQLite's page caches, without mapped files. */
+  peakRssAnonMb: number;
   /** CPU time (user + system) of the importing process over the pipeline: all of SQLite's work, only the client's on PostgreSQL. */
   cpuSeconds: number;
   selectionCount: number;
@@ -197,6 +200,16 @@ interface PipelineFigures {
   /** CPU time of this process per selection count run: the whole query on SQLite (in-process), only the client's share on PostgreSQL. */
   selectionCountCpuRunsMs: number[];
   fullCountMs: number;
+}
+
+/** The process's anonymous resident memory (RssAnon), in MB. */
+function rssAnonMb(): number {
+  try {
+    const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function vmHwmMb(): number {
@@ -244,8 +257,12 @@ async function pipelineChild(file: string, name: StoreName, dir: string): Promis
     },
   };
   let peak = process.memoryUsage.rss();
+  let peakAnon = rssAnonMb();
+  let ticks = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
+    // /proc/self/status every 100 ms: reading it is dearer than rss().
+    if (++ticks % 5 === 0) peakAnon = Math.max(peakAnon, rssAnonMb());
   }, 20);
   const started = performance.now();
   const cpuStart = process.cpuUsage();
@@ -262,6 +279,7 @@ async function pipelineChild(file: string, name: StoreName, dir: string): Promis
   const cpuUsed = process.cpuUsage(cpuStart);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss(), vmHwmMb() * 1024 * 1024);
+  peakAnon = Math.max(peakAnon, rssAnonMb());
   const listId = result.lists[0]?.id as string;
   const selection = parseSelection(BENCH_SELECTION);
   const runs: number[] = [];
@@ -287,6 +305,7 @@ async function pipelineChild(file: string, name: StoreName, dir: string): Promis
     storeWriteSeconds: writeMs / 1000,
     commitSeconds: commitMs / 1000,
     peakRssMb: peak / 1024 / 1024,
+    peakRssAnonMb: peakAnon,
     cpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
     selectionCount,
     selectionCountMs: [...runs].sort((a, b) => a - b)[1] as number,
@@ -389,7 +408,8 @@ function settleDisk(): void {
 
 function runChild(file: string, store: StoreName, dir: string): Promise<PipelineFigures> {
   return new Promise((resolve, reject) => {
-    const proc = fork(HERE, ['--child', file, '--store', store, '--dir', dir], {
+    const passed = arg('staging-thread') === undefined ? [] : ['--staging-thread', arg('staging-thread') as string];
+    const proc = fork(HERE, ['--child', file, '--store', store, '--dir', dir, ...passed], {
       // The Node setting `npm start` runs the server with (docs/server.md, "Node settings").
       execArgv: [...process.execArgv, '--max-semi-space-size=64'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -458,6 +478,8 @@ async function main(): Promise<void> {
         rowsPerSec: round(pipeline.rowsPerSec),
         ratioToRawInsert: round(pipeline.rowsPerSec / rawRowsPerSec, 3),
         peakRssMb: round(pipeline.peakRssMb, 1),
+        peakRssAnonMb: round(pipeline.peakRssAnonMb, 1),
+        ...(name === 'sqlite' ? { stagingThread: arg('staging-thread') !== 'off' } : {}),
         cpuSeconds: round(pipeline.cpuSeconds, 2),
         rowsPerCpuSec: round(pipeline.rows / pipeline.cpuSeconds),
         selectionCountMs: round(pipeline.selectionCountMs, 1),
@@ -520,6 +542,7 @@ function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuM
       ratioToRawInsert: number;
       storeRatioToRawInsert: number;
       peakRssMb: number;
+      peakRssAnonMb?: number;
       rowsPerCpuSec?: number;
       selectionCountMs: number;
       goals: { rowsPerSec: number };
@@ -529,7 +552,7 @@ function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuM
     const cpu = f.selectionCountCpuRunsMs;
     const cpuNote =
       s === 'sqlite' && cpu !== undefined ? `; CPU ${n([...cpu].sort((a, b) => a - b)[1] ?? cpu[0] ?? 0)} ms` : '';
-    return `| ${s} | ${n(f.rowsPerSec)} (goal ≥ ${n(f.goals.rowsPerSec)}) | ${f.rowsPerCpuSec === undefined ? '?' : n(f.rowsPerCpuSec)} | ${n(f.storeRowsPerSec)} | ${n(f.rawInsertRowsPerSec)} | ${f.ratioToRawInsert} | ${f.storeRatioToRawInsert} | ${f.peakRssMb} MB | ${n(f.selectionCountMs)} ms${cpuNote} (goal < 1,000) | ${f.loadAverage?.[0] ?? '?'} |`;
+    return `| ${s} | ${n(f.rowsPerSec)} (goal ≥ ${n(f.goals.rowsPerSec)}) | ${f.rowsPerCpuSec === undefined ? '?' : n(f.rowsPerCpuSec)} | ${n(f.storeRowsPerSec)} | ${n(f.rawInsertRowsPerSec)} | ${f.ratioToRawInsert} | ${f.storeRatioToRawInsert} | ${f.peakRssMb} MB (${f.peakRssAnonMb ?? '?'} MB) | ${n(f.selectionCountMs)} ms${cpuNote} (goal < 1,000) | ${f.loadAverage?.[0] ?? '?'} |`;
   });
   return `# SQL store import benchmark
 
@@ -537,13 +560,14 @@ function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuM
 \`bench:import\`), on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. The machine is shared with
 other work: figures are noisy, run it more than once.
 
-| store | full pipeline rows/s | pipeline rows per CPU-second of the importing process | store rows/s (inside write + commit) | raw driver insert rows/s | pipeline / raw | store / raw | peak RSS | selection count | load (1 min, 2 cores) |
+| store | full pipeline rows/s | pipeline rows per CPU-second of the importing process | store rows/s (inside write + commit) | raw driver insert rows/s | pipeline / raw | store / raw | peak RSS (anonymous) | selection count | load (1 min, 2 cores) |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 - **full pipeline**: \`importContacts\` (CSV → contacts, E.164, validation, time zones) into the store in
   one CREATE session with batches of ${BATCH.toLocaleString('en-US')}, in a child process whose peak RSS is given (on SQLite
-  it counts the pages of the database file read through the store's memory map, \`mmapSizeMb\`, which the OS can drop).
+  it counts the pages of the database file read through the store's memory map, \`mmapSizeMb\`, which the OS can drop;
+  in brackets the peak of the process's anonymous memory, \`RssAnon\`: heaps and page caches, without mapped files).
   Before each timed run the harness runs \`sync\`, so that the OS writing out files of the harness itself (the CSV,
   the captured rows, the other store's database) is not charged to the run.
 - **rows per CPU-second**: rows divided by the CPU time (user + system) of the importing process over the
