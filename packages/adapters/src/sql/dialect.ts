@@ -136,10 +136,11 @@ export interface SqlDialect {
   stagingTransaction?(trx: Transaction<Database>): Promise<void>;
   /**
    * A writer for staging rows that works outside the caller's transaction, on
-   * another connection of an engine running in another process (PostgreSQL
-   * COPY), or undefined. With one, an import session prepares the next batch
-   * while the engine writes the previous one, and finds repeated ClientIDs
-   * itself instead of asking the database.
+   * another connection, while the caller goes on (PostgreSQL's COPY to a
+   * server in another process; SQLite's staging thread in this one), or
+   * undefined. With one, an import session prepares the next batch while the
+   * engine writes the previous one, and finds repeated ClientIDs itself
+   * instead of asking the database.
    */
   stager?(): RowStager | undefined;
   /**
