@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SqlStore } from '@outpace/adapters/sqlite';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
 import type { NewContact } from '@outpace/core';
@@ -213,6 +216,35 @@ describe('sqlite store: imports through the staging thread', () => {
     expect((await stores.lists.get(second.id))?.size).toBe(300);
     expect(warnings).toHaveLength(1);
     await store.close();
+  });
+
+  it.each([
+    ['closes its store', 'await store.close();'],
+    ['leaves its store open', ''],
+  ])('lets a process that imported and %s end by itself', async (_, close) => {
+    const filename = tempFile('leave.db');
+    const source = `import { createSqliteStore } from '@outpace/adapters/sqlite';
+const store = createSqliteStore({ filename: ${JSON.stringify(filename)} });
+const tenant = await store.tenants.create({ name: 'Leaving' });
+const session = await store.forTenant(tenant.id).contacts.beginImport({ mode: 'CREATE' });
+const list = await session.createList({ name: 'Short' });
+await session.write(list.id, ${JSON.stringify(contacts(0, 50))});
+await session.commit();
+console.log((await store.forTenant(tenant.id).lists.get(list.id)).size);
+${close}
+`;
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--conditions=@outpace/source', '--import', 'tsx', '--input-type=module', '--eval', source],
+        { cwd: root, timeout: 30_000 },
+        (error, out) =>
+          resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? null), stdout: out }),
+      );
+    });
+    // A thread that held the event loop would keep the process until the 30 s timeout kills it.
+    expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: '50' });
   });
 
   it('refuses a stagingThread that is not a boolean', () => {

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@outpace/core';
 import type { SqliteDatabase } from './driver.js';
+import { stopThread } from './threads.js';
 
 /**
  * Moving the write-ahead log into the database file (a checkpoint) on a
@@ -69,9 +70,6 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** How long `stop` waits for the thread to close its connection before ending it. */
-const STOP_TIMEOUT_MS = 5_000;
-
 /**
  * Starts checkpointing `filename` (a file database in WAL mode, opened by
  * `database`) every `intervalMs` on a worker thread, and raises the automatic
@@ -97,6 +95,8 @@ export function startCheckpointer(
   };
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // None of the process's own flags: with --input-type=module the code would run as an ES module, without require.
+    execArgv: [],
     workerData: {
       driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
       filename,
@@ -104,8 +104,6 @@ export function startCheckpointer(
       busyTimeoutMs: options.busyTimeoutMs,
     },
   });
-  // The thread must never keep alive a process that has nothing else to do.
-  worker.unref();
   let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('message', (message: { error?: string }) => {
@@ -124,21 +122,14 @@ export function startCheckpointer(
   worker.once('exit', (code) => {
     if (!stopping && code !== 0) restoreInline();
   });
+  // The thread must never keep alive a process that has nothing else to do. After the listeners:
+  // a 'message' listener refs the worker's port again.
+  worker.unref();
   return {
     async stop() {
       if (stopping) return exited;
       stopping = true;
-      // Held by the event loop again until it has gone, or a process with nothing else to do
-      // would end with this promise unsettled.
-      worker.ref();
-      worker.postMessage('stop');
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS);
-        timer.unref();
-      });
-      if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
-      clearTimeout(timer);
+      await stopThread(worker, exited);
     },
   };
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { BulkColumn, RowStager } from '../sql/dialect.js';
 import { insertShape } from './dialect.js';
+import { stopThread } from './threads.js';
 
 /**
  * An import's staging rows written on a thread of its own, with a connection
@@ -99,9 +100,6 @@ export interface StagingThread extends RowStager {
   stop(): Promise<void>;
 }
 
-/** How long `stop` waits for the thread to close its connection before ending it. */
-const STOP_TIMEOUT_MS = 5_000;
-
 /** Error of a write the thread could not make (SQLite's message, and its code such as `SQLITE_CONSTRAINT_NOTNULL`). */
 export class StagingWriteError extends Error {
   readonly code: string | undefined;
@@ -131,6 +129,8 @@ export function startStagingThread(
 ): StagingThread {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // None of the process's own flags: with --input-type=module the code would run as an ES module, without require.
+    execArgv: [],
     workerData: {
       driver: options.driver ?? stagingTestHooks.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
       filename,
@@ -139,8 +139,6 @@ export function startStagingThread(
       autocheckpoint: options.autocheckpoint,
     },
   });
-  // Only writes under way keep the process alive (see `write`).
-  worker.unref();
   let nextId = 0;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let failure: Error | undefined;
@@ -166,6 +164,9 @@ export function startStagingThread(
   worker.once('exit', (code) =>
     fail(new Error(stopping ? 'SQLite staging thread stopped' : `SQLite staging thread exited with code ${code}`)),
   );
+  // Only writes under way keep the process alive (see `write`). After the listeners: a 'message'
+  // listener refs the worker's port again.
+  worker.unref();
 
   return {
     write(table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]) {
@@ -182,15 +183,7 @@ export function startStagingThread(
     async stop() {
       if (stopping) return exited;
       stopping = true;
-      worker.ref();
-      worker.postMessage('stop');
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS);
-        timer.unref();
-      });
-      if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
-      clearTimeout(timer);
+      await stopThread(worker, exited);
     },
   };
 }
