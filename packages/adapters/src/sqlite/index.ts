@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 // biome-ignore lint/suspicious/noExplicitAny: a user's Kysely instance is typed with their own tables.
 type AnyKysely = Kysely<any>;
 
-import { Kysely as KyselyClass, SqliteDialect, sql } from 'kysely';
+import { Kysely as KyselyClass, sql } from 'kysely';
 import { z } from 'zod';
 import { parseInput } from '../sql/context.js';
 import type { Database } from '../sql/schema.js';
@@ -22,6 +22,7 @@ import { startCheckpointer } from './checkpointer.js';
 import { createSqliteDialect, registerSqliteFunctions, SQLITE_FUNCTIONS } from './dialect.js';
 import type { SqliteDatabase } from './driver.js';
 import { loadBetterSqlite3 } from './driver.js';
+import { ImmediateSqliteDialect } from './kysely-dialect.js';
 import type { StagingThread } from './stager.js';
 import { startStagingThread } from './stager.js';
 import { withStatementCache } from './statement-cache.js';
@@ -221,7 +222,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
       registerSqliteFunctions(database);
       raw = database;
       return new KyselyClass<Database>({
-        dialect: new SqliteDialect({ database: withStatementCache(database) as never }),
+        dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) as never }),
       });
     },
     async release(db) {
