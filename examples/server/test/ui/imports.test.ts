@@ -181,16 +181,20 @@ describeWithService(chromiumAvailability(), 'console import wizard in chromium',
     await page.getByRole('link', { name: 'Download rejects (CSV)' }).focus();
     await jobs.update(job.id, { processedLines: 600, acceptedLines: 580 });
     await expect.poll(() => page.getByTestId('job-accepted').textContent(), { timeout: 5000 }).toBe('580');
+    const loaded = await server.store.forTenant(server.tenantId).lists.create({ name: 'Slowly loaded' });
     await jobs.update(job.id, {
       state: 'completed',
       processedLines: 1000,
       acceptedLines: 990,
       finishedAt: server.clock.now(),
+      listIds: [loaded.id],
     });
     await expect.poll(() => page.getByTestId('job-state').textContent(), { timeout: 5000 }).toContain('Completed');
     await expect
       .poll(() => page.locator('#op-live').textContent())
       .toBe('Import Completed: 990 accepted, 10 rejected.');
+    // The parts of the page drawn from the job's end, drawn while it ran, come back once it has ended.
+    await expect.poll(() => page.locator('#job-lists').textContent(), { timeout: 5000 }).toContain('Slowly loaded');
     // The live updates never took focus away from where the user was.
     expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Download rejects (CSV)');
     expect(await page.locator('[sse-connect]').count()).toBe(0);

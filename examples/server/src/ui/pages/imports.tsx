@@ -572,7 +572,13 @@ function stateBadge(state: ImportJob['state']) {
 const finished = (job: ImportJob) => job.state === 'completed' || job.state === 'failed' || job.state === 'aborted';
 
 /** The live part of a job page: state, counters and progress; streams over SSE until the job ends. */
-const JobLive = (props: { ctx: ConsoleContext; job: ImportJob }) => {
+/**
+ * The job's state, progress and counts, live until the job ends. `refresh` is
+ * set on the last update the event stream sends: the parts of the page drawn
+ * from the job's end (lists loaded into, rejected lines, the fix-and-re-import
+ * form) were drawn while the job ran, so that update reloads them once.
+ */
+const JobLive = (props: { ctx: ConsoleContext; job: ImportJob; refresh?: boolean }) => {
   const { job, ctx } = props;
   const done = finished(job);
   const total = job.totalLines;
@@ -587,6 +593,16 @@ const JobLive = (props: { ctx: ConsoleContext; job: ImportJob }) => {
               accepted: job.acceptedLines,
               rejected: job.rejectedLines,
             }),
+            // Only the parts drawn from the job's end, swapped out of band: what the user was on
+            // (a download link, say) keeps its focus.
+            ...(props.refresh
+              ? {
+                  'hx-get': ctx.url(`/lists/imports/${job.id}`),
+                  'hx-trigger': 'load',
+                  'hx-swap': 'none',
+                  'hx-select-oob': '#job-lists,#job-outcome',
+                }
+              : {}),
           }
         : {
             'hx-ext': 'sse',
@@ -652,7 +668,7 @@ async function jobPage(c: Context<ConsoleEnv>, errors?: FieldErrors, fixValues?:
         </section>
         <section class="op-card" aria-labelledby="job-meta-h">
           <h2 id="job-meta-h">{t('job.lists')}</h2>
-          <ul>
+          <ul id="job-lists">
             {lists.map((l, i) =>
               l === undefined ? (
                 <li>{job.listIds[i]}</li>
@@ -676,57 +692,59 @@ async function jobPage(c: Context<ConsoleEnv>, errors?: FieldErrors, fixValues?:
           </p>
         </section>
       </div>
-      {rejects.length === 0 ? null : (
-        <RejectsTable reports={rejects.slice(0, 200)} caption={t('job.rejects.caption')} id="job-rejects" />
-      )}
-      {!canFix ? null : rejects.length > 200 ? (
-        <p class="op-notice">{t('job.fix.tooMany')}</p>
-      ) : job.listIds.length !== 1 ? (
-        <p class="op-notice">{t('job.fix.needsList')}</p>
-      ) : (
-        <section aria-labelledby="fix-h">
-          <h2 id="fix-h">{t('job.fix.title')}</h2>
-          <p>{t('job.fix.hint')}</p>
-          <ErrorSummary errors={errors} />
-          <form
-            class="op-form op-wide"
-            method="post"
-            action={ctx.url(`/lists/imports/${job.id}/fix`)}
-            hx-post={ctx.url(`/lists/imports/${job.id}/fix`)}
-            hx-target="#main"
-            hx-select="#main"
-            hx-swap="outerHTML"
-            aria-labelledby="fix-h"
-          >
-            <input type="hidden" name="_csrf" value={ctx.csrf} />
-            <Field
-              name="header"
-              label={t('job.fix.header')}
-              hint={t('job.fix.headerHint')}
-              required
-              value={fixValues?.header ?? remembered?.header ?? ''}
-              error={errors?.header}
-              attrs={{ class: 'op-code', spellcheck: 'false' }}
-            />
-            <input type="hidden" name="delimiter" value={fixValues?.delimiter ?? remembered?.delimiter ?? ''} />
-            {rejects.map((r) => (
+      <div id="job-outcome">
+        {rejects.length === 0 ? null : (
+          <RejectsTable reports={rejects.slice(0, 200)} caption={t('job.rejects.caption')} id="job-rejects" />
+        )}
+        {!canFix ? null : rejects.length > 200 ? (
+          <p class="op-notice">{t('job.fix.tooMany')}</p>
+        ) : job.listIds.length !== 1 ? (
+          <p class="op-notice">{t('job.fix.needsList')}</p>
+        ) : (
+          <section aria-labelledby="fix-h">
+            <h2 id="fix-h">{t('job.fix.title')}</h2>
+            <p>{t('job.fix.hint')}</p>
+            <ErrorSummary errors={errors} />
+            <form
+              class="op-form op-wide"
+              method="post"
+              action={ctx.url(`/lists/imports/${job.id}/fix`)}
+              hx-post={ctx.url(`/lists/imports/${job.id}/fix`)}
+              hx-target="#main"
+              hx-select="#main"
+              hx-swap="outerHTML"
+              aria-labelledby="fix-h"
+            >
+              <input type="hidden" name="_csrf" value={ctx.csrf} />
               <Field
-                name={`line-${r.line}`}
-                label={t('job.fix.line', { line: r.line })}
-                hint={r.issues.map((i) => i.message).join(' ')}
-                value={fixValues?.[`line-${r.line}`] ?? r.raw ?? ''}
-                error={errors?.[`line-${r.line}`]}
+                name="header"
+                label={t('job.fix.header')}
+                hint={t('job.fix.headerHint')}
+                required
+                value={fixValues?.header ?? remembered?.header ?? ''}
+                error={errors?.header}
                 attrs={{ class: 'op-code', spellcheck: 'false' }}
               />
-            ))}
-            <div>
-              <button type="submit" class="op-button">
-                {t('job.fix.submit')}
-              </button>
-            </div>
-          </form>
-        </section>
-      )}
+              <input type="hidden" name="delimiter" value={fixValues?.delimiter ?? remembered?.delimiter ?? ''} />
+              {rejects.map((r) => (
+                <Field
+                  name={`line-${r.line}`}
+                  label={t('job.fix.line', { line: r.line })}
+                  hint={r.issues.map((i) => i.message).join(' ')}
+                  value={fixValues?.[`line-${r.line}`] ?? r.raw ?? ''}
+                  error={errors?.[`line-${r.line}`]}
+                  attrs={{ class: 'op-code', spellcheck: 'false' }}
+                />
+              ))}
+              <div>
+                <button type="submit" class="op-button">
+                  {t('job.fix.submit')}
+                </button>
+              </div>
+            </form>
+          </section>
+        )}
+      </div>
     </Layout>
   );
 }
@@ -878,7 +896,7 @@ export const importPages: ConsolePages = (ui) => {
       let last = '';
       for (let i = 0; i < 3600 && !stream.aborted; i++) {
         const job = await getImportJob(svc, id);
-        const html = String(await (<JobLive ctx={ctx} job={job} />).toString());
+        const html = String(await (<JobLive ctx={ctx} job={job} refresh />).toString());
         if (html !== last) {
           await stream.writeSSE({ event: 'job', data: html });
           last = html;
