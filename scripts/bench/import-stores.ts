@@ -202,19 +202,10 @@ interface PipelineFigures {
   fullCountMs: number;
 }
 
-/** The process's anonymous resident memory (RssAnon), in MB. */
-function rssAnonMb(): number {
+/** A field of /proc/self/status given in kB (`RssAnon`, `VmHWM`), in MB; 0 where there is none. */
+function procStatusMb(field: 'RssAnon' | 'VmHWM'): number {
   try {
-    const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function vmHwmMb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
@@ -257,12 +248,12 @@ async function pipelineChild(file: string, name: StoreName, dir: string): Promis
     },
   };
   let peak = process.memoryUsage.rss();
-  let peakAnon = rssAnonMb();
+  let peakAnon = procStatusMb('RssAnon');
   let ticks = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
     // /proc/self/status every 100 ms: reading it is dearer than rss().
-    if (++ticks % 5 === 0) peakAnon = Math.max(peakAnon, rssAnonMb());
+    if (++ticks % 5 === 0) peakAnon = Math.max(peakAnon, procStatusMb('RssAnon'));
   }, 20);
   const started = performance.now();
   const cpuStart = process.cpuUsage();
@@ -278,8 +269,8 @@ async function pipelineChild(file: string, name: StoreName, dir: string): Promis
   const seconds = (performance.now() - started) / 1000;
   const cpuUsed = process.cpuUsage(cpuStart);
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage.rss(), vmHwmMb() * 1024 * 1024);
-  peakAnon = Math.max(peakAnon, rssAnonMb());
+  peak = Math.max(peak, process.memoryUsage.rss(), procStatusMb('VmHWM') * 1024 * 1024);
+  peakAnon = Math.max(peakAnon, procStatusMb('RssAnon'));
   const listId = result.lists[0]?.id as string;
   const selection = parseSelection(BENCH_SELECTION);
   const runs: number[] = [];

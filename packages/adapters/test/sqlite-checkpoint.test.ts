@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SqlStore } from '@outpace/adapters/sqlite';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
 import { noopLogger } from '@outpace/core';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BACKSTOP_BYTES, startCheckpointer } from '../src/sqlite/checkpointer.js';
+import { runModule } from './support/run-module.js';
 import { tempFiles } from './support/temp-files.js';
 
 // The SQLite store moves its write-ahead log into the database file on a thread of its own
@@ -113,16 +111,7 @@ await store.tenants.create({ name: 'Leaving' });
 ${close}
 console.log(warnings.length === 0 ? 'closed' : warnings.join('; '));
 `;
-    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--conditions=@outpace/source', '--import', 'tsx', '--input-type=module', '--eval', source],
-        { cwd: root, timeout: 30_000 },
-        (error, out) =>
-          resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? null), stdout: out }),
-      );
-    });
+    const { code, stdout } = await runModule(source);
     // Exit code 13 would mean the close never settled (the thread no longer held the event loop).
     expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: 'closed' });
     // Both connections closed (by close(), or by better-sqlite3 as the process ended): the last one removed the log.

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SqlStore } from '@outpace/adapters/sqlite';
 import { createSqliteStore } from '@outpace/adapters/sqlite';
 import type { NewContact } from '@outpace/core';
@@ -8,6 +5,7 @@ import { noopLogger } from '@outpace/core';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StagingWriteError, stagingTestHooks, startStagingThread } from '../src/sqlite/stager.js';
+import { runModule } from './support/run-module.js';
 import { tempFiles } from './support/temp-files.js';
 
 // Imports into a file the SQLite store opened write their staging rows on a thread of the
@@ -233,16 +231,7 @@ await session.commit();
 console.log((await store.forTenant(tenant.id).lists.get(list.id)).size);
 ${close}
 `;
-    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--conditions=@outpace/source', '--import', 'tsx', '--input-type=module', '--eval', source],
-        { cwd: root, timeout: 30_000 },
-        (error, out) =>
-          resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? null), stdout: out }),
-      );
-    });
+    const { code, stdout } = await runModule(source);
     // A thread that held the event loop would keep the process until the 30 s timeout kills it.
     expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: '50' });
   });
