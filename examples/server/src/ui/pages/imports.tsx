@@ -571,9 +571,9 @@ function stateBadge(state: ImportJob['state']) {
 
 const finished = (job: ImportJob) => job.state === 'completed' || job.state === 'failed' || job.state === 'aborted';
 
-/** The live part of a job page: state, counters and progress; streams over SSE until the job ends. */
 /**
- * The job's state, progress and counts, live until the job ends. `refresh` is
+ * The live part of a job page: state, counters and progress; streams over SSE
+ * until the job ends. `refresh` is
  * set on the last update the event stream sends: the parts of the page drawn
  * from the job's end (lists loaded into, rejected lines, the fix-and-re-import
  * form) were drawn while the job ran, so that update reloads them once.
