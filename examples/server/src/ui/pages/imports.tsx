@@ -573,10 +573,10 @@ const finished = (job: ImportJob) => job.state === 'completed' || job.state === 
 
 /**
  * The live part of a job page: state, counters and progress; streams over SSE
- * until the job ends. `refresh` is
- * set on the last update the event stream sends: the parts of the page drawn
- * from the job's end (lists loaded into, rejected lines, the fix-and-re-import
- * form) were drawn while the job ran, so that update reloads them once.
+ * until the job ends. `refresh` is set on the last update the stream sends:
+ * the parts of the page drawn from the job's end (lists loaded into, rejected
+ * lines, the fix-and-re-import form) were drawn while the job ran, so that
+ * update reloads them once.
  */
 const JobLive = (props: { ctx: ConsoleContext; job: ImportJob; refresh?: boolean }) => {
   const { job, ctx } = props;
