@@ -17,6 +17,7 @@ const tempFile = tempFiles('outpace-staging-');
 
 afterEach(() => {
   delete stagingTestHooks.driver;
+  delete stagingTestHooks.partEntries;
 });
 
 function contacts(from: number, count: number): NewContact[] {
@@ -238,5 +239,161 @@ ${close}
 
   it('refuses a stagingThread that is not a boolean', () => {
     expect(() => createSqliteStore({ filename: ':memory:', stagingThread: 'yes' as never })).toThrow(/stagingThread/);
+  });
+});
+
+describe('sqlite store: device lookup entries written in parts by the staging thread', () => {
+  /** Contacts with two devices each; every tenth holds one number in both slots (one entry, not two). */
+  function twoDevices(from: number, count: number, prefix = '+1415'): NewContact[] {
+    return Array.from({ length: count }, (_, i) => {
+      const n = from + i;
+      const second = n % 10 === 0 ? `${prefix}${String(n).padStart(7, '0')}` : `+1646${String(n).padStart(7, '0')}`;
+      return {
+        clientId: `C${n}`,
+        lastName: `Example ${n}`,
+        others: {},
+        location: {},
+        devices: [
+          { index: 1, type: 'home' as const, value: `${prefix}${String(n).padStart(7, '0')}` },
+          { index: 2, type: 'mobile' as const, value: second },
+        ],
+      };
+    });
+  }
+  const ENTRIES_PER_100 = 190;
+
+  async function opened(name: string) {
+    // Small parts: an import of a few hundred contacts writes several.
+    stagingTestHooks.partEntries = 100;
+    const filename = tempFile(name);
+    const store = createSqliteStore({ filename });
+    const tenant = await store.tenants.create({ name: 'Parts' });
+    const stores = store.forTenant(tenant.id);
+    const reader = new Database(filename, { readonly: true });
+    const dataId = async (listId: string) =>
+      (reader.prepare('select data_id from outpace_contact_lists where id = ?').get(listId) as { data_id: string })
+        .data_id;
+    const parts = (segment: string) =>
+      (
+        reader
+          .prepare('select part_id from outpace_contact_device_parts where data_id = ? order by part_id')
+          .all(segment) as { part_id: string }[]
+      ).map((r) => r.part_id);
+    const entries = () =>
+      (reader.prepare('select count(*) as n from outpace_contact_devices').get() as { n: number }).n;
+    // Searches check each contact's devices again, so a stale entry only shows here.
+    const entriesOf = (value: string) =>
+      (reader.prepare('select count(*) as n from outpace_contact_devices where value = ?').get(value) as { n: number })
+        .n;
+    const found = async (device: string) =>
+      (await stores.contacts.search({ device })).map((c) => `${c.listId}:${c.clientId}`);
+    return { store, stores, reader, dataId, parts, entries, entriesOf, found };
+  }
+
+  async function createList(stores: Awaited<ReturnType<typeof opened>>['stores'], count: number) {
+    const session = await stores.contacts.beginImport({ mode: 'CREATE' });
+    const list = await session.createList({ name: 'Parts' });
+    for (let from = 0; from < count; from += 100) {
+      expect(await session.write(list.id, twoDevices(from, Math.min(100, count - from)))).toEqual([]);
+    }
+    return { session, list };
+  }
+
+  it('writes them while the import goes on, keeps them hidden until commit, and finds every contact by either device', async () => {
+    const t = await opened('parts.db');
+    const { session, list } = await createList(t.stores, 500);
+    // Before the commit some parts are written (of five writes, the session has waited for the first
+    // three), none readable: the list does not exist yet.
+    const segment = (
+      t.reader.prepare("select id from outpace_segments where state = 'staging'").get() as { id: string }
+    ).id;
+    expect(t.parts(segment).length).toBeGreaterThan(0);
+    expect(await t.found('+14150000000')).toEqual([]);
+    await session.commit();
+
+    expect(await t.dataId(list.id)).toBe(segment);
+    // 500 contacts, 950 distinct (contact, value) pairs: parts of 100 entries or more (a batch's entries
+    // are gathered whole), and the last one written at commit.
+    expect(t.entries()).toBe(5 * ENTRIES_PER_100);
+    const parts = t.parts(segment);
+    expect(parts.length).toBeGreaterThanOrEqual(4);
+    expect(parts.every((p) => p.startsWith(`${segment}.`))).toBe(true);
+    for (const n of [0, 1, 99, 100, 250, 498, 499]) {
+      expect(await t.found(`+1415${String(n).padStart(7, '0')}`)).toEqual([`${list.id}:C${n}`]);
+      const second = n % 10 === 0 ? [] : [`${list.id}:C${n}`];
+      expect(await t.found(`+1646${String(n).padStart(7, '0')}`)).toEqual(second);
+    }
+    t.reader.close();
+    await t.store.close();
+  });
+
+  it('goes with the data it indexes: FLUSH_APPEND, APPEND_AND_UPDATE, single changes and list deletion', async () => {
+    const t = await opened('changes.db');
+    const { session, list } = await createList(t.stores, 300);
+    await session.commit();
+    const first = await t.dataId(list.id);
+    expect(t.parts(first).length).toBeGreaterThanOrEqual(2);
+
+    // FLUSH_APPEND: the new data comes with parts of its own, the old data's go with it.
+    const flush = await t.stores.contacts.beginImport({ mode: 'FLUSH_APPEND', listId: list.id });
+    for (let from = 0; from < 300; from += 100) await flush.write(list.id, twoDevices(from, 100, '+1212'));
+    await flush.commit();
+    const second = await t.dataId(list.id);
+    expect(second).not.toBe(first);
+    expect(t.parts(first)).toEqual([]);
+    expect(t.parts(second).length).toBeGreaterThanOrEqual(2);
+    expect(t.entries()).toBe(3 * ENTRIES_PER_100);
+    expect(await t.found('+14150000123')).toEqual([]);
+    expect(await t.found('+12120000123')).toEqual([`${list.id}:C123`]);
+
+    // APPEND_AND_UPDATE replaces C123's devices: its entries in a part go, the new ones come.
+    const update = await t.stores.contacts.beginImport({ mode: 'APPEND_AND_UPDATE', listId: list.id });
+    await update.write(list.id, [
+      { ...(twoDevices(123, 1)[0] as NewContact), devices: [{ index: 1, type: 'home', value: '+13125550123' }] },
+    ]);
+    await update.commit();
+    expect(await t.found('+12120000123')).toEqual([]);
+    expect(await t.found('+16460000123')).toEqual([]);
+    expect(await t.found('+13125550123')).toEqual([`${list.id}:C123`]);
+    expect([t.entriesOf('+12120000123'), t.entriesOf('+16460000123'), t.entries()]).toEqual([0, 0, 569]);
+
+    // Single contacts: an update and a removal reach entries in parts too.
+    const c200 = await t.stores.contacts.getByClientId(list.id, 'C200');
+    const c201 = await t.stores.contacts.getByClientId(list.id, 'C201');
+    await t.stores.contacts.update(list.id, c200?.id as string, {
+      ...(twoDevices(200, 1)[0] as NewContact),
+      devices: [{ index: 1, type: 'home', value: '+13125550200' }],
+    });
+    await t.stores.contacts.remove(list.id, [c201?.id as string]);
+    expect(await t.found('+12120000200')).toEqual([]);
+    expect(await t.found('+13125550200')).toEqual([`${list.id}:C200`]);
+    expect(await t.found('+12120000201')).toEqual([]);
+    expect(await t.found('+12120000202')).toEqual([`${list.id}:C202`]);
+    // C200 held one number in both slots (one entry), C201 two.
+    expect([t.entriesOf('+12120000200'), t.entriesOf('+12120000201'), t.entriesOf('+16460000201')]).toEqual([0, 0, 0]);
+    expect(t.entries()).toBe(567);
+
+    // Deleting the list purges its entries and parts.
+    await t.stores.lists.delete(list.id);
+    expect(t.parts(second)).toEqual([]);
+    expect(t.entries()).toBe(0);
+    t.reader.close();
+    await t.store.close();
+  });
+
+  it('leaves no parts, entries or contacts behind an aborted import, and imports again after', async () => {
+    const t = await opened('aborted.db');
+    const { session } = await createList(t.stores, 400);
+    await session.abort();
+    expect(t.reader.prepare('select count(*) as n from outpace_contact_device_parts').get()).toEqual({ n: 0 });
+    expect(t.entries()).toBe(0);
+    expect(t.reader.prepare('select count(*) as n from outpace_contacts').get()).toEqual({ n: 0 });
+
+    const again = await createList(t.stores, 200);
+    await again.session.commit();
+    expect(t.entries()).toBe(2 * ENTRIES_PER_100);
+    expect(await t.found('+14150000199')).toEqual([`${again.list.id}:C199`]);
+    t.reader.close();
+    await t.store.close();
   });
 });

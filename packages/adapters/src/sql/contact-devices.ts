@@ -19,6 +19,14 @@ import { DEVICE_SLOTS, slotColumn } from './schema.js';
  * segment's own (new) range — an append, not random inserts — and a purged
  * segment loses its entries with one range delete.
  *
+ * A segment's entries may also lie in parts (`outpace_contact_device_parts`):
+ * runs keyed by a part id of their own instead of the segment's, each written
+ * in one sorted sweep. SQLite's staging thread writes an import's entries this
+ * way while the import goes on — a part each time enough entries have gathered,
+ * the last at commit — so the commit no longer builds them all on the store's
+ * connection while the other core waits. Readers find a segment's entries
+ * under its own id and its parts' ids ({@link entryKeys}).
+ *
  * `index` (PostgreSQL): a hash index on each slot's value column, partial
  * (`where devN_value is not null`, so empty slots cost nothing), which the
  * engine keeps as rows are written: the index grows on the server's core while
@@ -38,6 +46,16 @@ export function deviceIndexName(slot: number): string {
 
 /** Name of the device lookup table. */
 export const CONTACT_DEVICES = 'outpace_contact_devices';
+/** Name of the table naming each segment's lookup parts. */
+export const CONTACT_DEVICE_PARTS = 'outpace_contact_device_parts';
+
+/**
+ * The ids under which segment `dataId`'s lookup entries lie: its own and its
+ * parts' (both arguments are values or column references).
+ */
+function entryKeys(ctx: SqlContext, tenantId: RawBuilder<unknown> | string, dataId: RawBuilder<unknown> | string) {
+  return sql`(select ${dataId} union all select p.part_id from ${ctx.table(CONTACT_DEVICE_PARTS)} p where p.tenant_id = ${tenantId} and p.data_id = ${dataId})`;
+}
 
 /**
  * Inserts the lookup entries of contacts of segment `source` (those matching
@@ -122,7 +140,7 @@ export async function deleteContactDevices(
   for (const row of found.rows) {
     const values = [...new Set(columns.map((c) => row[c]).filter((v): v is string => v !== null && v !== undefined))];
     if (values.length === 0) continue;
-    await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${dataId} and value in (${sql.join(values)}) and contact_id = ${String(row.id)}`.execute(
+    await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id in ${entryKeys(ctx, tenantId, dataId)} and value in (${sql.join(values)}) and contact_id = ${String(row.id)}`.execute(
       db,
     );
   }
@@ -143,15 +161,15 @@ export async function deleteMatchingDevices(
   if (ctx.dialect.deviceLookup === 'index') return;
   const contacts = ctx.table('outpace_contacts');
   const devices = ctx.table(CONTACT_DEVICES);
-  await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${dataId} and contact_id in (select c.id from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${dataId} and ${where})`.execute(
+  await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id in ${entryKeys(ctx, tenantId, dataId)} and contact_id in (select c.id from ${contacts} c where c.tenant_id = ${tenantId} and c.data_id = ${dataId} and ${where})`.execute(
     db,
   );
 }
 
 /**
- * Deletes the lookup entries of segment `dataId` in chunks of `chunk` (a
- * segment being purged); nothing to do for the `index` way, where the rows'
- * deletion takes their index entries with them.
+ * Deletes the lookup entries of segment `dataId` and of its parts in chunks of
+ * `chunk` (a segment being purged), then the parts; nothing to do for the
+ * `index` way, where the rows' deletion takes their index entries with them.
  */
 export async function purgeSegmentDevices(
   db: SqlExecutor,
@@ -162,13 +180,20 @@ export async function purgeSegmentDevices(
 ) {
   if (ctx.dialect.deviceLookup === 'index') return;
   const devices = ctx.table(CONTACT_DEVICES);
-  for (;;) {
-    const result =
-      await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${dataId} and value in (select value from ${devices} where tenant_id = ${tenantId} and data_id = ${dataId} limit ${sql.lit(chunk)})`.execute(
-        db,
-      );
-    if (Number(result.numAffectedRows ?? 0) < chunk) break;
+  const parts = ctx.table(CONTACT_DEVICE_PARTS);
+  const found = await sql<{
+    part_id: string;
+  }>`select part_id from ${parts} where tenant_id = ${tenantId} and data_id = ${dataId}`.execute(db);
+  for (const key of [dataId, ...found.rows.map((r) => r.part_id)]) {
+    for (;;) {
+      const result =
+        await sql`delete from ${devices} where tenant_id = ${tenantId} and data_id = ${key} and value in (select value from ${devices} where tenant_id = ${tenantId} and data_id = ${key} limit ${sql.lit(chunk)})`.execute(
+          db,
+        );
+      if (Number(result.numAffectedRows ?? 0) < chunk) break;
+    }
   }
+  await sql`delete from ${parts} where tenant_id = ${tenantId} and data_id = ${dataId}`.execute(db);
 }
 
 /**
@@ -188,7 +213,7 @@ export function deviceMatch(
     return { join: sql``, condition: sql`(${sql.join(slots, sql` or `)})` };
   }
   return {
-    join: sql` join ${ctx.table(CONTACT_DEVICES)} d on d.tenant_id = l.tenant_id and d.data_id = l.data_id and d.value = ${folded} and d.contact_id = c.id`,
+    join: sql` join ${ctx.table(CONTACT_DEVICES)} d on d.tenant_id = l.tenant_id and d.data_id in ${entryKeys(ctx, sql.raw('l.tenant_id'), sql.raw('l.data_id'))} and d.value = ${folded} and d.contact_id = c.id`,
     condition: undefined,
   };
 }

@@ -13,9 +13,10 @@ import { CONTACT_DEVICES, deleteMatchingDevices, insertSegmentDevices } from './
 import { ALL_CONTACT_COLUMNS, contactColumns, encodeContact } from './contact-rows.js';
 import type { SqlContext } from './context.js';
 import { parseInput } from './context.js';
-import type { SqlExecutor } from './dialect.js';
+import type { BulkColumn, SqlExecutor, StagedDevices } from './dialect.js';
 import { readNumber } from './dialect.js';
 import { findListRow, insertList, listNotFound, makeList, toContactList } from './lists.js';
+import { DEVICE_SLOTS, slotColumn } from './schema.js';
 import {
   adoptSegment,
   markGarbage,
@@ -58,6 +59,23 @@ interface Target {
   slots: number;
   /** ClientIDs staged so far, when the session finds repeats itself (engines with a stager). */
   seen?: Set<string>;
+  /**
+   * Set when the stager writes the segment's device lookup entries (in parts)
+   * as the rows arrive: segments that become a list's data as they are
+   * (new lists, FLUSH_APPEND), on a stager that offers it.
+   */
+  devicesStaged?: boolean;
+}
+
+const VALUE_COLUMNS = new Set(Array.from({ length: DEVICE_SLOTS }, (_, i) => slotColumn(i + 1, 'value')));
+
+/** Where a staged row holds its id and device values, for a stager that gathers lookup entries. */
+function stagedDevices(tenantId: string, segment: string, columns: readonly BulkColumn[]): StagedDevices {
+  const values: number[] = [];
+  columns.forEach((c, i) => {
+    if (VALUE_COLUMNS.has(c.name)) values.push(i);
+  });
+  return { tenantId, segment, id: columns.findIndex((c) => c.name === 'id'), values };
 }
 
 /** Columns a replacing contact takes from its staged row (all but keys and creation time). */
@@ -102,7 +120,14 @@ export async function beginSqlContactImport(
     if ((await findListRow(db, ctx, tenantId, listId)) === undefined) throw listNotFound(listId);
     const segment = newSegmentId(ctx);
     await registerStaging(db, ctx, tenantId, segment, 'contacts');
-    targets.set(listId, { segment, staged: 0, slots: 0, ...(stager === undefined ? {} : { seen: new Set<string>() }) });
+    targets.set(listId, {
+      segment,
+      staged: 0,
+      slots: 0,
+      ...(stager === undefined ? {} : { seen: new Set<string>() }),
+      // FLUSH_APPEND's segment becomes the list's data as it is; the APPEND modes merge theirs at commit.
+      ...(mode === 'FLUSH_APPEND' && stager?.devices !== undefined ? { devicesStaged: true } : {}),
+    });
   }
   let status: 'open' | 'committing' | 'committed' | 'aborted' | 'failed' = 'open';
   /** Staged writes under way, oldest first; none rejects (a failure lands in `failure`). */
@@ -187,9 +212,11 @@ export async function beginSqlContactImport(
     return { inserted: Number(moved.numAffectedRows ?? 0), updated };
   };
 
-  /** Makes a target's staged segment the list's data as it is: its device lookup entries, then the segment itself. */
+  /** Makes a target's staged segment the list's data as it is: its device lookup entries (unless staged), then the segment itself. */
   const adoptStaged = async (trx: SqlExecutor, target: Target) => {
-    await insertSegmentDevices(trx, ctx, tenantId, target.segment, target.segment, target.slots);
+    if (target.devicesStaged !== true) {
+      await insertSegmentDevices(trx, ctx, tenantId, target.segment, target.segment, target.slots);
+    }
     await adoptSegment(trx, tenantId, target.segment);
   };
 
@@ -252,6 +279,7 @@ export async function beginSqlContactImport(
         staged: 0,
         slots: 0,
         ...(stager === undefined ? {} : { seen: new Set<string>() }),
+        ...(stager?.devices !== undefined ? { devicesStaged: true } : {}),
       });
       return { ...list };
     },
@@ -340,7 +368,8 @@ export async function beginSqlContactImport(
           }
           if (slots > target.slots) target.slots = slots;
           const columns = contactColumns(slots);
-          const write = stager.write('outpace_contacts', columns, rows).then(
+          const devices = target.devicesStaged === true ? stagedDevices(tenantId, target.segment, columns) : undefined;
+          const write = stager.write('outpace_contacts', columns, rows, devices).then(
             () => {
               target.staged += rows.length;
             },
@@ -381,6 +410,15 @@ export async function beginSqlContactImport(
       status = 'committing';
       let outcome: Awaited<ReturnType<typeof apply>>;
       try {
+        // The stager writes the last part of each segment's lookup entries after its rows.
+        for (const target of targets.values()) {
+          if (target.devicesStaged !== true || stager?.devices === undefined) continue;
+          inFlight.push(
+            stager.devices.finish(tenantId, target.segment).catch((error: unknown) => {
+              failure ??= { error };
+            }),
+          );
+        }
         await settle();
         outcome = await db.transaction().execute(apply);
       } catch (error) {
@@ -415,6 +453,10 @@ export async function beginSqlContactImport(
       if (status !== 'open' && status !== 'failed') return;
       status = 'aborted';
       await Promise.all(inFlight);
+      for (const target of targets.values()) {
+        // Entries gathered for no part yet; the parts go with the segment below.
+        if (target.devicesStaged === true) await stager?.devices?.discard(target.segment).catch(() => undefined);
+      }
       const segments = [...targets.values()].map((t) => t.segment);
       targets.clear();
       await db.transaction().execute(async (trx) => {

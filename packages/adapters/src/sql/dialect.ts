@@ -48,10 +48,41 @@ export interface BulkInsertOptions {
   onConflict?: string;
 }
 
+/** Where the device lookup entries of staged contact rows come from (see {@link RowStager.devices}). */
+export interface StagedDevices {
+  tenantId: string;
+  /** The segment the rows are staged in. */
+  segment: string;
+  /** Position of the contact id in each row. */
+  id: number;
+  /** Positions of the device value columns in each row. */
+  values: readonly number[];
+}
+
 /** Writes an import's staging rows on a connection of its own (see {@link SqlDialect.stager}). */
 export interface RowStager {
-  /** Inserts every row, in a transaction of its own; rejects if any row fails. */
-  write(table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]): Promise<void>;
+  /**
+   * Inserts every row, in a transaction of its own; rejects if any row fails.
+   * With `devices` (stagers that offer {@link RowStager.devices}), the rows'
+   * device lookup entries are gathered too.
+   */
+  write(
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: readonly unknown[][],
+    devices?: StagedDevices,
+  ): Promise<void>;
+  /**
+   * Stagers that write a segment's device lookup entries themselves (SQLite's
+   * staging thread): the entries of rows written with `devices` go into parts
+   * of the segment (see sql/contact-devices.ts) as they gather.
+   */
+  devices?: {
+    /** Writes the entries of `segment` not yet in a part as its last part. */
+    finish(tenantId: string, segment: string): Promise<void>;
+    /** Forgets the entries of `segment` not yet in a part (an import that ends without commit). */
+    discard(segment: string): Promise<void>;
+  };
 }
 
 /** Executes statements on one connection or transaction. */

@@ -35,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, statements: readonly Sta
   ['0009_device_index', [...deviceIndexes(), dropContactDevicesWhereIndexed]],
   ['0010_contact_doc_text', [contactDocText]],
   ['0011_contact_others_binary', [contactOthersBinary]],
+  ['0012_contact_device_parts', [contactDevicePartsTable]],
 ];
 
 /** Names of every migration this version of Outpace knows, oldest first. */
@@ -302,6 +303,23 @@ function contactDocText(d: SqlDialect): string {
 function contactOthersBinary(d: SqlDialect): string {
   if (d.binaryJson === undefined) return '';
   return `update ${ref(d, 'outpace_contacts')} set f_others = ${d.binaryJson.write}(f_others)`;
+}
+
+/**
+ * Engines with the lookup table: a segment's entries may also lie in parts,
+ * sorted runs of their own that SQLite's staging thread writes while an import
+ * goes on (see contact-devices.ts). Existing segments have none.
+ */
+function contactDevicePartsTable(d: SqlDialect): string {
+  if (d.deviceLookup === 'index') return '';
+  const t = d.types;
+  return createTable(
+    d,
+    'outpace_contact_device_parts',
+    [`tenant_id ${t.key} not null`, `data_id ${t.key} not null`, `part_id ${t.key} not null`],
+    'tenant_id, data_id, part_id',
+    d.clustered,
+  );
 }
 
 function dropContactDevicesWhereIndexed(d: SqlDialect): string {

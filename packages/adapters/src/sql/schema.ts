@@ -199,12 +199,20 @@ export interface ContactDeviceRow {
   contact_id: string;
 }
 
+/** A part of a segment's device lookup entries: those stored under `part_id` instead of `data_id`. */
+export interface ContactDevicePartRow {
+  tenant_id: string;
+  data_id: string;
+  part_id: string;
+}
+
 export interface Database {
   outpace_tenants: TenantRow;
   outpace_contact_lists: ContactListRow;
   outpace_segments: SegmentRow;
   outpace_contacts: ContactRow;
   outpace_contact_devices: ContactDeviceRow;
+  outpace_contact_device_parts: ContactDevicePartRow;
   outpace_suppression_lists: SuppressionListRow;
   outpace_suppression_entries: SuppressionEntryRow;
   outpace_import_jobs: ImportJobRow;
