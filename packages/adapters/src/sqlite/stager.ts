@@ -69,16 +69,20 @@ function statement(prefix, tuple, count) {
 }
 const lookup = workerData.lookup;
 db.pragma('temp_store = memory');
-/** Lookup entries gathered and not yet in a part, per segment: { tenantId, count, parts }. */
+/**
+ * Segments whose lookup entries this connection gathers: segment id -> { table,
+ * count, parts }: the temporary table holding the entries not yet in a part
+ * (one per segment, so no entry repeats the segment's id), how many it holds,
+ * and how many parts were written.
+ */
 const gathered = new Map();
 const PENDING_PER_STATEMENT = 400;
 let tables = 0;
-/** The temporary table gathering a segment's entries (one per segment, so none holds the segment's id). */
-function pendingTable(segment, state) {
-  if (state.table !== undefined) return state.table;
-  state.table = 'outpace_pending_devices_' + ++tables;
+function startGathering(segment) {
+  const state = { table: 'outpace_pending_devices_' + ++tables, count: 0, parts: 0 };
   db.exec('create temp table ' + state.table + ' (value text not null, contact_id text not null)');
-  return state.table;
+  gathered.set(segment, state);
+  return state;
 }
 function gather(rows, d, table) {
   const params = [];
@@ -106,10 +110,9 @@ function gather(rows, d, table) {
 }
 function writePart(tenantId, segment, state) {
   const part = segment + '.' + (state.parts + 1);
-  const table = pendingTable(segment, state);
-  db.prepare('insert into "' + lookup.table + '" (tenant_id, data_id, value, contact_id) select ?, ?, value, contact_id from temp.' + table + ' order by value, contact_id').run(tenantId, part);
+  db.prepare('insert into "' + lookup.table + '" (tenant_id, data_id, value, contact_id) select ?, ?, value, contact_id from temp.' + state.table + ' order by value, contact_id').run(tenantId, part);
   db.prepare('insert into "' + lookup.parts + '" (tenant_id, data_id, part_id) values (?, ?, ?)').run(tenantId, segment, part);
-  db.exec('delete from temp.' + table);
+  db.exec('delete from temp.' + state.table);
 }
 function transaction(work) {
   begin.run();
@@ -124,15 +127,7 @@ function transaction(work) {
 }
 function insert(m) {
   const { rows, width, perStatement, devices } = m;
-  let state;
-  if (devices !== undefined) {
-    state = gathered.get(devices.segment);
-    if (state === undefined) {
-      state = { count: 0, parts: 0 };
-      pendingTable(devices.segment, state);
-      gathered.set(devices.segment, state);
-    }
-  }
+  const state = devices === undefined ? undefined : gathered.get(devices.segment) || startGathering(devices.segment);
   const done = transaction(() => {
     for (let start = 0; start < rows.length; start += perStatement) {
       const count = Math.min(perStatement, rows.length - start);
