@@ -158,6 +158,22 @@ describeWithService(available, 'postgres store', () => {
         { n: 1, s: 'a' },
         { n: 2, s: 'tab\tand\nnewline \\' },
       ]);
+      // Rows encoded straight into the stager's sink (as imports do) land as the same arrays would, a row's
+      // values pushed in one call or several.
+      const sink = stager.sink?.();
+      if (sink === undefined) throw new Error('the COPY stager offers a sink');
+      sink.push(3, 'back\\slash\r\n');
+      sink.endRow();
+      sink.push(4);
+      sink.push(null);
+      sink.endRow();
+      expect(sink.rows).toBe(2);
+      await stager.write('t', columns, sink);
+      await stager.write('t', columns, stager.sink?.() as NonNullable<typeof sink>);
+      expect((await rows()).slice(2)).toEqual([
+        { n: 3, s: 'back\\slash\r\n' },
+        { n: 4, s: null },
+      ]);
       expect((await pool.query('select pg_current_xact_id_if_assigned() as x')).rows[0].x).toBeNull();
       await pool.end();
       await dropSchema(schema);

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { BulkColumn, RowStager } from '../sql/dialect.js';
+import type { BulkColumn, RowSink, RowStager } from '../sql/dialect.js';
 
 /** Bytes per CopyData message. */
 const CHUNK = 1 << 16;
@@ -24,6 +24,34 @@ export function copyText(rows: readonly unknown[][]): string {
     text += '\n';
   }
   return text;
+}
+
+/**
+ * Rows written straight into COPY text as they are encoded. Against encoding
+ * arrays and turning them into text after, 200,000 of the benchmark's contacts
+ * took 1.59 to 1.62 s instead of 1.93 to 2.01 s (encoding, text and buffer,
+ * three rounds), and no row arrays are left for the collector; the pipeline of
+ * 1,000,000 used 14.8 to 17.6 CPU-seconds against 15.5 to 20.7 (three
+ * interleaved pairs).
+ */
+export class CopyTextSink implements RowSink {
+  text = '';
+  rows = 0;
+  private first = true;
+
+  push(...values: unknown[]): number {
+    for (let i = 0; i < values.length; i++) {
+      this.text += (this.first ? '' : '\t') + copyValue(values[i]);
+      this.first = false;
+    }
+    return 0;
+  }
+
+  endRow(): void {
+    this.text += '\n';
+    this.first = true;
+    this.rows++;
+  }
 }
 
 /** The parts of pg's connection a COPY FROM STDIN drives (as pg-copy-streams does). */
@@ -95,12 +123,17 @@ class CopyIn {
  */
 export function createCopyStager(pool: Pool, qualified: (table: string) => string): RowStager {
   return {
-    async write(table: string, columns: readonly BulkColumn[], rows: readonly unknown[][]) {
-      if (rows.length === 0) return;
+    sink: () => new CopyTextSink(),
+    async write(table: string, columns: readonly BulkColumn[], rows: readonly unknown[][] | RowSink) {
+      if (!(rows instanceof CopyTextSink) && !Array.isArray(rows)) {
+        throw new TypeError('The COPY stager takes row arrays or a sink of its own (stager.sink()).');
+      }
+      const text = rows instanceof CopyTextSink ? rows.text : copyText(rows as readonly unknown[][]);
+      if (text === '') return;
       const names = columns.map((c) => `"${c.name}"`).join(', ');
       const copy = new CopyIn(
         `begin; set local synchronous_commit = off; copy ${qualified(table)} (${names}) from stdin; commit`,
-        Buffer.from(copyText(rows), 'utf8'),
+        Buffer.from(text, 'utf8'),
       );
       const client: PoolClient = await pool.connect();
       let broken = false;

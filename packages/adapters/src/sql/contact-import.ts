@@ -348,18 +348,21 @@ export async function beginSqlContactImport(
         }
         const ids: string[] = new Array(accepted.length);
         const rows: unknown[][] = new Array(accepted.length);
+        // A stager that takes rows in its own format (PostgreSQL's COPY text) gets them encoded straight into it.
+        const sink = stager !== undefined && target.seen !== undefined ? stager.sink?.() : undefined;
         for (let i = 0; i < accepted.length; i++) {
           const id = createId('con', clock);
-          const row: unknown[] = [];
-          encodeContact(
-            dialect,
-            { tenantId, dataId: target.segment, id, createdAt: null, updatedAt: null },
-            batch[accepted[i] as number] as NewContact,
-            slots,
-            row,
-          );
+          const keys = { tenantId, dataId: target.segment, id, createdAt: null, updatedAt: null };
+          const contact = batch[accepted[i] as number] as NewContact;
+          if (sink === undefined) {
+            const row: unknown[] = [];
+            encodeContact(dialect, keys, contact, slots, row);
+            rows[i] = row;
+          } else {
+            encodeContact(dialect, keys, contact, slots, sink);
+            sink.endRow();
+          }
           ids[i] = id;
-          rows[i] = row;
         }
         if (stager !== undefined && target.seen !== undefined) {
           for (const index of accepted) {
@@ -369,9 +372,10 @@ export async function beginSqlContactImport(
           if (slots > target.slots) target.slots = slots;
           const columns = contactColumns(slots);
           const devices = target.devicesStaged === true ? stagedDevices(tenantId, target.segment, columns) : undefined;
-          const write = stager.write('outpace_contacts', columns, rows, devices).then(
+          const count = accepted.length;
+          const write = stager.write('outpace_contacts', columns, sink ?? rows, devices).then(
             () => {
-              target.staged += rows.length;
+              target.staged += count;
             },
             (error: unknown) => {
               failure = { error };

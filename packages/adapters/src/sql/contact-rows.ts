@@ -1,6 +1,6 @@
 import type { Contact, ContactLocation, Device, NewContact } from '@outpace/core';
 import { foldValue } from '@outpace/core';
-import type { BulkColumn, SqlDialect } from './dialect.js';
+import type { BulkColumn, RowOut, SqlDialect } from './dialect.js';
 import { readJson, readNumber } from './dialect.js';
 import { DEVICE_SLOTS, SLOT_FIELDS, slotColumn } from './schema.js';
 
@@ -237,15 +237,16 @@ class Undecided {
 const undecided = new Undecided();
 
 /**
- * Appends the values of one contact row to `out`, in `contactColumns(slots)`
- * order. `slots` must be at least `contact.devices.length`.
+ * Appends the values of one contact row to `out` (an array, or a stager's
+ * sink), in `contactColumns(slots)` order. `slots` must be at least
+ * `contact.devices.length`.
  */
 export function encodeContact(
   dialect: SqlDialect,
   keys: RowKeys,
   contact: NewContact,
   slots: number,
-  out: unknown[],
+  out: RowOut,
 ): void {
   const doc: ContactDoc = {};
   const originals: Record<string, string> = {};

@@ -59,19 +59,41 @@ export interface StagedDevices {
   values: readonly number[];
 }
 
+/**
+ * Where a row's values go as they are encoded: an array (each row its own), or
+ * a stager's {@link RowSink}.
+ */
+export interface RowOut {
+  push(...values: unknown[]): unknown;
+}
+
+/**
+ * Rows a stager encodes into its own wire format as they are made (PostgreSQL:
+ * COPY text), instead of as arrays it would read again: less to allocate and
+ * to walk for every staged row.
+ */
+export interface RowSink extends RowOut {
+  /** Ends the row whose values were pushed since the last call. */
+  endRow(): void;
+  /** Rows ended so far. */
+  readonly rows: number;
+}
+
 /** Writes an import's staging rows on a connection of its own (see {@link SqlDialect.stager}). */
 export interface RowStager {
   /**
-   * Inserts every row, in a transaction of its own; rejects if any row fails.
-   * With `devices` (stagers that offer {@link RowStager.devices}), the rows'
-   * device lookup entries are gathered too.
+   * Inserts every row (arrays, or a sink of this stager's), in a transaction of
+   * its own; rejects if any row fails. With `devices` (stagers that offer
+   * {@link RowStager.devices}), the rows' device lookup entries are gathered too.
    */
   write(
     table: string,
     columns: readonly BulkColumn[],
-    rows: readonly unknown[][],
+    rows: readonly unknown[][] | RowSink,
     devices?: StagedDevices,
   ): Promise<void>;
+  /** A new sink for one write, where the stager takes rows in its own format. */
+  sink?(): RowSink;
   /**
    * Stagers that write a segment's device lookup entries themselves (SQLite's
    * staging thread): the entries of rows written with `devices` go into parts
