@@ -381,6 +381,22 @@ describe('sqlite store: device lookup entries written in parts by the staging th
     await t.store.close();
   });
 
+  it('leaves no parts behind a FLUSH_APPEND whose commit fails (its list deleted meanwhile)', async () => {
+    const t = await opened('failed-commit.db');
+    const { session, list } = await createList(t.stores, 200);
+    await session.commit();
+    const flush = await t.stores.contacts.beginImport({ mode: 'FLUSH_APPEND', listId: list.id });
+    for (let from = 0; from < 300; from += 100) await flush.write(list.id, twoDevices(from, 100, '+1212'));
+    await t.stores.lists.delete(list.id);
+    await expect(flush.commit()).rejects.toThrow(/deleted during the import/);
+    await flush.abort();
+    expect(t.reader.prepare('select count(*) as n from outpace_contact_device_parts').get()).toEqual({ n: 0 });
+    expect(t.entries()).toBe(0);
+    expect(t.reader.prepare('select count(*) as n from outpace_contacts').get()).toEqual({ n: 0 });
+    t.reader.close();
+    await t.store.close();
+  });
+
   it('leaves no parts, entries or contacts behind an aborted import, and imports again after', async () => {
     const t = await opened('aborted.db');
     const { session } = await createList(t.stores, 400);
