@@ -1,6 +1,6 @@
 /**
  * Import benchmark of the SQL stores
- * (`npm run bench:import-stores -- --store sqlite|postgres [--rows=1000000] [--staging-thread off]`).
+ * (`npm run bench:import-stores -- --store sqlite|postgres [--rows=1000000] [--runs 3] [--staging-thread off]`).
  *
  * Same run, same data, side by side:
  * 1. Generates a CSV like `bench:import` (ClientID, names, company, three
@@ -44,6 +44,8 @@ const arg = (name: string): string | undefined => {
 const STORES = ['sqlite', 'postgres'] as const;
 type StoreName = (typeof STORES)[number];
 const ROWS = Number(arg('rows') ?? 1_000_000);
+/** Pipeline and raw-insert runs per store, interleaved; the figures are the median run's (`--runs 3`). */
+const RUNS = Math.max(1, Math.floor(Number(arg('runs') ?? 1)));
 const BATCH = 2000;
 const PG_URL = arg('pg-url') ?? 'postgres://postgres@127.0.0.1:5432/test';
 const HERE = fileURLToPath(import.meta.url);
@@ -191,8 +193,8 @@ function procStatusMb(field: 'RssAnon' | 'VmHWM'): number {
   }
 }
 
-async function pipelineChild(file: string, name: StoreName, dir: string): Promise<void> {
-  const opened = await openStore(name, dir, 'pipeline');
+async function pipelineChild(file: string, name: StoreName, dir: string, tag: string): Promise<void> {
+  const opened = await openStore(name, dir, tag);
   const { store } = opened;
   await store.migrate();
   const tenant = await store.tenants.create({ name: 'bench' });
@@ -286,6 +288,12 @@ async function pipelineChild(file: string, name: StoreName, dir: string): Promis
   process.send?.(figures);
 }
 
+/** The run whose `key` is the median (the lower middle one of an even count). */
+function median<T>(runs: readonly T[], key: (run: T) => number): T {
+  const sorted = [...runs].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+}
+
 /** Runs the pipeline once into a session that saves every staged batch (the prepared rows of the raw baseline). */
 async function capture(file: string, out: string): Promise<number> {
   const sink = createWriteStream(out);
@@ -335,8 +343,13 @@ async function capture(file: string, out: string): Promise<number> {
 }
 
 /** Inserts the captured contacts with the bare driver; only the driver calls are timed. */
-async function rawBaseline(name: StoreName, dir: string, captured: string): Promise<{ rows: number; seconds: number }> {
-  const opened = await openStore(name, dir, 'raw');
+async function rawBaseline(
+  name: StoreName,
+  dir: string,
+  captured: string,
+  tag: string,
+): Promise<{ rows: number; seconds: number }> {
+  const opened = await openStore(name, dir, tag);
   await opened.store.migrate();
   let rows = 0;
   let insertMs = 0;
@@ -376,10 +389,10 @@ function settleDisk(): void {
   spawnSync('sync', { stdio: 'ignore' });
 }
 
-function runChild(file: string, store: StoreName, dir: string): Promise<PipelineFigures> {
+function runChild(file: string, store: StoreName, dir: string, tag: string): Promise<PipelineFigures> {
   return new Promise((resolve, reject) => {
     const passed = arg('staging-thread') === undefined ? [] : ['--staging-thread', arg('staging-thread') as string];
-    const proc = fork(HERE, ['--child', file, '--store', store, '--dir', dir, ...passed], {
+    const proc = fork(HERE, ['--child', file, '--store', store, '--dir', dir, '--tag', tag, ...passed], {
       // The Node setting `npm start` runs the server with (docs/server.md, "Node settings").
       execArgv: [...process.execArgv, '--max-semi-space-size=64'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -427,25 +440,41 @@ async function main(): Promise<void> {
     const acceptedRows = await capture(file, captured);
     const results: Record<string, unknown> = {};
     for (const name of names) {
-      console.log(`[${name}] full pipeline into the store (child process)…`);
-      settleDisk();
-      const pipeline = await runChild(file, name, dir);
-      console.log(
-        `  ${fmt(pipeline.rows)} rows in ${pipeline.seconds.toFixed(1)} s = ${fmt(pipeline.rowsPerSec)} rows/s; store write ${pipeline.storeWriteSeconds.toFixed(1)} s, commit ${pipeline.commitSeconds.toFixed(2)} s; peak RSS ${pipeline.peakRssMb.toFixed(0)} MB; CPU of the importing process ${pipeline.cpuSeconds.toFixed(1)} s = ${fmt(pipeline.rows / pipeline.cpuSeconds)} rows per CPU-second`,
-      );
-      console.log(
-        `  selection count ${fmt(pipeline.selectionCount)} in ${pipeline.selectionCountMs.toFixed(0)} ms (runs ${pipeline.selectionCountRunsMs.map((r) => r.toFixed(0)).join(', ')}; CPU of this process ${pipeline.selectionCountCpuRunsMs.map((r) => r.toFixed(0)).join(', ')} ms); count(*) ${pipeline.fullCountMs.toFixed(0)} ms`,
-      );
-      console.log(`[${name}] raw driver insert of the same ${fmt(acceptedRows)} prepared rows…`);
-      settleDisk();
-      const raw = await rawBaseline(name, dir, captured);
+      // Interleaved: pipeline, raw insert, pipeline, raw insert… The figures are the median run's.
+      const pipelines: PipelineFigures[] = [];
+      const raws: { rows: number; seconds: number }[] = [];
+      for (let run = 1; run <= RUNS; run++) {
+        const of = RUNS > 1 ? ` (run ${run} of ${RUNS})` : '';
+        console.log(`[${name}] full pipeline into the store (child process)${of}…`);
+        settleDisk();
+        const p = await runChild(file, name, dir, `pipeline_${run}`);
+        pipelines.push(p);
+        console.log(
+          `  ${fmt(p.rows)} rows in ${p.seconds.toFixed(1)} s = ${fmt(p.rowsPerSec)} rows/s; store write ${p.storeWriteSeconds.toFixed(1)} s, commit ${p.commitSeconds.toFixed(2)} s; peak RSS ${p.peakRssMb.toFixed(0)} MB; CPU of the importing process ${p.cpuSeconds.toFixed(1)} s = ${fmt(p.rows / p.cpuSeconds)} rows per CPU-second`,
+        );
+        console.log(
+          `  selection count ${fmt(p.selectionCount)} in ${p.selectionCountMs.toFixed(0)} ms (runs ${p.selectionCountRunsMs.map((r) => r.toFixed(0)).join(', ')}; CPU of this process ${p.selectionCountCpuRunsMs.map((r) => r.toFixed(0)).join(', ')} ms); count(*) ${p.fullCountMs.toFixed(0)} ms`,
+        );
+        console.log(`[${name}] raw driver insert of the same ${fmt(acceptedRows)} prepared rows${of}…`);
+        settleDisk();
+        const r = await rawBaseline(name, dir, captured, `raw_${run}`);
+        raws.push(r);
+        console.log(`  ${fmt(r.rows)} rows in ${r.seconds.toFixed(1)} s = ${fmt(r.rows / r.seconds)} rows/s`);
+        // Each run writes fresh files (SQLite: about a gigabyte each); the next run does not need these.
+        for (const tag of [`pipeline_${run}`, `raw_${run}`]) {
+          for (const suffix of ['.db', '.db-wal', '.db-shm']) await rm(join(dir, `${tag}${suffix}`), { force: true });
+        }
+      }
+      const pipeline = median(pipelines, (p) => p.rowsPerSec);
+      const raw = median(raws, (r) => r.rows / r.seconds);
       const rawRowsPerSec = raw.rows / raw.seconds;
       const storeRowsPerSec = pipeline.accepted / (pipeline.storeWriteSeconds + pipeline.commitSeconds);
-      console.log(`  ${fmt(raw.rows)} rows in ${raw.seconds.toFixed(1)} s = ${fmt(rawRowsPerSec)} rows/s`);
       results[name] = {
         rows: pipeline.rows,
+        runs: RUNS,
         seconds: round(pipeline.seconds, 2),
         rowsPerSec: round(pipeline.rowsPerSec),
+        rowsPerSecRuns: pipelines.map((p) => round(p.rowsPerSec)),
         ratioToRawInsert: round(pipeline.rowsPerSec / rawRowsPerSec, 3),
         peakRssMb: round(pipeline.peakRssMb, 1),
         peakRssAnonMb: round(pipeline.peakRssAnonMb, 1),
@@ -463,6 +492,7 @@ async function main(): Promise<void> {
         storeRowsPerSec: round(storeRowsPerSec),
         storeRatioToRawInsert: round(storeRowsPerSec / rawRowsPerSec, 3),
         rawInsertRowsPerSec: round(rawRowsPerSec),
+        rawInsertRowsPerSecRuns: raws.map((r) => round(r.rows / r.seconds)),
         rawInsertSeconds: round(raw.seconds, 2),
         goals: GOALS[name],
         met: {
@@ -518,17 +548,22 @@ function markdown(stores: Record<string, unknown>, machine: { cpus: number; cpuM
       goals: { rowsPerSec: number };
       loadAverage?: number[];
       selectionCountCpuRunsMs?: number[];
+      rowsPerSecRuns?: number[];
+      rawInsertRowsPerSecRuns?: number[];
     };
     const cpu = f.selectionCountCpuRunsMs;
+    const runs = (all: number[] | undefined) =>
+      all !== undefined && all.length > 1 ? `; runs ${all.map(n).join(', ')}` : '';
     const cpuNote =
       s === 'sqlite' && cpu !== undefined ? `; CPU ${n([...cpu].sort((a, b) => a - b)[1] ?? cpu[0] ?? 0)} ms` : '';
-    return `| ${s} | ${n(f.rowsPerSec)} (goal ≥ ${n(f.goals.rowsPerSec)}) | ${f.rowsPerCpuSec === undefined ? '?' : n(f.rowsPerCpuSec)} | ${n(f.storeRowsPerSec)} | ${n(f.rawInsertRowsPerSec)} | ${f.ratioToRawInsert} | ${f.storeRatioToRawInsert} | ${f.peakRssMb} MB (${f.peakRssAnonMb ?? '?'} MB) | ${n(f.selectionCountMs)} ms${cpuNote} (goal < 1,000) | ${f.loadAverage?.[0] ?? '?'} |`;
+    return `| ${s} | ${n(f.rowsPerSec)} (goal ≥ ${n(f.goals.rowsPerSec)}${runs(f.rowsPerSecRuns)}) | ${f.rowsPerCpuSec === undefined ? '?' : n(f.rowsPerCpuSec)} | ${n(f.storeRowsPerSec)} | ${n(f.rawInsertRowsPerSec)}${runs(f.rawInsertRowsPerSecRuns)} | ${f.ratioToRawInsert} | ${f.storeRatioToRawInsert} | ${f.peakRssMb} MB (${f.peakRssAnonMb ?? '?'} MB) | ${n(f.selectionCountMs)} ms${cpuNote} (goal < 1,000) | ${f.loadAverage?.[0] ?? '?'} |`;
   });
   return `# SQL store import benchmark
 
 \`npm run bench:import -- --store sqlite|postgres\` (or \`npm run bench:import-stores -- …\`) — ${n(ROWS)} generated rows (the format of
 \`bench:import\`), on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}. The machine is shared with
-other work: figures are noisy, run it more than once.
+other work: figures are noisy, run it more than once (\`--runs 3\` runs the pipeline and the raw insert three times each,
+interleaved, and gives the median run's figures, with every run's rate).
 
 | store | full pipeline rows/s | pipeline rows per CPU-second of the importing process | store rows/s (inside write + commit) | raw driver insert rows/s | pipeline / raw | store / raw | peak RSS (anonymous) | selection count | load (1 min, 2 cores) |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -556,7 +591,7 @@ ${rows.join('\n')}
 }
 
 if (args[0] === '--child') {
-  await pipelineChild(args[1] as string, arg('store') as StoreName, arg('dir') as string);
+  await pipelineChild(args[1] as string, arg('store') as StoreName, arg('dir') as string, arg('tag') as string);
 } else {
   await main();
 }
