@@ -18,12 +18,12 @@ function copyValue(value: unknown): string {
 
 /** The rows as COPY text: tab-separated values, one line per row. */
 export function copyText(rows: readonly unknown[][]): string {
-  let text = '';
+  const sink = new CopyTextSink();
   for (const row of rows) {
-    for (let c = 0; c < row.length; c++) text += (c === 0 ? '' : '\t') + copyValue(row[c]);
-    text += '\n';
+    sink.push(...row);
+    sink.endRow();
   }
-  return text;
+  return sink.text;
 }
 
 /**
