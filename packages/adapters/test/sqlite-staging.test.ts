@@ -4,6 +4,7 @@ import type { NewContact } from '@outpace/core';
 import { noopLogger } from '@outpace/core';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StagingThread } from '../src/sqlite/stager.js';
 import { StagingWriteError, stagingTestHooks, startStagingThread } from '../src/sqlite/stager.js';
 import { runModule } from './support/run-module.js';
 import { tempFiles } from './support/temp-files.js';
@@ -18,6 +19,7 @@ const tempFile = tempFiles('outpace-staging-');
 afterEach(() => {
   delete stagingTestHooks.driver;
   delete stagingTestHooks.partEntries;
+  delete stagingTestHooks.started;
 });
 
 function contacts(from: number, count: number): NewContact[] {
@@ -395,6 +397,48 @@ describe('sqlite store: device lookup entries written in parts by the staging th
     expect(t.reader.prepare('select count(*) as n from outpace_contacts').get()).toEqual({ n: 0 });
     t.reader.close();
     await t.store.close();
+  });
+
+  it('drops what the thread gathered for an import the sweep removes (neither committed nor aborted)', async () => {
+    // Parts too large to fill: every entry stays in the thread's temporary table until commit.
+    stagingTestHooks.partEntries = 1_000_000;
+    const threads: StagingThread[] = [];
+    stagingTestHooks.started = (thread) => threads.push(thread);
+    let now = Date.UTC(2026, 10, 27, 9);
+    const filename = tempFile('swept.db');
+    const store = createSqliteStore({ filename, clock: { now: () => now }, staleImportMs: 60_000 });
+    const tenant = await store.tenants.create({ name: 'Swept' });
+    const stores = store.forTenant(tenant.id);
+    const left = await stores.contacts.beginImport({ mode: 'CREATE' });
+    const list = await left.createList({ name: 'Left open' });
+    for (let from = 0; from < 300; from += 100) await left.write(list.id, twoDevices(from, 100));
+    expect(threads).toHaveLength(1);
+    const thread = threads[0] as StagingThread;
+    const [segment] = await thread.gathering();
+    expect(segment).toMatch(/^seg/);
+
+    // A sweep before the import went stale leaves it alone; after, it takes the rows and the entries.
+    expect(await store.sweep(tenant.id)).toBe(0);
+    expect(await thread.gathering()).toEqual([segment]);
+    now += 120_000;
+    expect(await store.sweep(tenant.id)).toBe(1);
+    expect(await thread.gathering()).toEqual([]);
+    const reader = new Database(filename, { readonly: true });
+    expect(reader.prepare('select count(*) as n from outpace_contacts').get()).toEqual({ n: 0 });
+    expect(reader.prepare('select count(*) as n from outpace_contact_devices').get()).toEqual({ n: 0 });
+
+    // The thread goes on serving imports.
+    const next = await stores.contacts.beginImport({ mode: 'CREATE' });
+    const fresh = await next.createList({ name: 'Fresh' });
+    await next.write(fresh.id, twoDevices(0, 100));
+    await next.commit();
+    expect(await thread.gathering()).toEqual([]);
+    expect((await stores.contacts.search({ device: '+14150000042' })).map((c) => c.listId)).toEqual([fresh.id]);
+    expect(reader.prepare('select count(*) as n from outpace_contact_devices').get()).toEqual({
+      n: ENTRIES_PER_100,
+    });
+    reader.close();
+    await store.close();
   });
 
   it('leaves no parts, entries or contacts behind an aborted import, and imports again after', async () => {

@@ -197,6 +197,13 @@ export interface SqlDialect {
    */
   stager?(): RowStager | undefined;
   /**
+   * Drops whatever a stager already running holds for `segment` outside the
+   * database (SQLite's staging thread: the lookup entries not yet in a part, in
+   * a temporary table), without starting one. Called when a segment is purged,
+   * so a swept import's session, neither committed nor aborted, frees it too.
+   */
+  releaseStaged?(segment: string): Promise<void>;
+  /**
    * Called after an import committed `rows` new rows into `tables`: engines
    * whose planner works from sampled statistics refresh them when the load
    * changed a large part of a table (PostgreSQL runs `ANALYZE`), so the first

@@ -66,7 +66,10 @@ export async function purgeSegment(ctx: SqlContext, tenantId: string, id: string
   const t = ctx.table(table);
   const k = sql.raw(key);
   // The segment's device lookup entries (written when it became a list's data).
-  if (kind === 'contacts') await purgeSegmentDevices(db, ctx, tenantId, id, PURGE_CHUNK);
+  if (kind === 'contacts') {
+    await ctx.dialect.releaseStaged?.(id);
+    await purgeSegmentDevices(db, ctx, tenantId, id, PURGE_CHUNK);
+  }
   for (;;) {
     const result =
       await sql`delete from ${t} where tenant_id = ${tenantId} and data_id = ${id} and ${k} in (select ${k} from ${t} where tenant_id = ${tenantId} and data_id = ${id} limit ${sql.lit(PURGE_CHUNK)})`.execute(

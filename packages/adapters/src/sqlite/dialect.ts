@@ -37,6 +37,8 @@ export interface SqliteDialectOptions {
   raw?: () => SqliteDatabase | undefined;
   /** The staging writer thread, when the store runs one. */
   stager?: () => RowStager | undefined;
+  /** Drops a segment's state on the staging thread if one runs (see SqlDialect.releaseStaged). */
+  releaseStaged?: (segment: string) => Promise<void>;
 }
 
 /** SQLite's functions into and out of its binary JSON form (JSONB, SQLite 3.45 and later). */
@@ -90,6 +92,7 @@ export function createSqliteDialect(options: SqliteDialectOptions): SqlDialect {
     // instructions of the benchmark's rule over 200,000 contacts; see docs/adapters.md).
     binaryJson: BINARY_JSON,
     stager: () => options.stager?.(),
+    releaseStaged: async (segment) => options.releaseStaged?.(segment),
     qualified: (table) => `"${table}"`,
     // Plain digits up to 15 long (exact as an integer, as Number() reads them, leading zeros and all)
     // are cast in SQL; anything else takes one call of core's parseNumeric: SQLite has no REGEXP, a

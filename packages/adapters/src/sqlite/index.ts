@@ -170,7 +170,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
     });
     return staging;
   };
-  const dialect = createSqliteDialect({ durable, raw: () => raw, stager });
+  // A thread that is not running holds nothing, so none is started just to be told; one that
+  // failed or stopped meanwhile has dropped its temporary tables with its connection.
+  const releaseStaged = async (segment: string) => {
+    if (staging === undefined || stagingFailed) return;
+    await staging.devices?.discard(segment).catch(() => undefined);
+  };
+  const dialect = createSqliteDialect({ durable, raw: () => raw, stager, releaseStaged });
   const userKysely = parsed.kysely as Kysely<Database> | undefined;
 
   return createSqlStore({

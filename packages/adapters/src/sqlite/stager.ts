@@ -174,6 +174,10 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
+    if (m.gathering !== undefined) {
+      parentPort.postMessage({ id: m.id, value: [...gathered.keys()] });
+      return;
+    }
     if (m.finish !== undefined) finish(m.finish);
     else if (m.discard !== undefined) discard(m.discard);
     else insert(m);
@@ -189,15 +193,21 @@ parentPort.on('message', (m) => {
 
 /**
  * @internal Tests point `driver` at a module that cannot load, to see a store
- * whose staging thread fails, and make parts small (`partEntries`) to see
- * several in a small import.
+ * whose staging thread fails, make parts small (`partEntries`) to see several
+ * in a small import, and get each thread as it starts (`started`).
  */
-export const stagingTestHooks: { driver?: string; partEntries?: number } = {};
+export const stagingTestHooks: {
+  driver?: string;
+  partEntries?: number;
+  started?: (thread: StagingThread) => void;
+} = {};
 
 /** A running staging thread. */
 export interface StagingThread extends RowStager {
   /** Closes the thread's connection and ends it; writes under way are rejected. */
   stop(): Promise<void>;
+  /** The segments whose lookup entries the thread holds outside the database, in a temporary table (diagnostics, tests). */
+  gathering(): Promise<string[]>;
 }
 
 /** Error of a write the thread could not make (SQLite's message, and its code such as `SQLITE_CONSTRAINT_NOTNULL`). */
@@ -245,7 +255,7 @@ export function startStagingThread(
     },
   });
   let nextId = 0;
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let failure: Error | undefined;
   let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -257,12 +267,12 @@ export function startStagingThread(
     pending.clear();
     if (!stopping) options.onFailure(error);
   };
-  worker.on('message', (message: { id: number; error?: { message: string; code?: string } }) => {
+  worker.on('message', (message: { id: number; value?: unknown; error?: { message: string; code?: string } }) => {
     const waiting = pending.get(message.id);
     if (waiting === undefined) return;
     pending.delete(message.id);
     if (pending.size === 0) worker.unref();
-    if (message.error === undefined) waiting.resolve();
+    if (message.error === undefined) waiting.resolve(message.value);
     else waiting.reject(new StagingWriteError(message.error.message, message.error.code));
   });
   worker.on('error', (error) => fail(new Error(`SQLite staging thread failed: ${error.message}`, { cause: error })));
@@ -273,31 +283,38 @@ export function startStagingThread(
   // listener refs the worker's port again.
   worker.unref();
 
-  /** Posts one message; settles when the thread has carried it out. */
+  /** Posts one message; settles with the thread's answer when it has carried it out. */
   const post = (message: Record<string, unknown>) => {
     if (failure !== undefined) return Promise.reject(failure);
     if (stopping) return Promise.reject(new Error('SQLite staging thread stopped'));
     const id = nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       worker.ref();
       worker.postMessage({ id, ...message });
     });
   };
 
-  return {
-    write(table: string, columns: readonly BulkColumn[], rows: readonly unknown[][], devices?: StagedDevices) {
-      if (rows.length === 0 && failure === undefined && !stopping) return Promise.resolve();
-      return post({ ...insertShape(table, columns), rows, devices });
+  const thread: StagingThread = {
+    async write(table: string, columns: readonly BulkColumn[], rows: readonly unknown[][], devices?: StagedDevices) {
+      if (rows.length === 0 && failure === undefined && !stopping) return;
+      await post({ ...insertShape(table, columns), rows, devices });
     },
     devices: {
-      finish: (tenantId: string, segment: string) => post({ finish: { tenantId, segment } }),
-      discard: (segment: string) => post({ discard: { segment } }),
+      finish: async (tenantId: string, segment: string) => {
+        await post({ finish: { tenantId, segment } });
+      },
+      discard: async (segment: string) => {
+        await post({ discard: { segment } });
+      },
     },
+    gathering: async () => (await post({ gathering: true })) as string[],
     async stop() {
       if (stopping) return exited;
       stopping = true;
       await stopThread(worker, exited);
     },
   };
+  stagingTestHooks.started?.(thread);
+  return thread;
 }
