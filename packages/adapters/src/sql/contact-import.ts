@@ -457,10 +457,7 @@ export async function beginSqlContactImport(
       if (status !== 'open' && status !== 'failed') return;
       status = 'aborted';
       await Promise.all(inFlight);
-      for (const target of targets.values()) {
-        // Entries gathered for no part yet; the parts go with the segment below.
-        if (target.devicesStaged === true) await stager?.devices?.discard(target.segment).catch(() => undefined);
-      }
+      // purgeSegment also has the stager drop the lookup entries it gathered for no part yet.
       const segments = [...targets.values()].map((t) => t.segment);
       targets.clear();
       await db.transaction().execute(async (trx) => {
